@@ -1,0 +1,153 @@
+"""The command-line adapter: `python -m bot ask | check | eval | run`. The Discord bot is the other one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
+from .core.answer import Engine
+from .core.evaluate import EvalFileError, evaluate, load_cases
+from .core.loader import LoadResult, load_directory, uncited
+from .core.models import Severity
+from .core.report import answer_json, answer_text
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answer questions about European defence cooperation from a curated, cited knowledge base.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def knowledge_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--knowledge", metavar="DIR", type=Path, default=None,
+                       help=f"knowledge directory (default: the config's, else {DEFAULT_KNOWLEDGE})")
+        p.add_argument("--config", metavar="PATH", type=Path, default=None,
+                       help="config.toml for thresholds and the knowledge directory (default: built-in defaults)")
+
+    ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with --json -")
+    ask.add_argument("question", help='the question; "-" reads one question per line from stdin')
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
+    knowledge_option(ask)
+
+    check = sub.add_parser("check", help="validate the knowledge; exit 1 on any error")
+    check.add_argument("directory", nargs="?", type=Path, default=None, help="knowledge directory to check")
+    knowledge_option(check)
+
+    ev = sub.add_parser("eval", help="accuracy on a YAML list of {question, expect: ENTRY_ID | none}")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    knowledge_option(ev)
+
+    run = sub.add_parser("run", help="run the Discord bot (token from the environment, see README)")
+    run.add_argument("--config", metavar="PATH", type=Path, default=None,
+                     help="config.toml (default: ./config.toml if present, else built-in defaults)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    if getattr(args, "knowledge", None) is not None:
+        config = Config(args.knowledge.resolve(), config.thresholds, config.discord, config.source)
+    return config
+
+
+def _load_engine(config: Config) -> tuple[Engine | None, LoadResult]:
+    result = load_directory(config.knowledge_dir)
+    if not result.ok:
+        return None, result
+    return Engine(result.knowledge, config.thresholds), result
+
+
+def _report_load_failure(result: LoadResult) -> int:
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    print(f"{len(result.errors)} error(s) in the knowledge; run `python -m bot check` for details.", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine, result = _load_engine(_config(args))
+    if engine is None:
+        return _report_load_failure(result)
+    if args.question == "-":
+        for line in sys.stdin:
+            question = line.strip()
+            if not question:
+                continue
+            answer = engine.ask(question)
+            print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer_text(answer) + "\n")
+        return EXIT_OK
+    answer = engine.ask(args.question)
+    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=None) if args.json else answer_text(answer))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    directory = args.directory.resolve() if args.directory else config.knowledge_dir
+    result = load_directory(directory)
+    problems = sorted(result.problems + uncited(result.knowledge), key=lambda p: (p.file, p.line))
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    knowledge = result.knowledge
+    print(f"{directory}: {len(knowledge.entries)} entries, {sum(len(e.questions) for e in knowledge.entries)} questions, "
+          f"{len(knowledge.sources)} sources; {errors} error(s), {warnings} warning(s)")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    engine, result = _load_engine(_config(args))
+    if engine is None:
+        return _report_load_failure(result)
+    try:
+        cases = load_cases(args.file, {e.id for e in engine.knowledge.entries})
+    except EvalFileError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    report = evaluate(engine, cases).as_dict()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{report['questions']} questions: {report['in_scope']} in scope, {report['off_topic']} off-topic")
+    print(f"top-1 accuracy (right entry shown first): {report['top1_accuracy']}%")
+    print(f"answered correctly:                       {report['answered_accuracy']}%")
+    print(f"answered with a wrong entry:              {report['wrong_answer_rate']}%")
+    print(f"off-topic precision / recall:             {report['off_topic_precision']}% / {report['off_topic_recall']}%")
+    misses = report["misses"]
+    assert isinstance(misses, list)
+    if misses:
+        print(f"\n{len(misses)} miss(es):")
+        for miss in misses:
+            print(f"  {miss['question']!r}: expected {miss['expect']}, got {miss['status']} {miss['got']} ({miss['score']:.0f})")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = args.config
+    if path is None and Path("config.toml").is_file():
+        path = Path("config.toml")
+    config = load_config(path)
+    from .client import run_bot  # discord is imported only for the bot itself
+
+    return run_bot(config)
+
+
+COMMANDS = {"ask": cmd_ask, "check": cmd_check, "eval": cmd_eval, "run": cmd_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE

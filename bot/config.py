@@ -1,0 +1,131 @@
+"""config.toml → frozen dataclasses. Reading is explicit (no work at import time); the token only
+ever comes from the environment and is never stored in these objects' repr."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .core.answer import Thresholds
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    token_env: str = "DISCORD_TOKEN"
+    api_base: str | None = None  # e.g. "http://127.0.0.1:8080/api/v10" for a Discord-compatible server
+    gateway_url: str | None = None  # e.g. "ws://127.0.0.1:8080/gateway"
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    sync_guild_id: int | None = None  # sync slash commands to one guild (instant) instead of globally
+    log_level: str = "INFO"
+    forum_channel_ids: tuple[int, ...] = ()
+    forum_reply_off_topic: bool = False
+    answer_dms: bool = True
+    user_cooldown_count: int = 5  # questions a member may ask...
+    user_cooldown_seconds: float = 60.0  # ...per this many seconds
+    channel_cooldown_count: int = 20
+    channel_cooldown_seconds: float = 60.0
+    moderator_role_ids: tuple[int, ...] = ()
+    data_path: str = "bot-data.sqlite3"  # runtime data: audit log, unanswered questions, votes
+    new_entries_file: str = "community.yaml"  # where moderators' new entries are written
+
+
+@dataclass(frozen=True)
+class Config:
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    source: Path | None = None
+
+    def token(self) -> str | None:
+        value = os.environ.get(self.discord.token_env, "").strip()
+        return value or None
+
+
+_THRESHOLD_KEYS = {"answer_threshold": "answer", "suggest_threshold": "suggest", "margin": "margin", "max_suggestions": "max_suggestions"}
+
+
+def _section(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _convert(path: Path, key: str, value: Any, default: Any) -> Any:
+    """Coerce TOML values to the dataclass field's type, with a message naming the key."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} must be true or false")
+        return value
+    if isinstance(default, tuple) or key.endswith(("_ids", "shard_ids")):
+        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+            raise ConfigError(f"{path}: {key} must be a list of integers (ids)")
+        return tuple(value)
+    if isinstance(default, float):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} must be a number")
+        return float(value)
+    if isinstance(default, int) or key in {"shard_count", "sync_guild_id"}:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} must be an integer")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: {key} must be text")
+    return value
+
+
+def load_config(path: Path | str | None) -> Config:
+    """Read config.toml; a missing file given explicitly is an error, no file at all means defaults."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (copy config.example.toml)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    unknown = set(data) - {"knowledge", "matching", "discord"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
+
+    knowledge = _section(data, "knowledge", path)
+    if set(knowledge) - {"dir"}:
+        raise ConfigError(f"{path}: unknown key(s) in [knowledge]: {', '.join(sorted(set(knowledge) - {'dir'}))}")
+    knowledge_dir = DEFAULT_KNOWLEDGE
+    if "dir" in knowledge:
+        knowledge_dir = (path.parent / str(knowledge["dir"])).resolve()
+
+    matching = _section(data, "matching", path)
+    if set(matching) - set(_THRESHOLD_KEYS):
+        raise ConfigError(f"{path}: unknown key(s) in [matching]: {', '.join(sorted(set(matching) - set(_THRESHOLD_KEYS)))}")
+    defaults = Thresholds()
+    try:
+        thresholds = Thresholds(**{
+            attr: _convert(path, f"matching.{key}", matching[key], getattr(defaults, attr))
+            for key, attr in _THRESHOLD_KEYS.items() if key in matching
+        })
+    except ValueError as exc:
+        raise ConfigError(f"{path}: [matching] {exc}") from None
+
+    discord_table = _section(data, "discord", path)
+    known = {f.name: f for f in fields(DiscordConfig)}
+    unknown_keys = set(discord_table) - set(known)
+    if unknown_keys:
+        raise ConfigError(f"{path}: unknown key(s) in [discord]: {', '.join(sorted(unknown_keys))}")
+    base = DiscordConfig()
+    discord = DiscordConfig(**{
+        key: _convert(path, f"discord.{key}", value, getattr(base, key)) for key, value in discord_table.items()
+    })
+    return Config(knowledge_dir=knowledge_dir, thresholds=thresholds, discord=discord, source=path)

@@ -1,0 +1,197 @@
+"""The search structure: built once from the entries, then asked many questions.
+
+A question goes: terms (normalised, typos corrected against the vocabulary) → an inverted index
+that scores, in one pass over the postings of the question's terms,
+  - BM25 of each entry taken as one document (all its phrasings together),
+  - how much of the question's weight each entry covers (words it does not know lower this),
+  - the closest single phrasing of each entry (idf-weighted overlap, a nearest-neighbour signal)
+→ a confidence on 0-100 from those, refined by rapidfuzz on the final few candidates.
+Nothing compares the question with every phrasing; the work grows with the postings touched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .models import Candidate, Entry
+from .normalize import FILLER, Normalizer, content_words, term
+
+K1 = 1.2
+B = 0.75
+RESCORED = 8  # candidates that get the rapidfuzz refinement
+CORRECTED_WEIGHT = 0.8  # a corrected typo counts a little less than the word itself
+FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still counts for little
+
+# Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
+# and the CLINC150 validation split; see benchmarks/).
+W_COVERAGE, W_NEIGHBOUR, W_FUZZY = 0.30, 0.50, 0.20
+# Ranking adds the entry's BM25 relative to the best one: it knows every phrasing, not just one.
+W_BM25_RANK = 30.0
+
+
+class SpellingIndex:
+    """Symmetric-delete lookup (as in SymSpell): unknown word → the nearest known word, without a scan."""
+
+    def __init__(self, frequency: Mapping[str, int]) -> None:
+        self._frequency = frequency
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for word in frequency:
+            if len(word) >= 4:
+                for variant in self._variants(word):
+                    self._deletes[variant].append(word)
+
+    @staticmethod
+    def _variants(word: str) -> set[str]:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    def correct(self, word: str) -> str | None:
+        """The closest known word within 1 edit (2 for long words), most frequent first; None if none."""
+        if word in self._frequency or len(word) < 3 or word.isdigit() or word in FILLER:
+            return None
+        limit = 1 if len(word) < 8 else 2
+        best: tuple[int, int, str] | None = None
+        for variant in self._variants(word):
+            for known in self._deletes.get(variant, ()):
+                distance = Levenshtein.distance(word, known, score_cutoff=limit)
+                if distance <= limit:
+                    rank = (distance, -self._frequency[known], known)
+                    if best is None or rank < best:
+                        best = rank
+        return best[2] if best else None
+
+
+class Index:
+    def __init__(self, entries: Sequence[Entry], synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
+        self.entries = tuple(entries)
+        self.normalizer = Normalizer(synonyms)
+        surface: Counter[str] = Counter({w: 0 for w in self.normalizer.synonym_words})
+        entry_counts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        phrasing_postings: dict[str, list[int]] = defaultdict(list)
+        phrasing_terms: list[tuple[str, ...]] = []
+        phrasing_entry: list[int] = []
+        phrasing_question: list[int] = []
+        lengths: list[int] = []
+
+        for entry_number, entry in enumerate(self.entries):
+            counts: Counter[str] = Counter()
+            for question_number, question in enumerate(entry.questions):
+                surface.update(content_words(question))
+                terms = tuple(dict.fromkeys(self.normalizer.terms(question)))
+                if not terms:
+                    continue
+                counts.update(terms)
+                for t in terms:
+                    phrasing_postings[t].append(len(phrasing_entry))
+                phrasing_terms.append(terms)
+                phrasing_entry.append(entry_number)
+                phrasing_question.append(question_number)
+            lengths.append(sum(counts.values()))
+            for t, tf in counts.items():
+                entry_counts[t].append((entry_number, tf))
+
+        count = max(len(self.entries), 1)
+        average = (sum(lengths) / count) or 1.0
+        self._idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in entry_counts.items()}
+        # an unknown word is rarer than any known one: it weighs as a term no entry has
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        # per term: the entries holding it, their saturated BM25 tf part, and the phrasings holding it
+        self._entry_postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t, pairs in entry_counts.items():
+            ids = np.fromiter((e for e, _ in pairs), dtype=np.int32, count=len(pairs))
+            tfs = np.fromiter((tf for _, tf in pairs), dtype=np.float32, count=len(pairs))
+            norms = K1 * (1 - B + B * np.asarray([lengths[e] for e, _ in pairs], dtype=np.float32) / average)
+            self._entry_postings[t] = (ids, tfs * (K1 + 1) / (tfs + norms))
+        self._phrasing_postings = {t: np.asarray(p, dtype=np.int32) for t, p in phrasing_postings.items()}
+        self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
+        self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
+        self._phrasing_weight = np.asarray([sum(self._idf[t] for t in terms) for terms in phrasing_terms], dtype=np.float32)
+        self._spelling = SpellingIndex(surface)
+        self._filler_terms = {term(w) for w in FILLER}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def phrasing_count(self) -> int:
+        return len(self._phrasing_entry)
+
+    def _query_weights(self, question: str) -> tuple[dict[str, float], float, str]:
+        """Question → {known term: weight}, the weight of all its terms (known or not) and their key."""
+        corrected: set[str] = set()
+
+        def correct(word: str) -> str:
+            fixed = self._spelling.correct(word)
+            if fixed is None:
+                return word
+            corrected.add(fixed)
+            return fixed
+
+        terms = self.normalizer.terms(question, correct)
+        corrected_terms = {t for w in corrected for t in self.normalizer.terms(w)}
+        weights: dict[str, float] = {}
+        unknown: list[str] = []
+        total = 0.0
+        for t in dict.fromkeys(terms):
+            idf = self._idf.get(t)
+            if idf is None:
+                if t not in self._filler_terms:
+                    total += self._unknown_idf
+                    unknown.append(t)
+            else:
+                if t in self._filler_terms:
+                    idf *= FILLER_WEIGHT
+                total += idf
+                weights[t] = idf * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
+        return weights, total, " ".join(sorted([*weights, *unknown]))
+
+    def search(self, question: str, limit: int = 3) -> list[Candidate]:
+        """The best `limit` entries for a question, best first, each with a 0-100 confidence."""
+        weights, total, query_key = self._query_weights(question)
+        if not weights:
+            return []
+        size = len(self.entries)
+        bm25 = np.zeros(size, dtype=np.float32)
+        covered = np.zeros(size, dtype=np.float32)
+        touched_phrasings: list[np.ndarray] = []
+        phrasing_weights: list[np.ndarray] = []
+        for t, weight in weights.items():
+            ids, saturated = self._entry_postings[t]
+            bm25[ids] += weight * saturated
+            covered[ids] += weight
+            phrasings = self._phrasing_postings[t]
+            touched_phrasings.append(phrasings)
+            phrasing_weights.append(np.full(len(phrasings), weight, dtype=np.float32))
+
+        # nearest phrasing per entry: idf-weighted Dice overlap between the question and each phrasing
+        phrasing_ids, inverse = np.unique(np.concatenate(touched_phrasings), return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(phrasing_weights))
+        overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
+        order = np.lexsort((-overlap, self._phrasing_entry[phrasing_ids]))  # by entry, best overlap first
+        owners = self._phrasing_entry[phrasing_ids][order]
+        first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        entry_ids = owners[first]
+        best_phrasing = phrasing_ids[order][first]
+        neighbour = overlap[order][first]
+
+        coverage = covered[entry_ids] / total
+        confidence = W_COVERAGE * coverage + W_NEIGHBOUR * neighbour + W_FUZZY * neighbour  # fuzzy ≈ overlap until refined
+        rank = 100 * confidence + W_BM25_RANK * bm25[entry_ids] / bm25[entry_ids].max()
+        top = np.argsort(-rank)[: max(RESCORED, limit)]
+
+        refined: list[tuple[float, Candidate]] = []
+        for i in top:
+            entry = self.entries[entry_ids[i]]
+            question_text = entry.questions[self._phrasing_question[best_phrasing[i]]]
+            phrasing_key = " ".join(sorted(set(self.normalizer.terms(question_text))))
+            similarity = fuzz.token_sort_ratio(query_key, phrasing_key, processor=None) / 100
+            score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
+            refined.append((float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i])),
+                            Candidate(entry, round(float(score), 1), question_text)))
+        refined.sort(key=lambda item: item[0], reverse=True)
+        return [candidate for _, candidate in refined[:limit]]

@@ -1,0 +1,331 @@
+"""knowledge/*.yaml → Knowledge. The one validator: used by loading, `check` and moderator edits.
+
+Every problem is collected (not just the first) and names the file, the line and the key, because
+people write these files by hand and fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import Entry, Knowledge, Problem, Severity, Source
+from .normalize import Normalizer
+
+MAX_ANSWER_CHARS = 1800
+STALE_AFTER = dt.timedelta(days=365)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-\d{2})?)?$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+# libyaml's parser when PyYAML was built with it: the same nodes and line marks, several times faster
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+TOP_KEYS = {"sources", "entries", "synonyms"}
+SOURCE_KEYS = {"id", "title", "url", "publisher", "date"}
+ENTRY_KEYS = {"id", "questions", "answer", "sources", "tags", "related", "reviewed"}
+
+
+@dataclass
+class LoadResult:
+    knowledge: Knowledge
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _FileReader:
+    """Walks one YAML document node by node so every value keeps its line number."""
+
+    def __init__(self, name: str, text: str, problems: list[Problem]) -> None:
+        self.name = name
+        self.problems = problems
+        self.loader = _Loader(text)
+
+    def error(self, node: yaml.Node | None, key: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 0
+        self.problems.append(Problem(self.name, line, key, message))
+
+    def root(self) -> yaml.Node | None:
+        try:
+            return self.loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 0
+            self.problems.append(Problem(self.name, line, "", f"YAML syntax error: {exc.problem or exc}"))
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(self.name, 0, "", f"YAML error: {exc}"))
+        finally:
+            self.loader.dispose()
+        return None
+
+    def mapping(self, node: yaml.Node, key: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Keys → (key node, value node); reports non-mappings, duplicate and unknown keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, key, "expected a mapping of keys to values")
+            return {}
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            where = f"{key}.{name}" if key else name
+            if name in out:
+                self.error(key_node, where, "duplicate key")
+            elif name not in allowed:
+                self.error(key_node, where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            else:
+                out[name] = (key_node, value_node)
+        return out
+
+    def scalar(self, node: yaml.Node) -> Any:
+        return self.loader.construct_object(node, deep=True)
+
+    def text(self, node: yaml.Node, key: str, *, required: bool = True) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            if required or isinstance(node, yaml.CollectionNode):
+                self.error(node, key, "expected text")
+            return None
+        value = str(self.scalar(node)).strip()
+        if not value and required:
+            self.error(node, key, "must not be empty")
+            return None
+        return value or None
+
+    def date(self, node: yaml.Node, key: str) -> dt.date | None:
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if value is None and isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.error(node, key, f"expected an ISO date like 2026-11-01, got {value!r}")
+            return None
+
+    def partial_date(self, node: yaml.Node, key: str) -> str | None:
+        """A publication date may be a day, a month or a year: sources are not always more precise."""
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, dt.date):
+            return value.isoformat()[:10]
+        text = str(value) if value is not None else ""
+        if PARTIAL_DATE.match(text) and (len(text) < 10 or self.date(node, key)):
+            return text
+        self.error(node, key, f"expected an ISO date like 2017-12-11, 2024-11 or 2013, got {value!r}")
+        return None
+
+    def texts(self, node: yaml.Node, key: str) -> list[tuple[str, yaml.Node]]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, key, "expected a list")
+            return []
+        out = []
+        for i, item in enumerate(node.value):
+            value = self.text(item, f"{key}[{i}]")
+            if value is not None:
+                out.append((value, item))
+        return out
+
+
+@dataclass
+class _Pending:
+    """An entry read from a file, before its cross-file references are checked."""
+
+    entry: Entry
+    source_nodes: list[tuple[str, yaml.Node]]
+    related_nodes: list[tuple[str, yaml.Node]]
+    reader: _FileReader
+
+
+def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> LoadResult:
+    """Validate a whole knowledge set given as {file name: YAML text}, in the given order."""
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    pending: list[_Pending] = []
+    entry_ids: dict[str, Entry] = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+
+    for name, text in files.items():
+        reader = _FileReader(name, text, problems)
+        root = reader.root()
+        if root is None:
+            continue
+        top = reader.mapping(root, "", TOP_KEYS)
+        if "sources" in top:
+            _read_sources(reader, top["sources"][1], sources)
+        if "entries" in top:
+            for item in _items(reader, top["entries"][1], "entries"):
+                read = _read_entry(reader, *item)
+                if read is None:
+                    continue
+                if read.entry.id in entry_ids:
+                    first = entry_ids[read.entry.id]
+                    reader.error(item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {first.file}:{first.line})")
+                    continue
+                entry_ids[read.entry.id] = read.entry
+                pending.append(read)
+        if "synonyms" in top:
+            _read_synonyms(reader, top["synonyms"][1], synonyms)
+
+    for read in pending:
+        for source_id, node in read.source_nodes:
+            if source_id not in sources:
+                read.reader.error(node, f"{read.entry.id}.sources", f"unknown source id {source_id!r}")
+        for related_id, node in read.related_nodes:
+            if related_id not in entry_ids:
+                read.reader.error(node, f"{read.entry.id}.related", f"unknown entry id {related_id!r}")
+            elif related_id == read.entry.id:
+                read.reader.error(node, f"{read.entry.id}.related", "an entry cannot be related to itself")
+
+    knowledge = Knowledge(entries=tuple(r.entry for r in pending), sources=sources, synonyms=synonyms)
+    problems.extend(_warnings(knowledge, today or dt.date.today()))
+    problems.sort(key=lambda p: (p.file, p.line))
+    return LoadResult(knowledge, problems)
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def load_directory(directory: Path | str, *, today: dt.date | None = None) -> LoadResult:
+    directory = Path(directory)
+    if not directory.is_dir():
+        problem = Problem(str(directory), 0, "", "knowledge directory not found")
+        return LoadResult(Knowledge(entries=()), [problem])
+    files = {str(path): path.read_text(encoding="utf-8") for path in knowledge_files(directory)}
+    if not files:
+        problem = Problem(str(directory), 0, "", "no *.yaml files in the knowledge directory")
+        return LoadResult(Knowledge(entries=()), [problem])
+    return load_texts(files, today=today)
+
+
+def uncited(knowledge: Knowledge) -> list[Problem]:
+    """The shipped knowledge must cite every entry; the engine itself does not insist."""
+    return [Problem(e.file, e.line, f"{e.id}.sources", "entry cites no source") for e in knowledge.entries if not e.sources]
+
+
+def _items(reader: _FileReader, node: yaml.Node, key: str) -> Iterable[tuple[yaml.Node, str]]:
+    if not isinstance(node, yaml.SequenceNode):
+        reader.error(node, key, "expected a list")
+        return []
+    return [(item, f"{key}[{i}]") for i, item in enumerate(node.value)]
+
+
+def _read_sources(reader: _FileReader, node: yaml.Node, sources: dict[str, Source]) -> None:
+    for item, key in _items(reader, node, "sources"):
+        fields = reader.mapping(item, key, SOURCE_KEYS)
+        if not fields:
+            continue
+        source_id = _slug(reader, fields, item, key)
+        if source_id:
+            key = f"sources.{source_id}"
+        title = _required_text(reader, fields, item, key, "title")
+        url = _required_text(reader, fields, item, key, "url")
+        if url and not URL.match(url):
+            reader.error(fields["url"][1], f"{key}.url", f"URL must start with http:// or https:// (got {url[:60]!r})")
+            url = None
+        publisher = reader.text(fields["publisher"][1], f"{key}.publisher", required=False) if "publisher" in fields else None
+        date = reader.partial_date(fields["date"][1], f"{key}.date") if "date" in fields else None
+        if not (source_id and title and url):
+            continue
+        if source_id in sources:
+            first = sources[source_id]
+            reader.error(fields["id"][1], f"{key}.id", f"duplicate source id (first at {first.file}:{first.line})")
+            continue
+        sources[source_id] = Source(source_id, title, url, publisher, date, reader.name, item.start_mark.line + 1)
+
+
+def _read_entry(reader: _FileReader, node: yaml.Node, key: str) -> _Pending | None:
+    fields = reader.mapping(node, key, ENTRY_KEYS)
+    if not fields:
+        return None
+    entry_id = _slug(reader, fields, node, key)
+    if entry_id:
+        key = entry_id
+    questions = reader.texts(fields["questions"][1], f"{key}.questions") if "questions" in fields else []
+    if "questions" not in fields:
+        reader.error(node, f"{key}.questions", "missing: at least one question is required")
+    elif not questions and isinstance(fields["questions"][1], yaml.SequenceNode):
+        reader.error(fields["questions"][1], f"{key}.questions", "must list at least one question")
+    answer = _required_text(reader, fields, node, key, "answer")
+    if answer and len(answer) > MAX_ANSWER_CHARS:
+        reader.error(fields["answer"][1], f"{key}.answer", f"answer is {len(answer)} characters; the limit is {MAX_ANSWER_CHARS}")
+    source_nodes = reader.texts(fields["sources"][1], f"{key}.sources") if "sources" in fields else []
+    tags = reader.texts(fields["tags"][1], f"{key}.tags") if "tags" in fields else []
+    related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
+    reviewed = reader.date(fields["reviewed"][1], f"{key}.reviewed") if "reviewed" in fields else None
+    if not (entry_id and questions and answer):
+        return None
+    entry = Entry(
+        id=entry_id,
+        questions=tuple(dict.fromkeys(q for q, _ in questions)),
+        answer=answer,
+        sources=tuple(s for s, _ in source_nodes),
+        tags=tuple(t.lower() for t, _ in tags),
+        related=tuple(r for r, _ in related_nodes),
+        reviewed=reviewed,
+        file=reader.name,
+        line=node.start_mark.line + 1,
+    )
+    return _Pending(entry, source_nodes, related_nodes, reader)
+
+
+def _read_synonyms(reader: _FileReader, node: yaml.Node, synonyms: dict[str, tuple[str, ...]]) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        reader.error(node, "synonyms", "expected a mapping of term → list of equivalents")
+        return
+    for key_node, value_node in node.value:
+        canonical = str(key_node.value).strip()
+        key = f"synonyms.{canonical}"
+        if not canonical:
+            reader.error(key_node, key, "empty term")
+            continue
+        equivalents = reader.texts(value_node, key)
+        synonyms[canonical] = synonyms.get(canonical, ()) + tuple(e for e, _ in equivalents)
+
+
+def _slug(reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str) -> str | None:
+    value = _required_text(reader, fields, node, key, "id")
+    if value and not SLUG.match(value):
+        reader.error(fields["id"][1], f"{key}.id", f"id must be a lower-case slug like 'pesco-members' (got {value!r})")
+        return None
+    return value
+
+
+def _required_text(reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, name: str) -> str | None:
+    if name not in fields:
+        reader.error(node, f"{key}.{name}", "missing")
+        return None
+    return reader.text(fields[name][1], f"{key}.{name}")
+
+
+def _warnings(knowledge: Knowledge, today: dt.date) -> list[Problem]:
+    """Phrasings two entries share (the matcher cannot tell them apart) and reviews over a year old."""
+    warnings: list[Problem] = []
+    normalizer = Normalizer(knowledge.synonyms)
+    owner: dict[tuple[str, ...], tuple[Entry, str]] = {}
+    for entry in knowledge.entries:
+        for question in entry.questions:
+            terms = tuple(sorted(set(normalizer.terms(question))))
+            if not terms:
+                continue
+            seen = owner.setdefault(terms, (entry, question))
+            if seen[0].id != entry.id:
+                warnings.append(Problem(entry.file, entry.line, f"{entry.id}.questions",
+                                        f"{question!r} collides with {seen[1]!r} of entry {seen[0].id!r}", Severity.WARNING))
+        if entry.reviewed and today - entry.reviewed > STALE_AFTER:
+            warnings.append(Problem(entry.file, entry.line, f"{entry.id}.reviewed",
+                                    f"last reviewed {entry.reviewed.isoformat()}, over a year ago", Severity.WARNING))
+    return warnings

@@ -1,0 +1,97 @@
+"""Plain data passed between the layers. Frozen so nothing downstream can mutate the knowledge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    publisher: str | None = None
+    date: str | None = None  # ISO 8601, as precise as the source is: 2017-12-11, 2024-11 or 2013
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    questions: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    file: str = ""
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        """The first question is the canonical one shown as the answer's title."""
+        return self.questions[0]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    key: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}: {self.severity}{key}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything loaded from a knowledge directory, already cross-checked."""
+
+    entries: tuple[Entry, ...]
+    sources: dict[str, Source] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    SUGGEST = "suggest"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One ranked entry for a question, with the phrasing that matched it best."""
+
+    entry: Entry
+    score: float  # calibrated confidence, 0-100
+    matched_question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    status: Status
+    candidates: tuple[Candidate, ...]  # the answered entry, or the did-you-mean choices; empty for none
+    score: float = 0.0  # confidence of the best match found, even when it was too weak to offer
+    citations: tuple[Source, ...] = ()
+    related: tuple[Entry, ...] = ()
+    topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.candidates[0].entry if self.status is Status.ANSWERED else None

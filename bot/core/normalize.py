@@ -1,0 +1,165 @@
+"""Text → terms. Applied identically to knowledge phrasings (once, at index time) and to questions.
+
+The mapping only has to be *consistent*, not linguistically right: "exercise" becoming "exercize"
+on both sides is harmless, while "defence" and "defense" meeting in one term is the point.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+
+import snowballstemmer
+
+# Whole-word British → American spellings the suffix rules below do not cover.
+_SPELLINGS = {
+    "defence": "defense",
+    "defences": "defenses",
+    "offence": "offense",
+    "licence": "license",
+    "programme": "program",
+    "programmes": "programs",
+    "catalogue": "catalog",
+    "analyse": "analyze",
+    "cheque": "check",
+    "cheques": "checks",
+    "grey": "gray",
+    "travelled": "traveled",
+    "travelling": "traveling",
+    "cancelled": "canceled",
+    "cancelling": "canceling",
+    "enrolment": "enrollment",
+    "fulfil": "fulfill",
+    "judgement": "judgment",
+    "ageing": "aging",
+    "co-operation": "cooperation",
+}
+
+# Casual spellings of question words, typed without the apostrophe or shortened.
+_CASUAL = {"whats": "what", "whos": "who", "hows": "how", "wheres": "where", "whens": "when", "whys": "why",
+           "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+
+# Only words that never decide between two answers; idf already discounts the merely common ones.
+# Question words stay: "when" and "who" change the answer. (A longer list cost 3 points on CLINC150.)
+STOPWORDS = frozenset(
+    """a an the is are was were be been being am do does did of in on at to for from by with as
+    and or it its it's i me my we us our you your this that these those please hi hello hey""".split()
+)
+
+# Conversational filler: ignored when the knowledge never uses the word, an ordinary term when it
+# does (a FAQ may well have "tell me a joke"). Unknown words otherwise count against a match.
+FILLER = frozenset(
+    """tell about explain know give show info information want need would could can should will
+    some any something anything more bit quick quickly briefly simple simply exactly actually really
+    just mean means meant thanks thank pls plz okay ok so well now anyone someone everyone guys
+    wondering curious question idea understand stuff thing things lot""".split()
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}")
+# "US" in capitals is the country; lower-cased it would vanish as the stopword "us".
+_US = re.compile(r"\bU\.?S\.?(?=\W|$)")
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic quotes and dashes made plain."""
+    text = _US.sub("USA", unicodedata.normalize("NFKD", text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    text = text.lower()
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+def _americanise(word: str) -> str:
+    if word in _SPELLINGS:
+        return _SPELLINGS[word]
+    for british, american in (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize")):
+        if word.endswith(british) and len(word) > len(british) + 1:
+            return word[: -len(british)] + american
+    if len(word) >= 6 and word.endswith("our"):
+        return word[:-3] + "or"
+    if len(word) >= 5 and word.endswith("tre"):
+        return word[:-3] + "ter"
+    return word
+
+
+_term_cache: dict[str, str] = {}
+
+
+def term(word: str) -> str:
+    """One folded word → its index term (spelling unified, then stemmed). Cached: vocabularies are small."""
+    cached = _term_cache.get(word)
+    if cached is None:
+        cleaned = word.removesuffix("'s").replace("'", "")
+        cached = _STEMMER.stemWord(_americanise(cleaned)) if not cleaned.isdigit() else cleaned
+        if len(_term_cache) < 500_000:
+            _term_cache[word] = cached
+    return cached
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, hyphenated words kept whole and also split ("anti-torpedo")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(fold(text)):
+        token = _CASUAL.get(token.removesuffix("'s"), token)
+        if token in _SPELLINGS:
+            out.append(token)
+        elif "-" in token:
+            out.extend(part for part in token.split("-") if part)
+        else:
+            out.append(token)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+class Normalizer:
+    """Turns text into a tuple of terms, folding synonym phrases onto one canonical term.
+
+    `correct` lets the index swap an unknown word for a known one (typos) before it becomes a term.
+    """
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
+        # phrase (tuple of terms) → canonical terms; matched longest first
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.synonym_words: set[str] = set()
+        for canonical, equivalents in (synonyms or {}).items():
+            target = self._raw_terms(canonical)
+            if not target:
+                continue
+            self.synonym_words.update(content_words(canonical))
+            for equivalent in equivalents:
+                self.synonym_words.update(content_words(equivalent))
+                phrase = self._raw_terms(equivalent)
+                if phrase and phrase != target:
+                    self._phrases[phrase] = target
+        self._longest = max((len(p) for p in self._phrases), default=0)
+
+    @staticmethod
+    def _raw_terms(text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
+        found = content_words(text)
+        if correct is not None:
+            found = [correct(w) for w in found]
+        return tuple(term(w) for w in found)
+
+    def terms(self, text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
+        raw = self._raw_terms(text, correct)
+        if not self._phrases:
+            return raw
+        out: list[str] = []
+        i = 0
+        while i < len(raw):
+            for size in range(min(self._longest, len(raw) - i), 0, -1):
+                replacement = self._phrases.get(raw[i : i + size])
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(raw[i])
+                i += 1
+        return tuple(out)
