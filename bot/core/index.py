@@ -27,6 +27,10 @@ B = 0.75
 RESCORED = 8  # candidates that get the rapidfuzz refinement
 CORRECTED_WEIGHT = 0.8  # a corrected typo counts a little less than the word itself
 FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still counts for little
+# The answer text is a second, weaker field: members ask about facts that only the answer states
+# ("kaja kallas", "17 billion"). It counts this much of a phrasing word, for BM25 and for coverage.
+ANSWER_FIELD = 0.2
+ANSWER_COVERAGE = 0.6
 
 # Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
 # and the CLINC150 validation split; see benchmarks/).
@@ -71,12 +75,12 @@ class Index:
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
         surface: Counter[str] = Counter({w: 0 for w in self.normalizer.synonym_words})
-        entry_counts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        entry_counts: dict[str, list[tuple[int, float, float]]] = defaultdict(list)  # (entry, tf, coverage factor)
         phrasing_postings: dict[str, list[int]] = defaultdict(list)
         phrasing_terms: list[tuple[str, ...]] = []
         phrasing_entry: list[int] = []
         phrasing_question: list[int] = []
-        lengths: list[int] = []
+        lengths: list[float] = []
 
         for entry_number, entry in enumerate(self.entries):
             counts: Counter[str] = Counter()
@@ -91,9 +95,13 @@ class Index:
                 phrasing_terms.append(terms)
                 phrasing_entry.append(entry_number)
                 phrasing_question.append(question_number)
-            lengths.append(sum(counts.values()))
-            for t, tf in counts.items():
-                entry_counts[t].append((entry_number, tf))
+            answer_words = content_words(entry.answer)
+            surface.update(answer_words)
+            answer_counts = Counter(self.normalizer.terms(" ".join(answer_words)))
+            combined = {t: counts.get(t, 0) + ANSWER_FIELD * answer_counts.get(t, 0) for t in counts | answer_counts}
+            lengths.append(sum(combined.values()))
+            for t, tf in combined.items():
+                entry_counts[t].append((entry_number, tf, 1.0 if t in counts else ANSWER_COVERAGE))
 
         count = max(len(self.entries), 1)
         average = (sum(lengths) / count) or 1.0
@@ -101,12 +109,13 @@ class Index:
         # an unknown word is rarer than any known one: it weighs as a term no entry has
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         # per term: the entries holding it, their saturated BM25 tf part, and the phrasings holding it
-        self._entry_postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for t, pairs in entry_counts.items():
-            ids = np.fromiter((e for e, _ in pairs), dtype=np.int32, count=len(pairs))
-            tfs = np.fromiter((tf for _, tf in pairs), dtype=np.float32, count=len(pairs))
-            norms = K1 * (1 - B + B * np.asarray([lengths[e] for e, _ in pairs], dtype=np.float32) / average)
-            self._entry_postings[t] = (ids, tfs * (K1 + 1) / (tfs + norms))
+        self._entry_postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for t, rows in entry_counts.items():
+            ids = np.fromiter((e for e, _, _ in rows), dtype=np.int32, count=len(rows))
+            tfs = np.fromiter((tf for _, tf, _ in rows), dtype=np.float32, count=len(rows))
+            factors = np.fromiter((f for _, _, f in rows), dtype=np.float32, count=len(rows))
+            norms = K1 * (1 - B + B * np.asarray([lengths[e] for e, _, _ in rows], dtype=np.float32) / average)
+            self._entry_postings[t] = (ids, tfs * (K1 + 1) / (tfs + norms), factors)
         self._phrasing_postings = {t: np.asarray(p, dtype=np.int32) for t, p in phrasing_postings.items()}
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
         self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
@@ -161,33 +170,39 @@ class Index:
         touched_phrasings: list[np.ndarray] = []
         phrasing_weights: list[np.ndarray] = []
         for t, weight in weights.items():
-            ids, saturated = self._entry_postings[t]
+            ids, saturated, factors = self._entry_postings[t]
             bm25[ids] += weight * saturated
-            covered[ids] += weight
-            phrasings = self._phrasing_postings[t]
-            touched_phrasings.append(phrasings)
-            phrasing_weights.append(np.full(len(phrasings), weight, dtype=np.float32))
+            covered[ids] += weight * factors
+            phrasings = self._phrasing_postings.get(t)
+            if phrasings is not None:
+                touched_phrasings.append(phrasings)
+                phrasing_weights.append(np.full(len(phrasings), weight, dtype=np.float32))
 
+        entry_ids = np.flatnonzero(bm25)
         # nearest phrasing per entry: idf-weighted Dice overlap between the question and each phrasing
-        phrasing_ids, inverse = np.unique(np.concatenate(touched_phrasings), return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(phrasing_weights))
-        overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
-        order = np.lexsort((-overlap, self._phrasing_entry[phrasing_ids]))  # by entry, best overlap first
-        owners = self._phrasing_entry[phrasing_ids][order]
-        first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        entry_ids = owners[first]
-        best_phrasing = phrasing_ids[order][first]
-        neighbour = overlap[order][first]
+        neighbour_of = np.zeros(size, dtype=np.float32)
+        best_phrasing_of = np.zeros(size, dtype=np.int32)
+        if touched_phrasings:
+            phrasing_ids, inverse = np.unique(np.concatenate(touched_phrasings), return_inverse=True)
+            shared = np.bincount(inverse, weights=np.concatenate(phrasing_weights))
+            overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
+            order = np.lexsort((-overlap, self._phrasing_entry[phrasing_ids]))  # by entry, best overlap first
+            owners = self._phrasing_entry[phrasing_ids][order]
+            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            neighbour_of[owners[first]] = overlap[order][first]
+            best_phrasing_of[owners[first]] = phrasing_ids[order][first]
+        neighbour = neighbour_of[entry_ids]
+        best_phrasing = best_phrasing_of[entry_ids]
 
         coverage = covered[entry_ids] / total
         confidence = W_COVERAGE * coverage + W_NEIGHBOUR * neighbour + W_FUZZY * neighbour  # fuzzy ≈ overlap until refined
         rank = 100 * confidence + W_BM25_RANK * bm25[entry_ids] / bm25[entry_ids].max()
-        top = np.argsort(-rank)[: max(RESCORED, limit)]
+        top = np.argsort(-rank, kind="stable")[: max(RESCORED, limit)]
 
         refined: list[tuple[float, Candidate]] = []
         for i in top:
             entry = self.entries[entry_ids[i]]
-            question_text = entry.questions[self._phrasing_question[best_phrasing[i]]]
+            question_text = entry.questions[self._phrasing_question[best_phrasing[i]]] if neighbour[i] > 0 else entry.title
             phrasing_key = " ".join(sorted(set(self.normalizer.terms(question_text))))
             similarity = fuzz.token_sort_ratio(query_key, phrasing_key, processor=None) / 100
             score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
