@@ -26,10 +26,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def knowledge_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--knowledge", metavar="DIR", type=Path, default=None,
-                       help=f"knowledge directory (default: the config's, else {DEFAULT_KNOWLEDGE})")
-        p.add_argument("--config", metavar="PATH", type=Path, default=None,
-                       help="config.toml for thresholds and the knowledge directory (default: built-in defaults)")
+        p.add_argument(
+            "--knowledge",
+            metavar="DIR",
+            type=Path,
+            default=None,
+            help=f"knowledge directory (default: the config's, else {DEFAULT_KNOWLEDGE})",
+        )
+        p.add_argument(
+            "--config",
+            metavar="PATH",
+            type=Path,
+            default=None,
+            help="config.toml for thresholds and the knowledge directory (default: built-in defaults)",
+        )
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with --json -")
     ask.add_argument("question", help='the question; "-" reads one question per line from stdin')
@@ -46,8 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     knowledge_option(ev)
 
     run = sub.add_parser("run", help="run the Discord bot (token from the environment, see README)")
-    run.add_argument("--config", metavar="PATH", type=Path, default=None,
-                     help="config.toml (default: ./config.toml if present, else built-in defaults)")
+    run.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help="config.toml (default: ./config.toml if present, else built-in defaults)",
+    )
     return parser
 
 
@@ -99,8 +114,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     knowledge = result.knowledge
-    print(f"{directory}: {len(knowledge.entries)} entries, {sum(len(e.questions) for e in knowledge.entries)} questions, "
-          f"{len(knowledge.sources)} sources; {errors} error(s), {warnings} warning(s)")
+    print(
+        f"{directory}: {len(knowledge.entries)} entries, {sum(len(e.questions) for e in knowledge.entries)} questions, "
+        f"{len(knowledge.sources)} sources; {errors} error(s), {warnings} warning(s)"
+    )
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
@@ -127,7 +144,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if misses:
         print(f"\n{len(misses)} miss(es):")
         for miss in misses:
-            print(f"  {miss['question']!r}: expected {miss['expect']}, got {miss['status']} {miss['got']} ({miss['score']:.0f})")
+            print(
+                f"  {miss['question']!r}: expected {miss['expect']}, "
+                f"got {miss['status']} {miss['got']} ({miss['score']:.0f})"
+            )
     return EXIT_OK
 
 

@@ -52,7 +52,12 @@ class Config:
         return value or None
 
 
-_THRESHOLD_KEYS = {"answer_threshold": "answer", "suggest_threshold": "suggest", "margin": "margin", "max_suggestions": "max_suggestions"}
+_THRESHOLD_KEYS = {
+    "answer_threshold": "answer",
+    "suggest_threshold": "suggest",
+    "margin": "margin",
+    "max_suggestions": "max_suggestions",
+}
 
 
 def _section(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
@@ -109,13 +114,18 @@ def load_config(path: Path | str | None) -> Config:
 
     matching = _section(data, "matching", path)
     if set(matching) - set(_THRESHOLD_KEYS):
-        raise ConfigError(f"{path}: unknown key(s) in [matching]: {', '.join(sorted(set(matching) - set(_THRESHOLD_KEYS)))}")
+        raise ConfigError(
+            f"{path}: unknown key(s) in [matching]: {', '.join(sorted(set(matching) - set(_THRESHOLD_KEYS)))}"
+        )
     defaults = Thresholds()
     try:
-        thresholds = Thresholds(**{
-            attr: _convert(path, f"matching.{key}", matching[key], getattr(defaults, attr))
-            for key, attr in _THRESHOLD_KEYS.items() if key in matching
-        })
+        thresholds = Thresholds(
+            **{
+                attr: _convert(path, f"matching.{key}", matching[key], getattr(defaults, attr))
+                for key, attr in _THRESHOLD_KEYS.items()
+                if key in matching
+            }
+        )
     except ValueError as exc:
         raise ConfigError(f"{path}: [matching] {exc}") from None
 
@@ -125,7 +135,7 @@ def load_config(path: Path | str | None) -> Config:
     if unknown_keys:
         raise ConfigError(f"{path}: unknown key(s) in [discord]: {', '.join(sorted(unknown_keys))}")
     base = DiscordConfig()
-    discord = DiscordConfig(**{
-        key: _convert(path, f"discord.{key}", value, getattr(base, key)) for key, value in discord_table.items()
-    })
+    discord = DiscordConfig(
+        **{key: _convert(path, f"discord.{key}", value, getattr(base, key)) for key, value in discord_table.items()}
+    )
     return Config(knowledge_dir=knowledge_dir, thresholds=thresholds, discord=discord, source=path)

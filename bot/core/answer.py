@@ -56,7 +56,13 @@ class Engine:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         if top and top.score >= t.answer and top.score - runner_up >= t.margin:
             return self.answer_with(question, top)
-        plausible = tuple(c for c in candidates[: t.max_suggestions] if c.score >= t.suggest)
+        plausible = tuple(
+            sorted(
+                (c for c in candidates[: t.max_suggestions] if c.score >= t.suggest),
+                key=lambda c: c.score,
+                reverse=True,
+            )
+        )
         best = top.score if top else 0.0
         if plausible:
             return Answer(question, Status.SUGGEST, plausible, best, topics=self.topics)

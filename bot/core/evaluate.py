@@ -98,4 +98,10 @@ def evaluate(engine: Engine, cases: list[Case]) -> EvalReport:
 
 
 def _miss(case: Case, answer: Answer, shown: str) -> dict[str, object]:
-    return {"question": case.question, "expect": case.expect, "status": answer.status.value, "got": shown, "score": answer.score}
+    return {
+        "question": case.question,
+        "expect": case.expect,
+        "status": answer.status.value,
+        "got": shown,
+        "score": answer.score,
+    }

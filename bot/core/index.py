@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .models import Candidate, Entry
 from .normalize import FILLER, Normalizer, content_words, term
@@ -30,6 +30,9 @@ FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still 
 # The answer text is a second, weaker field: members ask about facts that only the answer states
 # ("kaja kallas", "17 billion"). It counts this much of a phrasing word, for BM25 and for coverage.
 ANSWER_FIELD = 0.2
+# A word the knowledge has never seen (after typo correction) says the question is about something
+# else; it weighs this many times the rarest known word.
+UNKNOWN_WEIGHT = 1.3
 ANSWER_COVERAGE = 0.6
 
 # Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
@@ -62,7 +65,7 @@ class SpellingIndex:
         best: tuple[int, int, str] | None = None
         for variant in self._variants(word):
             for known in self._deletes.get(variant, ()):
-                distance = Levenshtein.distance(word, known, score_cutoff=limit)
+                distance = OSA.distance(word, known, score_cutoff=limit)  # a swap of two letters is one edit
                 if distance <= limit:
                     rank = (distance, -self._frequency[known], known)
                     if best is None or rank < best:
@@ -107,7 +110,7 @@ class Index:
         average = (sum(lengths) / count) or 1.0
         self._idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in entry_counts.items()}
         # an unknown word is rarer than any known one: it weighs as a term no entry has
-        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        self._unknown_idf = UNKNOWN_WEIGHT * math.log(1 + (count + 0.5) / 0.5)
         # per term: the entries holding it, their saturated BM25 tf part, and the phrasings holding it
         self._entry_postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for t, rows in entry_counts.items():
@@ -119,7 +122,9 @@ class Index:
         self._phrasing_postings = {t: np.asarray(p, dtype=np.int32) for t, p in phrasing_postings.items()}
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
         self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
-        self._phrasing_weight = np.asarray([sum(self._idf[t] for t in terms) for terms in phrasing_terms], dtype=np.float32)
+        self._phrasing_weight = np.asarray(
+            [sum(self._idf[t] for t in terms) for terms in phrasing_terms], dtype=np.float32
+        )
         self._spelling = SpellingIndex(surface)
         self._filler_terms = {term(w) for w in FILLER}
 
@@ -195,18 +200,26 @@ class Index:
         best_phrasing = best_phrasing_of[entry_ids]
 
         coverage = covered[entry_ids] / total
-        confidence = W_COVERAGE * coverage + W_NEIGHBOUR * neighbour + W_FUZZY * neighbour  # fuzzy ≈ overlap until refined
+        confidence = (
+            W_COVERAGE * coverage + W_NEIGHBOUR * neighbour + W_FUZZY * neighbour
+        )  # fuzzy ≈ overlap until refined
         rank = 100 * confidence + W_BM25_RANK * bm25[entry_ids] / bm25[entry_ids].max()
         top = np.argsort(-rank, kind="stable")[: max(RESCORED, limit)]
 
         refined: list[tuple[float, Candidate]] = []
         for i in top:
             entry = self.entries[entry_ids[i]]
-            question_text = entry.questions[self._phrasing_question[best_phrasing[i]]] if neighbour[i] > 0 else entry.title
+            question_text = (
+                entry.questions[self._phrasing_question[best_phrasing[i]]] if neighbour[i] > 0 else entry.title
+            )
             phrasing_key = " ".join(sorted(set(self.normalizer.terms(question_text))))
             similarity = fuzz.token_sort_ratio(query_key, phrasing_key, processor=None) / 100
             score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
-            refined.append((float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i])),
-                            Candidate(entry, round(float(score), 1), question_text)))
+            refined.append(
+                (
+                    float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i])),
+                    Candidate(entry, round(float(score), 1), question_text),
+                )
+            )
         refined.sort(key=lambda item: item[0], reverse=True)
         return [candidate for _, candidate in refined[:limit]]

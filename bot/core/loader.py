@@ -172,7 +172,9 @@ def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> Loa
                     continue
                 if read.entry.id in entry_ids:
                     first = entry_ids[read.entry.id]
-                    reader.error(item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {first.file}:{first.line})")
+                    reader.error(
+                        item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {first.file}:{first.line})"
+                    )
                     continue
                 entry_ids[read.entry.id] = read.entry
                 pending.append(read)
@@ -213,7 +215,9 @@ def load_directory(directory: Path | str, *, today: dt.date | None = None) -> Lo
 
 def uncited(knowledge: Knowledge) -> list[Problem]:
     """The shipped knowledge must cite every entry; the engine itself does not insist."""
-    return [Problem(e.file, e.line, f"{e.id}.sources", "entry cites no source") for e in knowledge.entries if not e.sources]
+    return [
+        Problem(e.file, e.line, f"{e.id}.sources", "entry cites no source") for e in knowledge.entries if not e.sources
+    ]
 
 
 def _items(reader: _FileReader, node: yaml.Node, key: str) -> Iterable[tuple[yaml.Node, str]]:
@@ -236,7 +240,9 @@ def _read_sources(reader: _FileReader, node: yaml.Node, sources: dict[str, Sourc
         if url and not URL.match(url):
             reader.error(fields["url"][1], f"{key}.url", f"URL must start with http:// or https:// (got {url[:60]!r})")
             url = None
-        publisher = reader.text(fields["publisher"][1], f"{key}.publisher", required=False) if "publisher" in fields else None
+        publisher = (
+            reader.text(fields["publisher"][1], f"{key}.publisher", required=False) if "publisher" in fields else None
+        )
         date = reader.partial_date(fields["date"][1], f"{key}.date") if "date" in fields else None
         if not (source_id and title and url):
             continue
@@ -261,7 +267,9 @@ def _read_entry(reader: _FileReader, node: yaml.Node, key: str) -> _Pending | No
         reader.error(fields["questions"][1], f"{key}.questions", "must list at least one question")
     answer = _required_text(reader, fields, node, key, "answer")
     if answer and len(answer) > MAX_ANSWER_CHARS:
-        reader.error(fields["answer"][1], f"{key}.answer", f"answer is {len(answer)} characters; the limit is {MAX_ANSWER_CHARS}")
+        reader.error(
+            fields["answer"][1], f"{key}.answer", f"answer is {len(answer)} characters; the limit is {MAX_ANSWER_CHARS}"
+        )
     source_nodes = reader.texts(fields["sources"][1], f"{key}.sources") if "sources" in fields else []
     tags = reader.texts(fields["tags"][1], f"{key}.tags") if "tags" in fields else []
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
@@ -304,7 +312,9 @@ def _slug(reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], n
     return value
 
 
-def _required_text(reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, name: str) -> str | None:
+def _required_text(
+    reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], node: yaml.Node, key: str, name: str
+) -> str | None:
     if name not in fields:
         reader.error(node, f"{key}.{name}", "missing")
         return None
@@ -323,9 +333,23 @@ def _warnings(knowledge: Knowledge, today: dt.date) -> list[Problem]:
                 continue
             seen = owner.setdefault(terms, (entry, question))
             if seen[0].id != entry.id:
-                warnings.append(Problem(entry.file, entry.line, f"{entry.id}.questions",
-                                        f"{question!r} collides with {seen[1]!r} of entry {seen[0].id!r}", Severity.WARNING))
+                warnings.append(
+                    Problem(
+                        entry.file,
+                        entry.line,
+                        f"{entry.id}.questions",
+                        f"{question!r} collides with {seen[1]!r} of entry {seen[0].id!r}",
+                        Severity.WARNING,
+                    )
+                )
         if entry.reviewed and today - entry.reviewed > STALE_AFTER:
-            warnings.append(Problem(entry.file, entry.line, f"{entry.id}.reviewed",
-                                    f"last reviewed {entry.reviewed.isoformat()}, over a year ago", Severity.WARNING))
+            warnings.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"{entry.id}.reviewed",
+                    f"last reviewed {entry.reviewed.isoformat()}, over a year ago",
+                    Severity.WARNING,
+                )
+            )
     return warnings

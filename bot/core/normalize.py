@@ -37,23 +37,34 @@ _SPELLINGS = {
 }
 
 # Casual spellings of question words, typed without the apostrophe or shortened.
-_CASUAL = {"whats": "what", "whos": "who", "hows": "how", "wheres": "where", "whens": "when", "whys": "why",
-           "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+_CASUAL = {
+    "whats": "what",
+    "whos": "who",
+    "hows": "how",
+    "wheres": "where",
+    "whens": "when",
+    "whys": "why",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+}
 
 # Only words that never decide between two answers; idf already discounts the merely common ones.
 # Question words stay: "when" and "who" change the answer. (A longer list cost 3 points on CLINC150.)
 STOPWORDS = frozenset(
-    """a an the is are was were be been being am do does did of in on at to for from by with as
-    and or it its it's i me my we us our you your this that these those please hi hello hey""".split()
+    """a an the is are was were be been being am do does did of in on at to for from by with as and or it
+    its it's i me my we us our you your this that these those please hi hello hey""".split()
 )
 
 # Conversational filler: ignored when the knowledge never uses the word, an ordinary term when it
 # does (a FAQ may well have "tell me a joke"). Unknown words otherwise count against a match.
 FILLER = frozenset(
-    """tell about explain know give show info information want need would could can should will
-    some any something anything more bit quick quickly briefly simple simply exactly actually really
-    just mean means meant thanks thank pls plz okay ok so well now anyone someone everyone guys
-    wondering curious question idea understand stuff thing things lot""".split()
+    """tell about explain know give show info information want need would could can should will some any
+    something anything more bit quick quickly briefly simple simply exactly actually really just mean
+    means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
+    question idea understand stuff thing things lot""".split()
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")

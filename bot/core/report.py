@@ -33,7 +33,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         ],
         "suggestions": []
         if answered
-        else [{"entry_id": c.entry.id, "question": c.entry.title, "score": round(c.score, 1)} for c in answer.candidates],
+        else [
+            {"entry_id": c.entry.id, "question": c.entry.title, "score": round(c.score, 1)} for c in answer.candidates
+        ],
     }
 
 
