@@ -1,0 +1,126 @@
+"""The Discord adapter's composition root: builds the bot from config and runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from .config import Config
+from .core.answer import Engine
+from .core.loader import load_directory
+from .views import PickSuggestion
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.exts.ask",)
+EXIT_OK, EXIT_KNOWLEDGE, EXIT_TOKEN = 0, 1, 2
+
+
+class FaqBot(commands.AutoShardedBot):
+    """Holds the current Engine; replacing `self.engine` swaps the knowledge in one assignment."""
+
+    def __init__(self, config: Config, engine: Engine, **options: Any) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # privileged: enable it in the Developer Portal (README)
+        discord_config = config.discord
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no prefix commands; mentions are handled by the cog
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),  # replies never ping anyone
+            shard_count=discord_config.shard_count,
+            shard_ids=list(discord_config.shard_ids) if discord_config.shard_ids else None,
+            **options,
+        )
+        self.config = config
+        self.engine = engine
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(PickSuggestion)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        guild_id = self.config.discord.sync_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d application command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: questions are handled by the Ask cog's listener, not the command parser."""
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info(
+            "ready as %s (id %s) in %d server(s), %d shard(s)",
+            self.user,
+            self.user.id,
+            len(self.guilds),
+            self.shard_count or 1,
+        )
+
+
+def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
+    """Use a Discord-compatible server instead of discord.com (self-hosted, or the tests' fake).
+
+    discord.py keeps these as process-wide class attributes; with AutoShardedBot and no shard_count,
+    the gateway address is the one the server's GET /gateway/bot returns.
+    """
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def load_engine(config: Config) -> Engine | None:
+    result = load_directory(config.knowledge_dir)
+    for problem in result.problems:
+        (log.error if problem in result.errors else log.warning)("%s", problem)
+    if not result.ok:
+        return None
+    return Engine(result.knowledge, config.thresholds)
+
+
+def run_bot(config: Config) -> int:
+    token = config.token()
+    if token is None:
+        print(
+            f"error: no bot token: set the {config.discord.token_env} environment variable "
+            "(see README, 'Add it to your server')",
+            file=sys.stderr,
+        )
+        return EXIT_TOKEN
+    discord.utils.setup_logging(level=logging.getLevelName(config.discord.log_level.upper()))
+    engine = load_engine(config)
+    if engine is None:
+        print(f"error: the knowledge in {config.knowledge_dir} has errors; run `python -m bot check`", file=sys.stderr)
+        return EXIT_KNOWLEDGE
+    point_at_server(config.discord.api_base, config.discord.gateway_url)
+
+    async def main() -> None:
+        async with FaqBot(config, engine) as bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        print(
+            f"error: Discord rejected the token in {config.discord.token_env}; "
+            "reset it in the Developer Portal and try again",
+            file=sys.stderr,
+        )
+        return EXIT_TOKEN
+    except discord.PrivilegedIntentsRequired:
+        print("error: enable the Message Content intent for this bot in the Developer Portal (README)", file=sys.stderr)
+        return EXIT_TOKEN
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK

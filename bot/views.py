@@ -1,0 +1,93 @@
+"""Buttons. Did-you-mean choices are DynamicItems: the entry id lives in the custom_id, so a click is
+understood even after the bot restarts (no in-memory state to lose)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from .core.models import Answer
+from .render import answer_embed, button_label
+
+if TYPE_CHECKING:
+    from .client import FaqBot
+
+
+class PickSuggestion(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"faq:pick:(?P<entry_id>[a-z0-9-]{1,80})"
+):
+    def __init__(self, entry_id: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=button_label(label), style=discord.ButtonStyle.primary, custom_id=f"faq:pick:{entry_id}"
+            )
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PickSuggestion:
+        return cls(match["entry_id"])
+
+    async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:
+        answer = interaction.client.engine.answer_entry(self.entry_id)
+        if answer is None:  # removed since the choices were offered
+            await interaction.response.send_message(
+                "That entry no longer exists; please ask again.",
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            return
+        # the chosen answer replaces the choices, publicly, in the same message
+        await interaction.response.edit_message(
+            embed=answer_embed(answer), view=None, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+def suggestion_view(answer: Answer) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for number, candidate in enumerate(answer.candidates, 1):
+        view.add_item(PickSuggestion(candidate.entry.id, f"{number}. {candidate.entry.title}"))
+    return view
+
+
+class Pager(discord.ui.View):
+    """Previous/next over pre-rendered embeds; only the member who asked can turn the pages."""
+
+    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, *, timeout: float = 300) -> None:
+        super().__init__(timeout=timeout)
+        self.pages = list(pages)
+        self.owner_id = owner_id
+        self.index = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Run `/topics` yourself to browse.", ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+            return False
+        return True
+
+    async def _show(self, interaction: discord.Interaction[Any], step: int) -> None:
+        self.index = max(0, min(len(self.pages) - 1, self.index + step))
+        self._sync_buttons()
+        await interaction.response.edit_message(
+            embed=self.pages[self.index], view=self, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, +1)
