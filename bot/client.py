@@ -26,6 +26,8 @@ class FaqBot(commands.AutoShardedBot):
     """Holds the current Engine; replacing `self.engine` swaps the knowledge in one assignment."""
 
     def __init__(self, config: Config, engine: Engine, **options: Any) -> None:
+        # a text-only bot: discord.py's "voice will NOT be supported" warnings are noise here
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = True  # privileged: enable it in the Developer Portal (README)
         discord_config = config.discord
