@@ -73,6 +73,26 @@ class SpellingIndex:
         return best[2] if best else None
 
 
+class _PhrasingGroups:
+    """The phrasings a question touched, grouped by entry: finds an entry's closest phrasing on demand."""
+
+    def __init__(self, entries: np.ndarray, starts: np.ndarray, phrasing_ids: np.ndarray, overlap: np.ndarray) -> None:
+        self.entries, self._starts, self._ids, self._overlap = entries, starts, phrasing_ids, overlap
+
+    @classmethod
+    def empty(cls) -> _PhrasingGroups:
+        nothing = np.zeros(0, dtype=np.int32)
+        return cls(nothing, nothing, nothing, np.zeros(0, dtype=np.float32))
+
+    def best_phrasing(self, entry_number: int) -> int | None:
+        position = int(np.searchsorted(self.entries, entry_number))
+        if position >= len(self.entries) or self.entries[position] != entry_number:
+            return None
+        start = self._starts[position]
+        end = self._starts[position + 1] if position + 1 < len(self._starts) else len(self._ids)
+        return int(self._ids[start + int(np.argmax(self._overlap[start:end]))])
+
+
 class Index:
     def __init__(self, entries: Sequence[Entry], synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
         self.entries = tuple(entries)
@@ -81,6 +101,7 @@ class Index:
         entry_counts: dict[str, list[tuple[int, float, float]]] = defaultdict(list)  # (entry, tf, coverage factor)
         phrasing_postings: dict[str, list[int]] = defaultdict(list)
         phrasing_terms: list[tuple[str, ...]] = []
+        phrasing_keys: list[str] = []  # sorted terms: what rapidfuzz compares, prepared once
         phrasing_entry: list[int] = []
         phrasing_question: list[int] = []
         lengths: list[float] = []
@@ -96,6 +117,7 @@ class Index:
                 for t in terms:
                     phrasing_postings[t].append(len(phrasing_entry))
                 phrasing_terms.append(terms)
+                phrasing_keys.append(" ".join(sorted(terms)))
                 phrasing_entry.append(entry_number)
                 phrasing_question.append(question_number)
             answer_words = content_words(entry.answer)
@@ -120,6 +142,8 @@ class Index:
             norms = K1 * (1 - B + B * np.asarray([lengths[e] for e, _, _ in rows], dtype=np.float32) / average)
             self._entry_postings[t] = (ids, tfs * (K1 + 1) / (tfs + norms), factors)
         self._phrasing_postings = {t: np.asarray(p, dtype=np.int32) for t, p in phrasing_postings.items()}
+        self._phrasing_keys = phrasing_keys
+        self._first_phrasing = np.searchsorted(phrasing_entry, np.arange(len(self.entries)))
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
         self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
         self._phrasing_weight = np.asarray(
@@ -172,54 +196,57 @@ class Index:
         size = len(self.entries)
         bm25 = np.zeros(size, dtype=np.float32)
         covered = np.zeros(size, dtype=np.float32)
-        touched_phrasings: list[np.ndarray] = []
-        phrasing_weights: list[np.ndarray] = []
+        touched: list[np.ndarray] = []
+        touched_weights: list[float] = []
         for t, weight in weights.items():
             ids, saturated, factors = self._entry_postings[t]
             bm25[ids] += weight * saturated
             covered[ids] += weight * factors
             phrasings = self._phrasing_postings.get(t)
             if phrasings is not None:
-                touched_phrasings.append(phrasings)
-                phrasing_weights.append(np.full(len(phrasings), weight, dtype=np.float32))
-
+                touched.append(phrasings)
+                touched_weights.append(weight)
         entry_ids = np.flatnonzero(bm25)
-        # nearest phrasing per entry: idf-weighted Dice overlap between the question and each phrasing
-        neighbour_of = np.zeros(size, dtype=np.float32)
-        best_phrasing_of = np.zeros(size, dtype=np.int32)
-        if touched_phrasings:
-            phrasing_ids, inverse = np.unique(np.concatenate(touched_phrasings), return_inverse=True)
-            shared = np.bincount(inverse, weights=np.concatenate(phrasing_weights))
-            overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
-            order = np.lexsort((-overlap, self._phrasing_entry[phrasing_ids]))  # by entry, best overlap first
-            owners = self._phrasing_entry[phrasing_ids][order]
-            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            neighbour_of[owners[first]] = overlap[order][first]
-            best_phrasing_of[owners[first]] = phrasing_ids[order][first]
-        neighbour = neighbour_of[entry_ids]
-        best_phrasing = best_phrasing_of[entry_ids]
 
+        # Nearest phrasing per entry: idf-weighted Dice overlap of the question with each phrasing.
+        # Phrasings are numbered entry by entry, so sorted phrasing ids come grouped by entry.
+        neighbour_of = np.zeros(size, dtype=np.float32)
+        groups = _PhrasingGroups.empty()
+        if touched:
+            ids = np.concatenate(touched)
+            lengths = np.fromiter((len(p) for p in touched), dtype=np.int64, count=len(touched))
+            contributions = np.repeat(np.asarray(touched_weights, dtype=np.float32), lengths)
+            if self.phrasing_count <= 64 * len(ids):  # dense: one pass over all phrasings beats a sort
+                shared_all = np.bincount(ids, weights=contributions, minlength=self.phrasing_count)
+                phrasing_ids = np.flatnonzero(shared_all)
+                shared = shared_all[phrasing_ids]
+            else:
+                phrasing_ids, inverse = np.unique(ids, return_inverse=True)
+                shared = np.bincount(inverse, weights=contributions)
+            overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
+            owners = self._phrasing_entry[phrasing_ids]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            groups = _PhrasingGroups(owners[starts], starts, phrasing_ids, overlap)
+            neighbour_of[groups.entries] = np.maximum.reduceat(overlap, starts)
+        neighbour = neighbour_of[entry_ids]
         coverage = covered[entry_ids] / total
-        confidence = (
-            W_COVERAGE * coverage + W_NEIGHBOUR * neighbour + W_FUZZY * neighbour
-        )  # fuzzy ≈ overlap until refined
+        # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
+        confidence = W_COVERAGE * coverage + (W_NEIGHBOUR + W_FUZZY) * neighbour
         rank = 100 * confidence + W_BM25_RANK * bm25[entry_ids] / bm25[entry_ids].max()
-        top = np.argsort(-rank, kind="stable")[: max(RESCORED, limit)]
+        keep = max(RESCORED, limit)
+        top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
 
         refined: list[tuple[float, Candidate]] = []
         for i in top:
-            entry = self.entries[entry_ids[i]]
-            question_text = (
-                entry.questions[self._phrasing_question[best_phrasing[i]]] if neighbour[i] > 0 else entry.title
-            )
-            phrasing_key = " ".join(sorted(set(self.normalizer.terms(question_text))))
-            similarity = fuzz.token_sort_ratio(query_key, phrasing_key, processor=None) / 100
+            entry_number = int(entry_ids[i])
+            entry = self.entries[entry_number]
+            best = groups.best_phrasing(entry_number)
+            if best is None:  # matched through the answer only: compare with the canonical question
+                best = int(self._first_phrasing[entry_number])
+            question_text = entry.questions[self._phrasing_question[best]]
+            similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
             score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
-            refined.append(
-                (
-                    float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i])),
-                    Candidate(entry, round(float(score), 1), question_text),
-                )
-            )
+            adjusted_rank = float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i]))
+            refined.append((adjusted_rank, Candidate(entry, round(float(score), 1), question_text)))
         refined.sort(key=lambda item: item[0], reverse=True)
         return [candidate for _, candidate in refined[:limit]]

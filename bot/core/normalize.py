@@ -76,8 +76,9 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic quotes and dashes made plain."""
-    text = _US.sub("USA", unicodedata.normalize("NFKD", text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # most questions are plain ASCII: skip the per-character pass
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _US.sub("USA", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     text = text.lower()
     return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
