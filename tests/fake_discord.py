@@ -576,8 +576,11 @@ class FakeDiscord:
 async def _serve(port: int) -> None:
     fake = await FakeDiscord().start(port)
     print(f"fake Discord on 127.0.0.1:{fake.port}")
-    print(f'  api_base = "{fake.api_base}"\n  gateway_url = "{fake.gateway_url}"\n'
-          f"  forum_channel_ids = [{fake.forum_channel_id}]", flush=True)
+    print(
+        f'  api_base = "{fake.api_base}"\n  gateway_url = "{fake.gateway_url}"\n'
+        f"  forum_channel_ids = [{fake.forum_channel_id}]",
+        flush=True,
+    )
     await asyncio.Event().wait()
 
 

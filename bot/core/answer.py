@@ -15,9 +15,9 @@ from .models import Answer, Candidate, Entry, Knowledge, Status
 class Thresholds:
     """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py)."""
 
-    answer: float = 50.0  # answer only at or above this confidence...
-    margin: float = 6.0  # ...and this far ahead of the runner-up
-    suggest: float = 42.0  # below this, nothing is close enough to offer
+    answer: float = 38.0  # answer only at or above this confidence...
+    margin: float = 7.0  # ...and this far ahead of the runner-up
+    suggest: float = 36.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
 
     def __post_init__(self) -> None:
