@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -42,6 +43,12 @@ ANSWER_COVERAGE = 0.6
 W_COVERAGE, W_NEIGHBOUR, W_FUZZY = 0.20, 0.60, 0.20
 # Ranking adds the entry's BM25 relative to the best one: it knows every phrasing, not just one.
 W_BM25_RANK = 30.0
+# In a large knowledge base, a term found in more than this share of entries (and more than
+# COMMON_MIN_DF of them) does not bring in candidates of its own: walking its postings would cost more
+# than everything else, and an entry matching only such words is never the best answer.
+COMMON_SHARE = 0.02
+COMMON_MIN_DF = 2_000
+DENSE_RATIO = 16  # see _sum_by_id
 
 
 def _bigrams(terms: tuple[str, ...]) -> list[str]:
@@ -99,66 +106,151 @@ class _PhrasingGroups:
         return int(self._ids[start + int(np.argmax(self._overlap[start:end]))])
 
 
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    """Postings of every term in flat arrays (CSR layout): term number → a slice. Ids ascend in a slice."""
+
+    offsets: np.ndarray  # term t's postings are [offsets[t], offsets[t + 1])
+    ids: np.ndarray
+    values: tuple[np.ndarray, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        terms: Sequence[int] | np.ndarray,
+        ids: Sequence[int] | np.ndarray,
+        term_count: int,
+        *values: Sequence[float] | np.ndarray,
+    ) -> _Postings:
+        term_array = np.asarray(terms, dtype=np.int32)
+        order = np.argsort(term_array, kind="stable")  # stable: ids stay ascending within a term
+        offsets = np.zeros(term_count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_array, minlength=term_count), out=offsets[1:])
+        return cls(
+            offsets,
+            np.asarray(ids, dtype=np.int32)[order],
+            tuple(np.asarray(v, dtype=np.float32)[order] for v in values),
+        )
+
+    def span(self, number: int) -> slice:
+        return slice(int(self.offsets[number]), int(self.offsets[number + 1]))
+
+    def frequency(self, number: int) -> int:
+        return int(self.offsets[number + 1] - self.offsets[number])
+
+
+def _members(sorted_ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of `wanted` occur in `sorted_ids`, and where: a vectorised binary search."""
+    if len(sorted_ids) == 0:
+        return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
+    where = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+    return sorted_ids[where] == wanted, where
+
+
+def _sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct ids (ascending) and, for each values array, its sum per id. Counting over the whole
+    id range is faster while the ids are many; sorting them is, once they are few."""
+    if universe <= DENSE_RATIO * len(ids):
+        distinct = np.flatnonzero(np.bincount(ids, minlength=universe))
+        return distinct, [np.bincount(ids, weights=v, minlength=universe)[distinct] for v in values]
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    return distinct, [np.bincount(inverse, weights=v, minlength=len(distinct)) for v in values]
+
+
 class Index:
     def __init__(self, entries: Sequence[Entry], synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
+        self._term_numbers: dict[str, int] = {}
+
+        def number_of(t: str) -> int:
+            number = self._term_numbers.get(t)
+            if number is None:
+                number = self._term_numbers[t] = len(self._term_numbers)
+            return number
+
         surface: Counter[str] = Counter({w: 0 for w in self.normalizer.synonym_words})
-        entry_counts: dict[str, list[tuple[int, float, float]]] = defaultdict(list)  # (entry, tf, coverage factor)
-        phrasing_postings: dict[str, list[int]] = defaultdict(list)
-        phrasing_terms: list[tuple[str, ...]] = []
-        phrasing_keys: list[str] = []  # sorted terms: what rapidfuzz compares, prepared once
+        phrasing_terms: list[int] = []  # with phrasing_of: one row per (term, phrasing)
+        phrasing_of: list[int] = []
+        answer_terms: list[int] = []  # with answer_of: one row per word of an answer
+        answer_of: list[int] = []
+        phrasing_keys: list[str] = []  # sorted unigrams: what rapidfuzz compares, prepared once
         phrasing_entry: list[int] = []
         phrasing_question: list[int] = []
-        lengths: list[float] = []
 
         for entry_number, entry in enumerate(self.entries):
-            counts: Counter[str] = Counter()
             for question_number, question in enumerate(entry.questions):
-                surface.update(content_words(question))
-                unigrams = self.normalizer.terms(question)
-                terms = tuple(dict.fromkeys([*unigrams, *_bigrams(unigrams)]))
-                if not terms:
+                found = content_words(question)
+                surface.update(found)
+                unigrams = self.normalizer.terms_of_words(found)
+                if not unigrams:
                     continue
-                counts.update(terms)
-                for t in terms:
-                    phrasing_postings[t].append(len(phrasing_entry))
-                phrasing_terms.append(terms)
+                numbers = {number_of(t) for t in (*unigrams, *_bigrams(unigrams))}
+                phrasing_terms.extend(numbers)
+                phrasing_of.extend([len(phrasing_entry)] * len(numbers))
                 phrasing_keys.append(" ".join(sorted(set(unigrams))))
                 phrasing_entry.append(entry_number)
                 phrasing_question.append(question_number)
             answer_words = content_words(entry.answer)
             surface.update(answer_words)
-            answer_counts = Counter(self.normalizer.terms(" ".join(answer_words)))
-            combined = {t: counts.get(t, 0) + ANSWER_FIELD * answer_counts.get(t, 0) for t in counts | answer_counts}
-            lengths.append(sum(combined.values()))
-            for t, tf in combined.items():
-                entry_counts[t].append((entry_number, tf, 1.0 if t in counts else ANSWER_COVERAGE))
+            numbers_in_answer = [number_of(t) for t in self.normalizer.terms_of_words(answer_words)]
+            answer_terms.extend(numbers_in_answer)
+            answer_of.extend([entry_number] * len(numbers_in_answer))
 
+        term_count = len(self._term_numbers)
+        self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
+        self._phrasing_postings = _Postings.build(phrasing_terms, phrasing_of, term_count)
+        self._entry_postings, lengths = self._entry_documents(phrasing_terms, phrasing_of, answer_terms, answer_of)
         count = max(len(self.entries), 1)
-        average = (sum(lengths) / count) or 1.0
-        self._idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in entry_counts.items()}
+        frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
+        self._idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
         # an unknown word is rarer than any known one: it weighs as a term no entry has
         self._unknown_idf = UNKNOWN_WEIGHT * math.log(1 + (count + 0.5) / 0.5)
-        # per term: the entries holding it, their saturated BM25 tf part, and the phrasings holding it
-        self._entry_postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for t, rows in entry_counts.items():
-            ids = np.fromiter((e for e, _, _ in rows), dtype=np.int32, count=len(rows))
-            tfs = np.fromiter((tf for _, tf, _ in rows), dtype=np.float32, count=len(rows))
-            factors = np.fromiter((f for _, _, f in rows), dtype=np.float32, count=len(rows))
-            norms = K1 * (1 - B + B * np.asarray([lengths[e] for e, _, _ in rows], dtype=np.float32) / average)
-            self._entry_postings[t] = (ids, tfs * (K1 + 1) / (tfs + norms), factors)
-        self._phrasing_postings = {t: np.asarray(p, dtype=np.int32) for t, p in phrasing_postings.items()}
+        # BM25's saturated term frequency, computed once per posting
+        norms = K1 * (1 - B + B * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
+        tfs, self._coverage_factor = self._entry_postings.values
+        self._saturated = tfs * (K1 + 1) / (tfs + norms[self._entry_postings.ids])
+        # terms in more entries than this only rescore candidates found through rarer terms
+        self._common_df = max(COMMON_MIN_DF, int(COMMON_SHARE * count))
+
         self._phrasing_keys = phrasing_keys
-        self._first_phrasing = np.searchsorted(phrasing_entry, np.arange(len(self.entries)))
-        self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
         self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
-        self._phrasing_weight = np.asarray(
-            [sum(self._idf[t] * (BIGRAM_WEIGHT if "_" in t else 1.0) for t in terms) for terms in phrasing_terms],
-            dtype=np.float32,
-        )
+        self._first_phrasing = np.searchsorted(self._phrasing_entry, np.arange(len(self.entries)))
+        is_bigram = np.zeros(term_count, dtype=bool)
+        is_bigram[[n for t, n in self._term_numbers.items() if "_" in t]] = True
+        term_weight = self._idf * np.where(is_bigram, BIGRAM_WEIGHT, 1.0)
+        self._phrasing_weight = np.bincount(
+            self._phrasing_postings.ids,
+            weights=term_weight[np.repeat(np.arange(term_count), np.diff(self._phrasing_postings.offsets))],
+            minlength=len(phrasing_entry),
+        ).astype(np.float32)
         self._spelling = SpellingIndex(surface)
         self._filler_terms = {term(w) for w in FILLER}
+
+    def _entry_documents(
+        self, phrasing_terms: list[int], phrasing_of: list[int], answer_terms: list[int], answer_of: list[int]
+    ) -> tuple[_Postings, np.ndarray]:
+        """Each entry as one document: its phrasings' terms, plus its answer's as a weaker field.
+        Returns the postings (values: term frequency, coverage factor) and each entry's length."""
+        size = max(len(self.entries), 1)
+        from_questions = (
+            np.asarray(phrasing_terms, dtype=np.int64) * size
+            + self._phrasing_entry[np.asarray(phrasing_of, dtype=np.int64)]
+        )
+        from_answer = np.asarray(answer_terms, dtype=np.int64) * size + np.asarray(answer_of, dtype=np.int64)
+        question_keys, question_tf = np.unique(from_questions, return_counts=True)
+        answer_keys, answer_tf = np.unique(from_answer, return_counts=True)
+        # (term, entry) pairs sorted by term then entry; a stable sort merges the two sorted runs quickly
+        keys = np.sort(np.concatenate([question_keys, answer_keys]), kind="stable")
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        tf = np.zeros(len(keys), dtype=np.float64)
+        in_questions = np.isin(keys, question_keys, assume_unique=True)
+        tf[in_questions] = question_tf
+        tf[np.isin(keys, answer_keys, assume_unique=True)] += ANSWER_FIELD * answer_tf
+        factor = np.where(in_questions, 1.0, ANSWER_COVERAGE)
+        terms, entries = keys // size, keys % size
+        postings = _Postings.build(terms, entries, len(self._term_numbers), tf, factor)
+        return postings, np.bincount(entries, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -167,8 +259,9 @@ class Index:
     def phrasing_count(self) -> int:
         return len(self._phrasing_entry)
 
-    def _query_weights(self, question: str) -> tuple[dict[str, float], float, str]:
-        """Question → {known term: weight}, the weight of all its terms (known or not) and their key."""
+    def _query_weights(self, question: str) -> tuple[dict[int, float], float, str]:
+        """Question → {known term number: weight}, the weight of all its terms (known or not), and the
+        sorted words rapidfuzz compares."""
         corrected: set[str] = set()
 
         def correct(word: str) -> str:
@@ -180,73 +273,79 @@ class Index:
 
         terms = self.normalizer.terms(question, correct)
         corrected_terms = {t for w in corrected for t in self.normalizer.terms(w)}
-        weights: dict[str, float] = {}
+        weights: dict[int, float] = {}
+        known: list[str] = []
         unknown: list[str] = []
         total = 0.0
         for t in dict.fromkeys(terms):
-            idf = self._idf.get(t)
-            if idf is None:
+            number = self._term_numbers.get(t)
+            if number is None:
                 if t not in self._filler_terms:
                     total += self._unknown_idf
                     unknown.append(t)
-            else:
-                if t in self._filler_terms:
-                    idf *= FILLER_WEIGHT
-                total += idf
-                weights[t] = idf * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
+                continue
+            idf = float(self._idf[number]) * (FILLER_WEIGHT if t in self._filler_terms else 1.0)
+            total += idf
+            weights[number] = idf * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
+            known.append(t)
         for bigram in dict.fromkeys(_bigrams(terms)):
-            idf = self._idf.get(bigram)
-            if idf is not None:  # a known phrase adds evidence; an unknown one says nothing new
-                weights[bigram] = BIGRAM_WEIGHT * idf
-                total += BIGRAM_WEIGHT * idf
-        unigram_key = " ".join(sorted([*(t for t in weights if "_" not in t), *unknown]))
-        return weights, total, unigram_key
+            number = self._term_numbers.get(bigram)
+            if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
+                weights[number] = BIGRAM_WEIGHT * float(self._idf[number])
+                total += weights[number]
+        return weights, total, " ".join(sorted([*known, *unknown]))
 
     def search(self, question: str, limit: int = 3) -> list[Candidate]:
         """The best `limit` entries for a question, best first, each with a 0-100 confidence."""
         weights, total, query_key = self._query_weights(question)
         if not weights:
             return []
-        size = len(self.entries)
-        bm25 = np.zeros(size, dtype=np.float32)
-        covered = np.zeros(size, dtype=np.float32)
-        touched: list[np.ndarray] = []
-        touched_weights: list[float] = []
-        for t, weight in weights.items():
-            ids, saturated, factors = self._entry_postings[t]
-            bm25[ids] += weight * saturated
-            covered[ids] += weight * factors
-            phrasings = self._phrasing_postings.get(t)
-            if phrasings is not None:
-                touched.append(phrasings)
-                touched_weights.append(weight)
-        entry_ids = np.flatnonzero(bm25)
+        entries, phrasings = self._entry_postings, self._phrasing_postings
+        # Candidates come from the rarer terms; very common ones (in a big knowledge base) only add
+        # their weight to those candidates, found by binary search instead of walking long postings.
+        driving = {n: w for n, w in weights.items() if entries.frequency(n) <= self._common_df} or weights
+        common = {n: w for n, w in weights.items() if n not in driving}
+
+        spans = [entries.span(n) for n in driving]
+        entry_ids, (bm25, covered) = _sum_by_id(
+            np.concatenate([entries.ids[span] for span in spans]),
+            [
+                np.concatenate([w * self._saturated[span] for span, w in zip(spans, driving.values(), strict=True)]),
+                np.concatenate(
+                    [w * self._coverage_factor[span] for span, w in zip(spans, driving.values(), strict=True)]
+                ),
+            ],
+            len(self.entries),
+        )
+        for number, weight in common.items():
+            span = entries.span(number)
+            hit, where = _members(entries.ids[span], entry_ids)
+            bm25[hit] += weight * self._saturated[span][where[hit]]
+            covered[hit] += weight * self._coverage_factor[span][where[hit]]
 
         # Nearest phrasing per entry: idf-weighted Dice overlap of the question with each phrasing.
         # Phrasings are numbered entry by entry, so sorted phrasing ids come grouped by entry.
-        neighbour_of = np.zeros(size, dtype=np.float32)
+        touched = [phrasings.ids[phrasings.span(n)] for n in driving]
+        contributions = np.repeat(
+            np.fromiter(driving.values(), dtype=np.float64, count=len(driving)), [len(t) for t in touched]
+        )
+        phrasing_ids, (shared,) = _sum_by_id(np.concatenate(touched), [contributions], self.phrasing_count)
+        for number, weight in common.items():
+            hit, _ = _members(phrasings.ids[phrasings.span(number)], phrasing_ids)
+            shared[hit] += weight
+        neighbour = np.zeros(len(entry_ids), dtype=np.float32)
         groups = _PhrasingGroups.empty()
-        if touched:
-            ids = np.concatenate(touched)
-            lengths = np.fromiter((len(p) for p in touched), dtype=np.int64, count=len(touched))
-            contributions = np.repeat(np.asarray(touched_weights, dtype=np.float32), lengths)
-            if self.phrasing_count <= 64 * len(ids):  # dense: one pass over all phrasings beats a sort
-                shared_all = np.bincount(ids, weights=contributions, minlength=self.phrasing_count)
-                phrasing_ids = np.flatnonzero(shared_all)
-                shared = shared_all[phrasing_ids]
-            else:
-                phrasing_ids, inverse = np.unique(ids, return_inverse=True)
-                shared = np.bincount(inverse, weights=contributions)
+        if len(phrasing_ids):
             overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
             owners = self._phrasing_entry[phrasing_ids]
             starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
             groups = _PhrasingGroups(owners[starts], starts, phrasing_ids, overlap)
-            neighbour_of[groups.entries] = np.maximum.reduceat(overlap, starts)
-        neighbour = neighbour_of[entry_ids]
-        coverage = covered[entry_ids] / total
+            hit, where = _members(groups.entries, entry_ids)
+            neighbour[hit] = np.maximum.reduceat(overlap, starts)[where[hit]]
+        coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
         confidence = W_COVERAGE * coverage + (W_NEIGHBOUR + W_FUZZY) * neighbour
-        rank = 100 * confidence + W_BM25_RANK * bm25[entry_ids] / bm25[entry_ids].max()
+        rank = 100 * confidence + W_BM25_RANK * bm25 / bm25.max()
         keep = max(RESCORED, limit)
         top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
 

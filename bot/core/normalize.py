@@ -78,10 +78,11 @@ def fold(text: str) -> str:
     """Lower case, accents removed, typographic quotes and dashes made plain."""
     if not text.isascii():  # most questions are plain ASCII: skip the per-character pass
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = _US.sub("USA", text)
+    if "U" in text:
+        text = _US.sub("USA", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     text = text.lower()
-    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
 
 
 def _americanise(word: str) -> str:
@@ -112,9 +113,13 @@ def term(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of a text, hyphenated words kept whole and also split ("anti-torpedo")."""
+    """Folded words of a text, split at hyphens ("anti-torpedo") unless a known spelling ("co-operation")."""
+    folded = fold(text)
+    tokens = _TOKEN.findall(folded)
+    if "-" not in folded and "'" not in folded:  # the common case, without the per-token checks
+        return [_CASUAL.get(token, token) for token in tokens]
     out: list[str] = []
-    for token in _TOKEN.findall(fold(text)):
+    for token in tokens:
         token = _CASUAL.get(token.removesuffix("'s"), token)
         if token in _SPELLINGS:
             out.append(token)
@@ -140,26 +145,29 @@ class Normalizer:
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.synonym_words: set[str] = set()
         for canonical, equivalents in (synonyms or {}).items():
-            target = self._raw_terms(canonical)
+            target = self._raw_terms(content_words(canonical))
             if not target:
                 continue
             self.synonym_words.update(content_words(canonical))
             for equivalent in equivalents:
                 self.synonym_words.update(content_words(equivalent))
-                phrase = self._raw_terms(equivalent)
+                phrase = self._raw_terms(content_words(equivalent))
                 if phrase and phrase != target:
                     self._phrases[phrase] = target
         self._longest = max((len(p) for p in self._phrases), default=0)
 
     @staticmethod
-    def _raw_terms(text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
-        found = content_words(text)
+    def _raw_terms(found: list[str], correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
         if correct is not None:
             found = [correct(w) for w in found]
         return tuple(term(w) for w in found)
 
     def terms(self, text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
-        raw = self._raw_terms(text, correct)
+        return self.terms_of_words(content_words(text), correct)
+
+    def terms_of_words(self, found: list[str], correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
+        """Terms of already split content words (see content_words): lets a caller split text once."""
+        raw = self._raw_terms(found, correct)
         if not self._phrases:
             return raw
         out: list[str] = []
