@@ -26,7 +26,7 @@ from .normalize import FILLER, Normalizer, content_words, term
 
 K1 = 1.2
 B = 0.75
-RESCORED = 8  # candidates that get the rapidfuzz refinement
+RESCORED = 4  # candidates that get the rapidfuzz refinement
 CORRECTED_WEIGHT = 0.8  # a corrected typo counts a little less than the word itself
 FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still counts for little
 # The answer text is a second, weaker field: members ask about facts that only the answer states
@@ -87,15 +87,18 @@ class SpellingIndex:
 
 
 class _PhrasingGroups:
-    """The phrasings a question touched, grouped by entry: finds an entry's closest phrasing on demand."""
+    """The phrasings a question touched, grouped by entry (ids ascending): finds an entry's closest one
+    on demand (only the few final candidates ever ask)."""
 
-    def __init__(self, entries: np.ndarray, starts: np.ndarray, phrasing_ids: np.ndarray, overlap: np.ndarray) -> None:
-        self.entries, self._starts, self._ids, self._overlap = entries, starts, phrasing_ids, overlap
+    def __init__(self, phrasing_ids: np.ndarray, owners: np.ndarray, overlap: np.ndarray) -> None:
+        self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
+        self.entries = owners[self._starts]
+        self.best_overlap = np.maximum.reduceat(overlap, self._starts) if len(owners) else overlap
+        self._ids, self._overlap = phrasing_ids, overlap
 
     @classmethod
     def empty(cls) -> _PhrasingGroups:
-        nothing = np.zeros(0, dtype=np.int32)
-        return cls(nothing, nothing, nothing, np.zeros(0, dtype=np.float32))
+        return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
     def best_phrasing(self, entry_number: int) -> int | None:
         position = int(np.searchsorted(self.entries, entry_number))
@@ -150,9 +153,10 @@ def _members(sorted_ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np
 def _sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tuple[np.ndarray, list[np.ndarray]]:
     """The distinct ids (ascending) and, for each values array, its sum per id. Counting over the whole
     id range is faster while the ids are many; sorting them is, once they are few."""
-    if universe <= DENSE_RATIO * len(ids):
-        distinct = np.flatnonzero(np.bincount(ids, minlength=universe))
-        return distinct, [np.bincount(ids, weights=v, minlength=universe)[distinct] for v in values]
+    if universe <= DENSE_RATIO * len(ids):  # values are positive, so a sum of zero means "absent"
+        sums = [np.bincount(ids, weights=v, minlength=universe) for v in values]
+        distinct = np.flatnonzero(sums[0])
+        return distinct, [total[distinct] for total in sums]
     distinct, inverse = np.unique(ids, return_inverse=True)
     return distinct, [np.bincount(inverse, weights=v, minlength=len(distinct)) for v in values]
 
@@ -337,11 +341,9 @@ class Index:
         groups = _PhrasingGroups.empty()
         if len(phrasing_ids):
             overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
-            owners = self._phrasing_entry[phrasing_ids]
-            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            groups = _PhrasingGroups(owners[starts], starts, phrasing_ids, overlap)
+            groups = _PhrasingGroups(phrasing_ids, self._phrasing_entry[phrasing_ids], overlap)
             hit, where = _members(groups.entries, entry_ids)
-            neighbour[hit] = np.maximum.reduceat(overlap, starts)[where[hit]]
+            neighbour[hit] = groups.best_overlap[where[hit]]
         coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
         confidence = W_COVERAGE * coverage + (W_NEIGHBOUR + W_FUZZY) * neighbour
