@@ -13,19 +13,22 @@ from discord.ext import commands
 
 from .config import Config
 from .core.answer import Engine
-from .core.loader import load_directory
-from .views import PickSuggestion
+from .core.models import Answer
+from .core.runtime_data import RuntimeData
+from .core.store import EditRefused, KnowledgeStore
+from .views import PickSuggestion, VoteButton
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask",)
+EXTENSIONS = ("bot.exts.ask", "bot.exts.kb")
+LOW_CONFIDENCE_MARGIN = 10.0  # answers this close to the answer threshold also go to /kb review
 EXIT_OK, EXIT_KNOWLEDGE, EXIT_TOKEN = 0, 1, 2
 
 
 class FaqBot(commands.AutoShardedBot):
-    """Holds the current Engine; replacing `self.engine` swaps the knowledge in one assignment."""
+    """Answers from `store.engine`; moderators' edits swap that engine in one assignment."""
 
-    def __init__(self, config: Config, engine: Engine, **options: Any) -> None:
+    def __init__(self, config: Config, store: KnowledgeStore, runtime: RuntimeData, **options: Any) -> None:
         # a text-only bot: discord.py's "voice will NOT be supported" warnings are noise here
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
@@ -41,10 +44,22 @@ class FaqBot(commands.AutoShardedBot):
             **options,
         )
         self.config = config
-        self.engine = engine
+        self.store = store
+        self.runtime = runtime
+
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
+
+    def record(self, answer: Answer) -> None:
+        """Usage counts, and unanswered or shaky questions for /kb review. Never blocks an answer."""
+        try:
+            self.runtime.record_answer(answer, self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN)
+        except Exception:  # runtime data is optional to answering; log and go on
+            log.exception("could not record the question for review")
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PickSuggestion)
+        self.add_dynamic_items(PickSuggestion, VoteButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         guild_id = self.config.discord.sync_guild_id
@@ -58,6 +73,10 @@ class FaqBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions are handled by the Ask cog's listener, not the command parser."""
+
+    async def close(self) -> None:
+        await super().close()
+        self.runtime.close()
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -82,13 +101,13 @@ def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-def load_engine(config: Config) -> Engine | None:
-    result = load_directory(config.knowledge_dir)
-    for problem in result.problems:
-        (log.error if problem in result.errors else log.warning)("%s", problem)
-    if not result.ok:
+def open_store(config: Config) -> KnowledgeStore | None:
+    try:
+        return KnowledgeStore(config.knowledge_dir, config.thresholds, config.discord.new_entries_file)
+    except EditRefused as refused:
+        for problem in refused.problems:
+            log.error("%s", problem)
         return None
-    return Engine(result.knowledge, config.thresholds)
 
 
 def run_bot(config: Config) -> int:
@@ -101,14 +120,15 @@ def run_bot(config: Config) -> int:
         )
         return EXIT_TOKEN
     discord.utils.setup_logging(level=logging.getLevelName(config.discord.log_level.upper()))
-    engine = load_engine(config)
-    if engine is None:
+    store = open_store(config)
+    if store is None:
         print(f"error: the knowledge in {config.knowledge_dir} has errors; run `python -m bot check`", file=sys.stderr)
         return EXIT_KNOWLEDGE
+    runtime = RuntimeData(config.data_path)
     point_at_server(config.discord.api_base, config.discord.gateway_url)
 
     async def main() -> None:
-        async with FaqBot(config, engine) as bot:
+        async with FaqBot(config, store, runtime) as bot:
             await bot.start(token)
 
     try:

@@ -47,6 +47,13 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     source: Path | None = None
 
+    @property
+    def data_path(self) -> Path:
+        """The runtime-data database; a relative path is relative to the config file's folder."""
+        path = Path(self.discord.data_path)
+        base = self.source.parent if self.source else Path.cwd()
+        return path if path.is_absolute() else base / path
+
     def token(self) -> str | None:
         value = os.environ.get(self.discord.token_env, "").strip()
         return value or None

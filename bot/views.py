@@ -42,10 +42,46 @@ class PickSuggestion(
                 allowed_mentions=discord.AllowedMentions.none(),
             )
             return
-        # the chosen answer replaces the choices, publicly, in the same message
+        interaction.client.record(answer)
+        # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
         await interaction.response.edit_message(
-            embed=answer_embed(answer), view=None, allowed_mentions=discord.AllowedMentions.none()
+            embed=answer_embed(answer), view=vote_view(self.entry_id), allowed_mentions=discord.AllowedMentions.none()
         )
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"faq:vote:(?P<entry_id>[a-z0-9-]{1,80}):(?P<helpful>[01])"
+):
+    """👍/👎 under an answer; persistent like the did-you-mean buttons. Votes feed /kb stats."""
+
+    def __init__(self, entry_id: str, helpful: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"faq:vote:{entry_id}:{int(helpful)}",
+            )
+        )
+        self.entry_id, self.helpful = entry_id, helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(match["entry_id"], match["helpful"] == "1")
+
+    async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:
+        message_id = interaction.message.id if interaction.message else interaction.id
+        interaction.client.runtime.record_vote(message_id, interaction.user.id, self.entry_id, self.helpful)
+        thanks = "Thanks — glad it helped." if self.helpful else "Thanks — moderators will look at this answer."
+        await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+
+def vote_view(entry_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(entry_id, True))
+    view.add_item(VoteButton(entry_id, False))
+    return view
 
 
 def suggestion_view(answer: Answer) -> discord.ui.View:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 import discord
 import yarl
 
-from bot.client import FaqBot, load_engine, point_at_server
+from bot.client import FaqBot, open_store, point_at_server
 from bot.config import Config, DiscordConfig
+from bot.core.runtime_data import RuntimeData
 
 from .fake_discord import FakeDiscord, Recorded
 
@@ -22,18 +24,20 @@ TOKEN = "fake-token-abc.123"
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    knowledge_dir: Path | None = None, **discord_settings: Any
+    knowledge_dir: Path | None = None, data_path: Path | None = None, **discord_settings: Any
 ) -> AsyncIterator[tuple[FakeDiscord, FaqBot]]:
+    """The bot on a fresh fake Discord. Pass the same knowledge_dir and data_path again to "restart" it."""
     fake = await FakeDiscord().start()
-    settings = {"forum_channel_ids": (int(fake.forum_channel_id),), **discord_settings}
+    data_path = data_path or Path(tempfile.mkdtemp(prefix="faqbot-")) / "bot-data.sqlite3"
+    settings = {"forum_channel_ids": (int(fake.forum_channel_id),), "data_path": str(data_path), **discord_settings}
     config = Config(discord=DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url, **settings))
     if knowledge_dir is not None:
         config = dataclasses.replace(config, knowledge_dir=knowledge_dir)
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     point_at_server(config.discord.api_base, config.discord.gateway_url)
-    engine = load_engine(config)
-    assert engine is not None
-    bot = FaqBot(config, engine, guild_ready_timeout=0.05)
+    store = open_store(config)
+    assert store is not None
+    bot = FaqBot(config, store, RuntimeData(config.data_path), guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(TOKEN))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), timeout=10)

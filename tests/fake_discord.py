@@ -62,6 +62,7 @@ class FakeDiscord:
         self.text_channel_id = str(next(self._ids))
         self.forum_channel_id = str(next(self._ids))
         self.dm_channel_id = str(next(self._ids))
+        self.moderator_role_id = str(next(self._ids))  # a role with no permissions of its own
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {
@@ -284,14 +285,14 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 
-    async def click(self, message: dict[str, Any], custom_id: str, **kwargs: Any) -> dict[str, Any]:
-        interaction = self._interaction(
-            3,
-            {"custom_id": custom_id, "component_type": 2},
-            message=message,
-            channel_id=message["channel_id"],
-            **kwargs,
-        )
+    async def click(
+        self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A button click, or a select-menu choice when `values` is given."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+        if values is not None:
+            data["values"] = values
+        interaction = self._interaction(3, data, message=message, channel_id=message["channel_id"], **kwargs)
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 
@@ -358,7 +359,17 @@ class FakeDiscord:
                     "hoist": False,
                     "managed": False,
                     "mentionable": False,
-                }
+                },
+                {
+                    "id": self.moderator_role_id,
+                    "name": "Moderators",
+                    "permissions": "0",
+                    "position": 1,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                },
             ],
             "channels": [c for c in self.channels.values() if c["type"] != PUBLIC_THREAD],
             "threads": [],

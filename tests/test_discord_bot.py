@@ -121,7 +121,8 @@ async def test_did_you_mean_buttons_then_a_click_shows_that_answer_in_place():
         body = (await callback_for(fake, click)).body
         assert body["type"] == 7  # UPDATE_MESSAGE: the answer replaces the choices
         assert body["data"]["embeds"][0]["title"] == "What is NATO's defence spending target?"
-        assert body["data"]["components"] == []
+        votes = [b["custom_id"] for row in body["data"]["components"] for b in row["components"]]
+        assert votes == ["faq:vote:nato-spending-target:1", "faq:vote:nato-spending-target:0"]
 
 
 async def test_did_you_mean_click_works_after_a_restart():

@@ -18,7 +18,7 @@ from discord.ext import commands
 from ..client import FaqBot
 from ..core.models import Answer, Status
 from ..render import answer_embed, how_to_embed, off_topic_embed, suggest_embed, tag_pages, topics_pages, trim
-from ..views import Pager, suggestion_view
+from ..views import Pager, suggestion_view, vote_view
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,17 @@ class Ask(commands.Cog):
     # ---- shared steps -------------------------------------------------------------------------------
 
     def ask(self, question: str) -> Answer:
-        return self.bot.engine.ask(question[:MAX_QUESTION_CHARS])
+        answer = self.bot.engine.ask(question[:MAX_QUESTION_CHARS])
+        self.bot.record(answer)
+        return answer
 
     def on_cooldown(self, user_id: int, channel_id: int) -> float:
         return max(self.user_cooldowns.retry_after(user_id), self.channel_cooldowns.retry_after(channel_id))
 
     def reply_parts(self, answer: Answer) -> dict[str, Any]:
         """The kwargs of a reply for any outcome: one renderer, one place that picks the view."""
-        if answer.status is Status.ANSWERED:
-            return {"embed": answer_embed(answer)}
+        if answer.entry is not None:
+            return {"embed": answer_embed(answer), "view": vote_view(answer.entry.id)}
         if answer.status is Status.SUGGEST:
             return {"embed": suggest_embed(answer), "view": suggestion_view(answer)}
         examples = self.bot.engine.knowledge.entries[:4]
