@@ -532,30 +532,26 @@ class FakeDiscord:
             }
             data = (body or {}).get("data") or {}
             if kind in (4, 7) and isinstance(data, dict):
-                message = self._message(
-                    self.text_channel_id,
-                    self.bot_user,
-                    data.get("content") or "",
-                    embeds=data.get("embeds") or [],
-                    components=data.get("components") or [],
-                )
+                message = self._bot_message_from(data)
                 message["interaction_metadata"] = {"id": m[1], "type": 2, "user": self.owner}
                 response["resource"] = {"type": kind, "message": message}
             return _json_response(response)
         if (m := re.fullmatch(rf"/webhooks/{app}/([^/]+)(/messages/@original)?", path)) and method in ("POST", "PATCH"):
-            data = body or {}
-            message = self._message(
-                self.text_channel_id,
-                self.bot_user,
-                data.get("content") or "",
-                embeds=data.get("embeds") or [],
-                components=data.get("components") or [],
-                webhook_id=app,
-            )
-            return _json_response(message)
+            return _json_response(self._bot_message_from(body or {}, webhook_id=app))
         if method == "GET" and re.fullmatch(rf"/webhooks/{app}/[^/]+/messages/@original", path):
             return _json_response(self._message(self.text_channel_id, self.bot_user, "", webhook_id=app))
         return _json_response({"message": f"fake Discord has no {method} {path}", "code": 0}, 404)
+
+    def _bot_message_from(self, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """A message the bot sends through an interaction response or webhook (stored for later clicks)."""
+        return self._message(
+            self.text_channel_id,
+            self.bot_user,
+            data.get("content") or "",
+            embeds=data.get("embeds") or [],
+            components=data.get("components") or [],
+            **extra,
+        )
 
     async def _bot_message(self, channel_id: str, body: dict[str, Any]) -> web.Response:
         extra: dict[str, Any] = {"embeds": body.get("embeds") or [], "components": body.get("components") or []}

@@ -116,8 +116,12 @@ class RuntimeData:
         self._db.close()
 
     def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> sqlite3.Cursor:
-        with self._lock:
+        with self._lock:  # one connection shared by the event loop and worker threads: one user at a time
             return self._db.execute(sql, parameters)
+
+    def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
 
     # ---- audit ------------------------------------------------------------------------------------
 
@@ -138,16 +142,16 @@ class RuntimeData:
 
     def history(self, entry_id: str | None = None, limit: int = 10) -> list[AuditRow]:
         where, parameters = ("WHERE entry_id = ?", (entry_id,)) if entry_id else ("", ())
-        rows = self._db.execute(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?", (*parameters, limit))
+        rows = self._read(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?", (*parameters, limit))
         return [self._audit(row) for row in rows]
 
     def last_change(self, entry_id: str) -> AuditRow | None:
         """The entry's most recent change that has not been undone (undo records are not undoable)."""
-        row = self._db.execute(
+        rows = self._read(
             "SELECT * FROM audit WHERE entry_id = ? AND undone = 0 AND action != 'undo' ORDER BY id DESC LIMIT 1",
             (entry_id,),
-        ).fetchone()
-        return self._audit(row) if row else None
+        )
+        return self._audit(rows[0]) if rows else None
 
     def mark_undone(self, audit_id: int) -> None:
         self._write("UPDATE audit SET undone = 1 WHERE id = ?", (audit_id,))
@@ -195,7 +199,7 @@ class RuntimeData:
         )
 
     def review_queue(self, limit: int = 25) -> list[ReviewItem]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT question_key, question, count, last_at, best_entry, best_score FROM unanswered "
             "WHERE state = 'open' ORDER BY count DESC, last_at DESC LIMIT ?",
             (limit,),
@@ -215,12 +219,12 @@ class RuntimeData:
         )
 
     def stats(self, limit: int = 10) -> Stats:
-        most = self._db.execute("SELECT entry_id, count FROM usage ORDER BY count DESC LIMIT ?", (limit,)).fetchall()
+        most = self._read("SELECT entry_id, count FROM usage ORDER BY count DESC LIMIT ?", (limit,))
         votes = {
             entry: (int(up), int(down))
-            for entry, up, down in self._db.execute(
+            for entry, up, down in self._read(
                 "SELECT entry_id, SUM(helpful), SUM(1 - helpful) FROM votes GROUP BY entry_id"
             )
         }
-        open_count = self._db.execute("SELECT COUNT(*) FROM unanswered WHERE state = 'open'").fetchone()[0]
+        open_count = self._read("SELECT COUNT(*) FROM unanswered WHERE state = 'open'")[0][0]
         return Stats([(e, int(c)) for e, c in most], votes, int(open_count))

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from ..client import FaqBot
 from ..core.loader import MAX_ANSWER_CHARS
+from ..core.models import Entry
 from ..core.runtime_data import AuditRow, ReviewItem
 from ..core.store import EditRefused, EditResult, entry_record, parse_entry_form, record_lines, slug_from
 from ..render import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, trim
@@ -313,8 +314,11 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             matches = [c.entry for c in engine.index.search(current, 25)]
         return [app_commands.Choice(name=trim(f"{e.id} — {e.title}", 100), value=e.id) for e in matches[:25]]
 
-    def _entry_or_none(self, entry_id: str) -> Any:
-        return self.bot.engine.entry(entry_id.strip())
+    async def _entry_or_tell(self, interaction: discord.Interaction[FaqBot], entry_id: str) -> Entry | None:
+        found = self.bot.engine.entry(entry_id.strip())
+        if found is None:
+            await tell(interaction, f"No entry `{entry_id}`.")
+        return found
 
     @app_commands.command(name="add", description="Add an entry (opens a form)")
     async def add(self, interaction: discord.Interaction[FaqBot]) -> None:
@@ -323,9 +327,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="edit", description="Edit an entry (opens the form, prefilled)")
     @app_commands.describe(entry="The entry to edit")
     async def edit(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
-        found = self._entry_or_none(entry)
+        found = await self._entry_or_tell(interaction, entry)
         if found is None:
-            await tell(interaction, f"No entry `{entry}`.")
             return
         await interaction.response.send_modal(EntryForm(self, existing=entry_record(found)))
 
@@ -340,9 +343,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="remove", description="Remove an entry (asks to confirm)")
     @app_commands.describe(entry="The entry to remove")
     async def remove(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
-        found = self._entry_or_none(entry)
+        found = await self._entry_or_tell(interaction, entry)
         if found is None:
-            await tell(interaction, f"No entry `{entry}`.")
             return
         linking = [e.id for e in self.bot.engine.knowledge.entries if found.id in e.related]
         note = f"\nThese entries link to it; the links will be removed too: {', '.join(linking)}" if linking else ""
@@ -359,9 +361,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="show", description="Show an entry, or why a question matches it")
     @app_commands.describe(entry="The entry", question="Optional: show how this question matches the entry")
     async def show(self, interaction: discord.Interaction[FaqBot], entry: str, question: str | None = None) -> None:
-        found = self._entry_or_none(entry)
+        found = await self._entry_or_tell(interaction, entry)
         if found is None:
-            await tell(interaction, f"No entry `{entry}`.")
             return
         embed = discord.Embed(title=trim(found.title, 256), description=trim(found.answer, DESCRIPTION_LIMIT))
         embed.add_field(
