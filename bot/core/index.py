@@ -91,14 +91,11 @@ class _PhrasingGroups:
     on demand (only the few final candidates ever ask)."""
 
     def __init__(self, phrasing_ids: np.ndarray, owners: np.ndarray, overlap: np.ndarray) -> None:
-        self._starts = np.flatnonzero(np.diff(owners, prepend=-1))
+        boundaries = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+        self._starts = np.concatenate(([0], boundaries)) if len(owners) else boundaries
         self.entries = owners[self._starts]
         self.best_overlap = np.maximum.reduceat(overlap, self._starts) if len(owners) else overlap
         self._ids, self._overlap = phrasing_ids, overlap
-
-    @classmethod
-    def empty(cls) -> _PhrasingGroups:
-        return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
     def best_phrasing(self, entry_number: int) -> int | None:
         position = int(np.searchsorted(self.entries, entry_number))
@@ -311,13 +308,13 @@ class Index:
         common = {n: w for n, w in weights.items() if n not in driving}
 
         spans = [entries.span(n) for n in driving]
+        driving_weights = np.fromiter(driving.values(), dtype=np.float64, count=len(driving))
+        repeated = np.repeat(driving_weights, [span.stop - span.start for span in spans])
         entry_ids, (bm25, covered) = _sum_by_id(
             np.concatenate([entries.ids[span] for span in spans]),
             [
-                np.concatenate([w * self._saturated[span] for span, w in zip(spans, driving.values(), strict=True)]),
-                np.concatenate(
-                    [w * self._coverage_factor[span] for span, w in zip(spans, driving.values(), strict=True)]
-                ),
+                repeated * np.concatenate([self._saturated[span] for span in spans]),
+                repeated * np.concatenate([self._coverage_factor[span] for span in spans]),
             ],
             len(self.entries),
         )
@@ -330,20 +327,16 @@ class Index:
         # Nearest phrasing per entry: idf-weighted Dice overlap of the question with each phrasing.
         # Phrasings are numbered entry by entry, so sorted phrasing ids come grouped by entry.
         touched = [phrasings.ids[phrasings.span(n)] for n in driving]
-        contributions = np.repeat(
-            np.fromiter(driving.values(), dtype=np.float64, count=len(driving)), [len(t) for t in touched]
-        )
+        contributions = np.repeat(driving_weights, [len(t) for t in touched])
         phrasing_ids, (shared,) = _sum_by_id(np.concatenate(touched), [contributions], self.phrasing_count)
         for number, weight in common.items():
             hit, _ = _members(phrasings.ids[phrasings.span(number)], phrasing_ids)
             shared[hit] += weight
+        overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
+        groups = _PhrasingGroups(phrasing_ids, self._phrasing_entry[phrasing_ids], overlap)
         neighbour = np.zeros(len(entry_ids), dtype=np.float32)
-        groups = _PhrasingGroups.empty()
-        if len(phrasing_ids):
-            overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
-            groups = _PhrasingGroups(phrasing_ids, self._phrasing_entry[phrasing_ids], overlap)
-            hit, where = _members(groups.entries, entry_ids)
-            neighbour[hit] = groups.best_overlap[where[hit]]
+        hit, where = _members(groups.entries, entry_ids)
+        neighbour[hit] = groups.best_overlap[where[hit]]
         coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
         confidence = W_COVERAGE * coverage + (W_NEIGHBOUR + W_FUZZY) * neighbour
