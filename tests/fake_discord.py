@@ -6,7 +6,9 @@ interactions), drop the websocket, invalidate the session, or answer one request
 
 Run it by hand for a manual try (see README, "Try it without Discord"):
     python -m tests.fake_discord --port 8765
-then POST JSON to /_fake/message {"content": "...", "mention_bot": true} to play a member.
+then POST JSON to /_fake/message {"content": "...", "mention_bot": true} to play a member, to
+/_fake/slash {"command": "kb", "options": [...], "moderator": true} to run a slash command, and to
+/_fake/modal {"custom_id": ..., "values": {...}, "moderator": true} to submit a form.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +97,8 @@ class FakeDiscord:
         self.app = web.Application()
         self.app.router.add_get("/gateway", self._gateway)
         self.app.router.add_post("/_fake/message", self._control_message)
+        self.app.router.add_post("/_fake/slash", self._control_slash)
+        self.app.router.add_post("/_fake/modal", self._control_modal)
         self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
 
     # ---- lifecycle ---------------------------------------------------------------------------------
@@ -566,18 +570,39 @@ class FakeDiscord:
     # ---- manual driving ----------------------------------------------------------------------------
 
     async def _control_message(self, request: web.Request) -> web.Response:
+        """{"content": "...", "mention_bot": true} or {"forum_title": "...", "content": "..."}: a member posts."""
         data = await request.json()
-        before = len(self.requests)
         if data.get("forum_title"):
-            await self.create_forum_post(data["forum_title"], data.get("content", ""))
-        else:
-            await self.say(data.get("content", ""), mention_bot=data.get("mention_bot", True))
-        for _ in range(50):  # give the bot a moment, then show what it sent back
+            return await self._sent_in_reply(
+                lambda: self.create_forum_post(data["forum_title"], data.get("content", ""))
+            )
+        return await self._sent_in_reply(
+            lambda: self.say(data.get("content", ""), mention_bot=data.get("mention_bot", True))
+        )
+
+    async def _sent_in_reply(self, act: Callable[[], Awaitable[Any]]) -> web.Response:
+        """Do what a member does, give the bot a moment, then show what it sent back."""
+        before = len(self.requests)
+        await act()
+        for _ in range(50):
             await asyncio.sleep(0.1)
-            sent = [r for r in self.requests[before:] if r.method in ("POST", "PATCH")]
-            if sent:
-                return _json_response([{"path": r.path, "body": r.body} for r in sent])
-        return _json_response([])
+            if any(r.method in ("POST", "PATCH") for r in self.requests[before:]):
+                await asyncio.sleep(0.2)  # follow-ups arrive just after the first response
+                break
+        sent = [r for r in self.requests[before:] if r.method in ("POST", "PATCH")]
+        return _json_response([{"path": r.path, "body": r.body} for r in sent])
+
+    async def _control_slash(self, request: web.Request) -> web.Response:
+        """{"command": "kb", "options": [...], "moderator": true}: a member runs a slash command."""
+        data = await request.json()
+        who = {"permissions": MANAGE_GUILD} if data.get("moderator") else {}
+        return await self._sent_in_reply(lambda: self.slash(data["command"], data.get("options", []), **who))
+
+    async def _control_modal(self, request: web.Request) -> web.Response:
+        """{"custom_id": "kb:form:new", "values": {"kb:questions": "..."}, "moderator": true}: a form is sent."""
+        data = await request.json()
+        who = {"permissions": MANAGE_GUILD} if data.get("moderator") else {}
+        return await self._sent_in_reply(lambda: self.submit_modal(data["custom_id"], data["values"], **who))
 
 
 async def _serve(port: int) -> None:
