@@ -64,6 +64,7 @@ _THRESHOLD_KEYS = {
     "suggest_threshold": "suggest",
     "margin": "margin",
     "max_suggestions": "max_suggestions",
+    "min_coverage": "coverage",
 }
 
 

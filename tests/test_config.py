@@ -27,6 +27,7 @@ def test_example_config_mentions_every_key():
         "margin",
         "suggest_threshold",
         "max_suggestions",
+        "min_coverage",
     }
     assert expected <= documented
 

@@ -19,12 +19,13 @@ class Thresholds:
     margin: float = 7.0  # ...and this far ahead of the runner-up
     suggest: float = 36.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
+    coverage: float = 0.5  # ...and only if the entry explains this share of the question's words
 
     def __post_init__(self) -> None:
         if not 0 <= self.suggest <= self.answer <= 100:
             raise ValueError("thresholds need 0 <= suggest <= answer <= 100")
-        if self.margin < 0 or not 1 <= self.max_suggestions <= 5:
-            raise ValueError("margin must be >= 0 and max_suggestions between 1 and 5")
+        if self.margin < 0 or not 1 <= self.max_suggestions <= 5 or not 0 <= self.coverage <= 1:
+            raise ValueError("margin must be >= 0, max_suggestions between 1 and 5, min_coverage between 0 and 1")
 
 
 class Engine:
@@ -54,7 +55,7 @@ class Engine:
         candidates = self.index.search(question, limit=max(t.max_suggestions, 2))
         top = candidates[0] if candidates else None
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if top and top.score >= t.answer and top.score - runner_up >= t.margin:
+        if top and top.score >= t.answer and top.score - runner_up >= t.margin and top.coverage >= t.coverage:
             return self.answer_with(question, top)
         plausible = tuple(
             sorted(

@@ -355,6 +355,7 @@ class Index:
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
             score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
             adjusted_rank = float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i]))
-            refined.append((adjusted_rank, Candidate(entry, round(float(score), 1), question_text)))
+            candidate = Candidate(entry, round(float(score), 1), question_text, round(float(coverage[i]), 3))
+            refined.append((adjusted_rank, candidate))
         refined.sort(key=lambda item: item[0], reverse=True)
         return [candidate for _, candidate in refined[:limit]]

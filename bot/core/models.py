@@ -80,6 +80,7 @@ class Candidate:
     entry: Entry
     score: float  # calibrated confidence, 0-100
     matched_question: str
+    coverage: float = 1.0  # share of the question's weight this entry explains, 0-1
 
 
 @dataclass(frozen=True, slots=True)
