@@ -1,7 +1,7 @@
 """The search structure: built once from the entries, then asked many questions.
 
-A question goes: terms (normalised, typos corrected against the vocabulary) → an inverted index
-that scores, in one pass over the postings of the question's terms,
+A question goes: terms and adjacent-term pairs (normalised, typos corrected against the vocabulary)
+→ an inverted index that scores, in one pass over the postings of those terms,
   - BM25 of each entry taken as one document (all its phrasings together),
   - how much of the question's weight each entry covers (words it does not know lower this),
   - the closest single phrasing of each entry (idf-weighted overlap, a nearest-neighbour signal)
@@ -30,13 +30,13 @@ RESCORED = 4  # candidates that get the rapidfuzz refinement
 CORRECTED_WEIGHT = 0.8  # a corrected typo counts a little less than the word itself
 FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still counts for little
 # The answer text is a second, weaker field: members ask about facts that only the answer states
-# ("kaja kallas", "17 billion"). It counts this much of a phrasing word, for BM25 and for coverage.
-ANSWER_FIELD = 0.2
+# ("kaja kallas", "17 billion"). A word found only there counts this much of a phrasing word:
+ANSWER_FIELD = 0.2  # in BM25's term frequency
+ANSWER_COVERAGE = 0.6  # in how much of the question an entry explains
 BIGRAM_WEIGHT = 0.3  # adjacent word pairs: "credit card" is more than "credit" and "card"
 # A word the knowledge has never seen (after typo correction) says the question is about something
 # else; it weighs this many times the rarest known word.
 UNKNOWN_WEIGHT = 1.3
-ANSWER_COVERAGE = 0.6
 
 # Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
 # and the CLINC150 validation split; see benchmarks/).
