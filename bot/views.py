@@ -73,8 +73,24 @@ class VoteButton(
     async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:
         message_id = interaction.message.id if interaction.message else interaction.id
         interaction.client.runtime.record_vote(message_id, interaction.user.id, self.entry_id, self.helpful)
+        if not self.helpful:
+            interaction.client.runtime.record_unhelpful(await self._question(interaction), self.entry_id)
         thanks = "Thanks — glad it helped." if self.helpful else "Thanks — moderators will look at this answer."
         await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+    async def _question(self, interaction: discord.Interaction[FaqBot]) -> str:
+        """The question this answer replied to (mentions and replies), else the entry's own title."""
+        reference = interaction.message.reference if interaction.message else None
+        asked = reference.resolved if reference else None
+        if isinstance(asked, discord.Message):
+            text = MENTION.sub(" ", asked.content).strip()
+            if text:
+                return text
+        entry = interaction.client.engine.entry(self.entry_id)
+        return f"(answer to) {entry.title if entry else self.entry_id}"
+
+
+MENTION = re.compile(r"<@!?\d+>")
 
 
 def vote_view(entry_id: str) -> discord.ui.View:

@@ -561,6 +561,8 @@ class FakeDiscord:
         extra: dict[str, Any] = {"embeds": body.get("embeds") or [], "components": body.get("components") or []}
         reference = body.get("message_reference")
         if reference:
+            if str(reference.get("message_id")) in self.messages:  # Discord includes the replied-to message
+                extra["referenced_message"] = self.messages[str(reference["message_id"])]
             extra["type"] = 19
             extra["message_reference"] = {**reference, "channel_id": channel_id, "guild_id": self.guild_id}
         message = self._message(channel_id, self.bot_user, body.get("content") or "", **extra)

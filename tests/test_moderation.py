@@ -259,6 +259,10 @@ async def test_votes_and_usage_feed_stats(knowledge_copy):
         stats = await fake.slash("kb", kb("stats"), **MODERATOR)
         fields = {f["name"]: f["value"] for f in (await callback_for(fake, stats)).body["data"]["embeds"][0]["fields"]}
         assert "`pesco-what` — 1" in fields["Most asked"] and "👎 1" in fields["Votes"]
+        review = await fake.slash("kb", kb("review"), **MODERATOR)
+        embed = (await callback_for(fake, review)).body["data"]["embeds"][0]
+        assert embed["description"] == "**what is pesco**"  # the question asked, without the mention
+        assert {"name": "Why here", "value": "not helpful", "inline": True} in embed["fields"]
 
 
 async def test_remove_asks_to_confirm_then_removes(knowledge_copy):

@@ -38,6 +38,7 @@ CREATE TABLE unanswered (
     last_at TEXT NOT NULL,
     best_entry TEXT,
     best_score REAL NOT NULL,
+    reason TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'open'
 );
 CREATE TABLE votes (
@@ -83,7 +84,8 @@ class ReviewItem:
     count: int
     last_at: str
     best_entry: str | None
-    best_score: float
+    best_score: float  # -1 for a 👎 vote, which has no score
+    reason: str  # unanswered, unsure, low confidence, not helpful
 
 
 @dataclass(frozen=True)
@@ -183,24 +185,26 @@ class RuntimeData:
             )
         if answer.status is Status.ANSWERED and answer.score >= low_confidence:
             return
+        reason = {Status.NONE: "unanswered", Status.SUGGEST: "unsure"}.get(answer.status, "low confidence")
         best = answer.candidates[0] if answer.candidates else None
+        self._queue(answer.question, best.entry.id if best else None, answer.score, reason)
+
+    def record_unhelpful(self, question: str, entry_id: str) -> None:
+        """A 👎 on an answer: the question goes to review with the entry that did not help."""
+        self._queue(question, entry_id, -1.0, "not helpful")
+
+    def _queue(self, question: str, best_entry: str | None, score: float, reason: str) -> None:
         self._write(
-            "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score) "
-            "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET count = count + 1, "
+            "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET count = count + 1, "
             "last_at = excluded.last_at, best_entry = excluded.best_entry, best_score = excluded.best_score, "
-            "state = CASE WHEN state = 'dismissed' THEN 'dismissed' ELSE 'open' END",
-            (
-                question_key(answer.question),
-                answer.question[:500],
-                _now(),
-                best.entry.id if best else None,
-                answer.score,
-            ),
+            "reason = excluded.reason, state = CASE WHEN state = 'dismissed' THEN 'dismissed' ELSE 'open' END",
+            (question_key(question), question[:500], _now(), best_entry, score, reason),
         )
 
     def review_queue(self, limit: int = 25) -> list[ReviewItem]:
         rows = self._read(
-            "SELECT question_key, question, count, last_at, best_entry, best_score FROM unanswered "
+            "SELECT question_key, question, count, last_at, best_entry, best_score, reason FROM unanswered "
             "WHERE state = 'open' ORDER BY count DESC, last_at DESC LIMIT ?",
             (limit,),
         )

@@ -215,7 +215,9 @@ class ReviewView(ModeratorView):
             colour=discord.Colour.orange(),
         )
         embed.add_field(name="Asked", value=f"{item.count} time(s), last {item.last_at}", inline=True)
-        embed.add_field(name="Best match", value=f"{item.best_entry or 'none'} ({item.best_score:.0f})", inline=True)
+        score = f" ({item.best_score:.0f})" if item.best_score >= 0 else ""
+        embed.add_field(name="Why here", value=item.reason, inline=True)
+        embed.add_field(name="Best match", value=f"{item.best_entry or 'none'}{score}", inline=True)
         return embed
 
     async def _advance(self, interaction: discord.Interaction[FaqBot], note: str) -> None:
