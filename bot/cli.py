@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             type=Path,
             default=None,
-            help="config.toml for thresholds and the knowledge directory (default: built-in defaults)",
+            help="config.toml for thresholds, the knowledge directory and the bot (default: built-in defaults; "
+            "for run, ./config.toml if present)",
         )
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with --json -")
@@ -56,13 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     knowledge_option(ev)
 
     run = sub.add_parser("run", help="run the Discord bot (token from the environment, see README)")
-    run.add_argument(
-        "--config",
-        metavar="PATH",
-        type=Path,
-        default=None,
-        help="config.toml (default: ./config.toml if present, else built-in defaults)",
-    )
+    knowledge_option(run)  # for run, --config defaults to ./config.toml when it exists
     return parser
 
 
@@ -152,10 +147,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    path = args.config
-    if path is None and Path("config.toml").is_file():
-        path = Path("config.toml")
-    config = load_config(path)
+    if args.config is None and Path("config.toml").is_file():
+        args.config = Path("config.toml")
+    config = _config(args)
     from .client import run_bot  # discord is imported only for the bot itself
 
     return run_bot(config)

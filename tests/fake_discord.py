@@ -26,6 +26,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+REJECTED_TOKEN = "rejected-token"  # the fake answers 401 to this one, as Discord does to a reset token
 JSON = {"Content-Type": "application/json"}  # exactly this: a charset suffix makes discord.py treat it as text
 TEXT_CHANNEL, DM_CHANNEL, PUBLIC_THREAD, FORUM_CHANNEL = 0, 1, 11, 15
 ADMINISTRATOR = 1 << 3
@@ -448,6 +449,8 @@ class FakeDiscord:
         async with self._request_seen:
             self.requests.append(recorded)
             self._request_seen.notify_all()
+        if request.headers.get("Authorization") == f"Bot {REJECTED_TOKEN}":
+            return _json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         for limit in list(self._rate_limits):
             method, pattern, retry_after = limit
             if method == request.method and pattern.search(path):

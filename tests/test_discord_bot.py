@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 from .discord_harness import TOKEN, callback_for, is_message_post, quiet, reply_to, running_bot
+from .fake_discord import REJECTED_TOKEN, FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
 
@@ -234,3 +237,32 @@ def test_missing_token_exits_2_with_one_clear_line(tmp_path):
     assert env_free.returncode == 2
     assert env_free.stderr.strip().count("\n") == 0 and "DISCORD_TOKEN" in env_free.stderr
     assert "Traceback" not in env_free.stderr and TOKEN not in env_free.stderr
+
+
+async def test_rejected_token_exits_2_with_one_clear_line_and_no_token(tmp_path):
+    fake = await FakeDiscord().start()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[discord]\napi_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n'
+            f'data_path = "{tmp_path / "data.sqlite3"}"\n'
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            env={**os.environ, "DISCORD_TOKEN": REJECTED_TOKEN},
+            cwd=str(ROOT),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        await fake.stop()
+    assert process.returncode == 2
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
+    assert lines == [lines[0]] and "rejected the token" in lines[0]
+    assert "Traceback" not in stderr.decode() and REJECTED_TOKEN not in stderr.decode()
