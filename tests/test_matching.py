@@ -110,3 +110,18 @@ def test_answer_with_gives_related_entries_and_citations(engine):
     assert {r.id for r in answer.related} == {"pesco-members", "pesco-commitments", "pesco-projects-count"}
     assert [c.id for c in answer.citations] == ["council-decision-2017-2315", "eeas-pesco-factsheet"]
     assert engine.answer_entry("no-such-entry") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entries: []\n",
+        "entries:\n  - id: one\n    questions: [What is one?]\n    answer: One.\n",
+    ],
+)
+def test_tiny_knowledge_bases_still_answer_or_abstain(text):
+    engine = Engine(load_texts({"k.yaml": text}).knowledge)
+    for question in ["what is one", "ÉÀ ü ß 日本語 🙂", "zzz"]:
+        answer = engine.ask(question)
+        assert answer.status in (Status.ANSWERED, Status.NONE)
+    assert (engine.ask("what is one").status is Status.ANSWERED) == ("one" in text)

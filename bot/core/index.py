@@ -243,7 +243,7 @@ class Index:
         answer_keys, answer_tf = np.unique(from_answer, return_counts=True)
         # (term, entry) pairs sorted by term then entry; a stable sort merges the two sorted runs quickly
         keys = np.sort(np.concatenate([question_keys, answer_keys]), kind="stable")
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
         tf = np.zeros(len(keys), dtype=np.float64)
         in_questions = np.isin(keys, question_keys, assume_unique=True)
         tf[in_questions] = question_tf

@@ -58,4 +58,6 @@ def answer_text(answer: Answer) -> str:
         lines = [NOT_SURE]
         lines += [f"  {n}. {c.entry.title}  [{c.entry.id}, {c.score:.0f}]" for n, c in enumerate(answer.candidates, 1)]
         return "\n".join(lines)
+    if not answer.topics:
+        return f"{OFF_TOPIC}."
     return f"{OFF_TOPIC} — for example: {topics_sentence(answer.topics)}."
