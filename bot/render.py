@@ -78,7 +78,7 @@ def suggest_embed(answer: Answer) -> discord.Embed:
 
 
 def off_topic_embed(answer: Answer, examples: Sequence[Entry] = ()) -> discord.Embed:
-    description = f"{OFF_TOPIC}. I know about: **{', '.join(answer.topics[:15])}**."
+    description = f"{OFF_TOPIC}." + (f" I know about: **{', '.join(answer.topics[:15])}**." if answer.topics else "")
     if examples:
         description += "\n\nTry, for example:\n" + "\n".join(f"• {e.title}" for e in examples[:4])
     return discord.Embed(
