@@ -34,6 +34,8 @@ async def open_form(fake, subcommand: list, **who) -> str:
     interaction = await fake.slash("kb", subcommand, **who)
     body = (await callback_for(fake, interaction)).body
     assert body["type"] == 9, body  # MODAL
+    inputs = [c for row in body["data"]["components"] for c in row["components"]]
+    assert len(inputs) <= 5 and all(len(c["label"]) <= 45 for c in inputs)  # Discord's limits for forms
     return body["data"]["custom_id"]
 
 

@@ -136,7 +136,7 @@ class EntryForm(discord.ui.Modal):
 
 class SourceForm(discord.ui.Modal, title="New source"):
     source_id = discord.ui.TextInput(
-        label="Source id (a slug, e.g. eda-annual-report-2025)", max_length=80, custom_id="kb:source-id"
+        label="Source id (a slug like eda-report-2025)", max_length=80, custom_id="kb:source-id"
     )
     source_title = discord.ui.TextInput(label="Title", max_length=300, custom_id="kb:source-title")
     url = discord.ui.TextInput(label="URL (http or https)", max_length=1000, custom_id="kb:source-url")
