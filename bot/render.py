@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import discord
 
-from .core.models import Answer, Entry, Status
+from .core.models import Answer, Entry
 from .core.report import OFF_TOPIC, source_line
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
@@ -119,7 +119,3 @@ def tag_pages(tag: str, entries: Sequence[Entry], per_page: int = 10) -> list[di
 
 def button_label(text: str) -> str:
     return trim(text, BUTTON_LABEL_LIMIT)
-
-
-def is_answer(answer: Answer) -> bool:
-    return answer.status is Status.ANSWERED

@@ -24,7 +24,7 @@ import yaml
 
 from .answer import Engine, Thresholds
 from .loader import SLUG, LoadResult, knowledge_files, load_texts
-from .models import Entry, Problem, Severity, Source
+from .models import Entry, Problem, Severity
 from .normalize import Normalizer
 
 
@@ -92,15 +92,6 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         record["related"] = list(entry.related)
     if entry.reviewed:
         record["reviewed"] = entry.reviewed.isoformat()
-    return record
-
-
-def source_record(source: Source) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": source.id, "title": source.title, "url": source.url}
-    if source.publisher:
-        record["publisher"] = source.publisher
-    if source.date:
-        record["date"] = source.date
     return record
 
 
