@@ -60,6 +60,16 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    """A Markdown table, then a blank line."""
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+        "",
+    ]
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
@@ -67,29 +77,55 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     if accuracy := results.get("accuracy"):
-        lines += [
-            "| dataset | method | top-1 % | in-scope % (val threshold) | OOS recall % "
-            "| engine's own none: in-scope / OOS recall |",
-            "|---|---|---|---|---|---|",
-        ]
-        for r in accuracy:
-            own = f"{r['own_in_scope']} / {r['own_oos_recall']}" if "own_in_scope" in r else ""
-            lines.append(
-                f"| {r['dataset']} {r['variant']} | {r['method']} | {r['top1']} | {r.get('in_scope', '')} | "
-                f"{r.get('oos_recall', '')} | {own} |"
-            )
-        lines.append("")
+        lines += _table(
+            [
+                "dataset",
+                "method",
+                "top-1 %",
+                "in-scope % (val threshold)",
+                "OOS recall %",
+                "engine's own none: in-scope / OOS recall",
+            ],
+            [
+                [
+                    f"{r['dataset']} {r['variant']}",
+                    r["method"],
+                    r["top1"],
+                    r.get("in_scope", ""),
+                    r.get("oos_recall", ""),
+                    f"{r['own_in_scope']} / {r['own_oos_recall']}" if "own_in_scope" in r else "",
+                ]
+                for r in accuracy
+            ],
+        )
     if speed := results.get("speed"):
-        lines += [
-            "| knowledge | method | entries | phrasings | build s | p50 ms | p99 ms | questions/s | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for r in speed:
-            lines.append(
-                f"| {r['workload']} | {r['method']} | {r['entries']:,} | {r['phrasings']:,} | {r['build_s']} | "
-                f"{r['p50_ms']} | {r['p99_ms']} | {r['qps']:,} | {r['peak_rss_mb']} |"
-            )
-        lines.append("")
+        lines += _table(
+            [
+                "knowledge",
+                "method",
+                "entries",
+                "phrasings",
+                "build s",
+                "p50 ms",
+                "p99 ms",
+                "questions/s",
+                "peak RSS MB",
+            ],
+            [
+                [
+                    r["workload"],
+                    r["method"],
+                    f"{r['entries']:,}",
+                    f"{r['phrasings']:,}",
+                    r["build_s"],
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    f"{r['qps']:,}",
+                    r["peak_rss_mb"],
+                ]
+                for r in speed
+            ],
+        )
     if e2e := results.get("e2e"):
         lines += [
             f"Bot end to end on the fake Discord (mention → reply): **{e2e['qps']} questions/s** in one process "

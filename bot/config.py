@@ -81,7 +81,7 @@ def _convert(path: Path, key: str, value: Any, default: Any) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be true or false")
         return value
-    if isinstance(default, tuple) or key.endswith(("_ids", "shard_ids")):
+    if isinstance(default, tuple) or key.endswith("_ids"):
         if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
             raise ConfigError(f"{path}: {key} must be a list of integers (ids)")
         return tuple(value)

@@ -198,31 +198,28 @@ class KnowledgeStore:
         directory: Path,
         thresholds: Thresholds | None = None,
         new_entries_file: str = "community.yaml",
-        engine: Engine | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.thresholds = thresholds or Thresholds()
         self.new_entries_path = self.directory / new_entries_file
         self._lock = threading.Lock()
-        if engine is None:
-            result = self._validate(self._read())
-            if not result.ok:
-                raise EditRefused(result.errors)
-            engine = Engine(result.knowledge, self.thresholds)
-        self.engine = engine
+        self.engine, _ = self._engine_from_disk()
 
     # ---- reading and validating -------------------------------------------------------------------
 
     def _read(self) -> dict[str, str]:
         return {str(p): p.read_text(encoding="utf-8") for p in knowledge_files(self.directory)}
 
-    @staticmethod
-    def _validate(files: dict[str, str]) -> LoadResult:
-        return load_texts(files)
+    def _engine_from_disk(self) -> tuple[Engine, LoadResult]:
+        """The files as they are now, validated; EditRefused if any is broken."""
+        result = load_texts(self._read())
+        if not result.ok:
+            raise EditRefused(result.errors)
+        return Engine(result.knowledge, self.thresholds), result
 
     def _commit(self, files: dict[str, str], changed: dict[str, str]) -> LoadResult:
         """Validate the whole set with `changed` applied; write only if valid; then swap the engine."""
-        result = self._validate(dict(sorted({**files, **changed}.items())))
+        result = load_texts(dict(sorted({**files, **changed}.items())))
         if result.errors:
             raise EditRefused(result.errors)
         for name, text in changed.items():
@@ -325,10 +322,7 @@ class KnowledgeStore:
     def reload(self) -> LoadResult:
         """Re-read the files after hand edits. A broken file raises EditRefused; the old engine stays."""
         with self._lock:
-            result = self._validate(self._read())
-            if not result.ok:
-                raise EditRefused(result.errors)
-            self.engine = Engine(result.knowledge, self.thresholds)
+            self.engine, result = self._engine_from_disk()
             return result
 
     # ---- helpers ----------------------------------------------------------------------------------
