@@ -128,3 +128,23 @@ def test_colliding_phrasings_warn_and_name_the_other_entry():
 def test_missing_directory_and_empty_directory(tmp_path: Path):
     assert "not found" in load_directory(tmp_path / "nope").errors[0].message
     assert "no *.yaml" in load_directory(tmp_path).errors[0].message
+
+
+def test_review_by_in_the_past_and_time_sensitive_without_one_warn():
+    text = (
+        GOOD_SOURCE
+        + "entries:\n  - id: x\n    questions: [Q?]\n    answer: A\n    sources: [s1]\n    review_by: 2026-01-01\n"
+        + "  - id: y\n    questions: [R?]\n    answer: B\n    sources: [s1]\n    tags: [time-sensitive]\n"
+        + "  - id: z\n    questions: [S?]\n    answer: C\n    sources: [s1]\n    tags: [time-sensitive]\n"
+        + "    review_by: 2027-06-01\n"
+    )
+    import datetime as dt
+
+    result = load_texts({"a.yaml": text}, today=dt.date(2026, 12, 1))
+    assert result.ok
+    assert result.knowledge.entries[0].review_by == dt.date(2026, 1, 1)
+    warnings = {(p.key, p.message) for p in result.problems}
+    assert warnings == {
+        ("x.review_by", "due for review since 2026-01-01"),
+        ("y.review_by", "tagged time-sensitive but has no review_by date"),
+    }

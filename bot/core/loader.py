@@ -29,7 +29,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEYS = {"sources", "entries", "synonyms"}
 SOURCE_KEYS = {"id", "title", "url", "publisher", "date"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "tags", "related", "reviewed"}
+ENTRY_KEYS = {"id", "questions", "answer", "sources", "tags", "related", "reviewed", "review_by"}
+# An entry with this tag states facts that change (counts, office-holders, budgets): it needs a review_by date.
+TIME_SENSITIVE_TAG = "time-sensitive"
 
 
 @dataclass
@@ -274,6 +276,7 @@ def _read_entry(reader: _FileReader, node: yaml.Node, key: str) -> _Pending | No
     tags = reader.texts(fields["tags"][1], f"{key}.tags") if "tags" in fields else []
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
     reviewed = reader.date(fields["reviewed"][1], f"{key}.reviewed") if "reviewed" in fields else None
+    review_by = reader.date(fields["review_by"][1], f"{key}.review_by") if "review_by" in fields else None
     if not (entry_id and questions and answer):
         return None
     entry = Entry(
@@ -284,6 +287,7 @@ def _read_entry(reader: _FileReader, node: yaml.Node, key: str) -> _Pending | No
         tags=tuple(t.lower() for t, _ in tags),
         related=tuple(r for r, _ in related_nodes),
         reviewed=reviewed,
+        review_by=review_by,
         file=reader.name,
         line=node.start_mark.line + 1,
     )
@@ -349,6 +353,26 @@ def _warnings(knowledge: Knowledge, today: dt.date) -> list[Problem]:
                     entry.line,
                     f"{entry.id}.reviewed",
                     f"last reviewed {entry.reviewed.isoformat()}, over a year ago",
+                    Severity.WARNING,
+                )
+            )
+        if entry.review_by and entry.review_by < today:
+            warnings.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"{entry.id}.review_by",
+                    f"due for review since {entry.review_by.isoformat()}",
+                    Severity.WARNING,
+                )
+            )
+        elif entry.review_by is None and TIME_SENSITIVE_TAG in entry.tags:
+            warnings.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"{entry.id}.review_by",
+                    f"tagged {TIME_SENSITIVE_TAG} but has no review_by date",
                     Severity.WARNING,
                 )
             )

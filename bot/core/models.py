@@ -26,7 +26,8 @@ class Entry:
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-    reviewed: dt.date | None = None
+    reviewed: dt.date | None = None  # when a person last checked the entry against its sources
+    review_by: dt.date | None = None  # when its time-sensitive facts need checking again
     file: str = ""
     line: int = 0
 

@@ -92,13 +92,16 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         record["related"] = list(entry.related)
     if entry.reviewed:
         record["reviewed"] = entry.reviewed.isoformat()
+    if entry.review_by:
+        record["review_by"] = entry.review_by.isoformat()
     return record
 
 
 def _dump_item(record: dict[str, Any], indent: int) -> list[str]:
     record = {key: _Inline(value) if key in INLINE_KEYS else value for key, value in record.items()}
-    if isinstance(record.get("reviewed"), str):
-        record["reviewed"] = dt.date.fromisoformat(record["reviewed"])  # written unquoted, as people write it
+    for key in ("reviewed", "review_by"):
+        if isinstance(record.get(key), str):
+            record[key] = dt.date.fromisoformat(record[key])  # written unquoted, as people write it
     text = yaml.dump(
         [record],
         Dumper=_BlockDumper,
