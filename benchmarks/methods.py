@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.answer import Engine
+from bot.core.engine import Engine
 from bot.core.models import Knowledge, Status
 
 
@@ -23,7 +23,7 @@ class EngineMethod:
         self.engine = Engine(knowledge)
 
     def predict(self, question: str) -> Prediction:
-        best = self.engine.index.search(question, 1)
+        best = self.engine.candidates(question, 1)
         abstained = self.engine.ask(question).status is Status.NONE
         return Prediction(best[0].entry.id, best[0].score, abstained) if best else Prediction(None, 0.0, abstained)
 

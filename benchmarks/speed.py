@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DEFAULT_KNOWLEDGE
-from bot.core.answer import Engine
+from bot.core.engine import Engine
 from bot.core.loader import load_directory
 from bot.core.models import Knowledge
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
-from .core.answer import Engine
+from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, load_directory, uncited
 from .core.models import Severity
-from .core.report import answer_json, answer_text
+from .core.store import open_engine
+from .render.text import answer_json, answer_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -57,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     knowledge_option(ev)
 
     run = sub.add_parser("run", help="run the Discord bot (token from the environment, see README)")
+    run.add_argument(
+        "--sync",
+        action="store_true",
+        help="register the slash commands with Discord first (needed once after installing or upgrading)",
+    )
     knowledge_option(run)  # for run, --config defaults to ./config.toml when it exists
     return parser
 
@@ -64,15 +71,12 @@ def _parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
     if getattr(args, "knowledge", None) is not None:
-        config = Config(args.knowledge.resolve(), config.thresholds, config.discord, config.source)
+        config = dataclasses.replace(config, knowledge_dir=args.knowledge.resolve())
     return config
 
 
 def _load_engine(config: Config) -> tuple[Engine | None, LoadResult]:
-    result = load_directory(config.knowledge_dir)
-    if not result.ok:
-        return None, result
-    return Engine(result.knowledge, config.thresholds), result
+    return open_engine(config.knowledge_dir, config.thresholds)
 
 
 def _report_load_failure(result: LoadResult) -> int:
@@ -150,9 +154,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.config is None and Path("config.toml").is_file():
         args.config = Path("config.toml")
     config = _config(args)
-    from .client import run_bot  # discord is imported only for the bot itself
+    from .discord.client import run_bot  # discord is imported only for the bot itself
 
-    return run_bot(config)
+    return run_bot(config, sync_commands=args.sync)
 
 
 COMMANDS = {"ask": cmd_ask, "check": cmd_check, "eval": cmd_eval, "run": cmd_run}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .core.answer import Thresholds
+from .core.engine import Thresholds
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -21,7 +21,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class DiscordConfig:
-    token_env: str = "DISCORD_TOKEN"
+    token_env: str = "DISCORD_TOKEN"  # noqa: S105 - the name of an environment variable, not a secret
     api_base: str | None = None  # e.g. "http://127.0.0.1:8080/api/v10" for a Discord-compatible server
     gateway_url: str | None = None  # e.g. "ws://127.0.0.1:8080/gateway"
     shard_count: int | None = None

@@ -1,4 +1,5 @@
-"""The CLI as a user runs it: `python -m bot ask | check | eval` in a subprocess."""
+"""bot/cli.py as a user runs it: `python -m bot ask | check | eval`. Most run in this process (bot.cli.main);
+a few run in a subprocess, where only a new process shows the behaviour (entry point, working directory)."""
 
 import json
 
@@ -7,7 +8,7 @@ from .conftest import run_cli
 CONTRACT_KEYS = {"question", "status", "entry_id", "score", "answer", "citations", "suggestions"}
 
 
-def test_ask_prints_answer_with_numbered_linked_sources():
+def test_ask_prints_answer_with_numbered_linked_sources_in_a_new_process():
     result = run_cli("ask", "What is PESCO?")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -17,15 +18,20 @@ def test_ask_prints_answer_with_numbered_linked_sources():
     assert "(confidence" in out
 
 
-def test_ask_off_topic_and_did_you_mean_in_text():
-    off = run_cli("ask", "what is the schengen area")
+def test_knowledge_found_from_any_directory(tmp_path):
+    result = run_cli("ask", "--json", "what is pesco", cwd=tmp_path)
+    assert json.loads(result.stdout)["entry_id"] == "pesco-what"
+
+
+def test_ask_off_topic_and_did_you_mean_in_text(run):
+    off = run("ask", "what is the schengen area")
     assert off.returncode == 0 and "outside what I know" in off.stdout and "pesco" in off.stdout
-    unsure = run_cli("ask", "defence spending")
+    unsure = run("ask", "defence spending")
     assert "Did you mean" in unsure.stdout and "  1. " in unsure.stdout
 
 
-def test_ask_json_contract():
-    result = run_cli("ask", "--json", "is ireland in pesco")
+def test_ask_json_contract(run):
+    result = run("ask", "--json", "is ireland in pesco")
     obj = json.loads(result.stdout)
     assert set(obj) == CONTRACT_KEYS
     assert obj["status"] == "answered" and obj["entry_id"] == "myth-ireland-not-in-pesco"
@@ -36,9 +42,9 @@ def test_ask_json_contract():
         assert citation["url"].startswith("http")
 
 
-def test_ask_json_lines_from_stdin_one_object_per_question():
+def test_ask_json_lines_from_stdin_one_object_per_question(run):
     questions = ["what is pesco", "recipe for pancakes", "defence spending", "", "who is the high rep"]
-    result = run_cli("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     lines = result.stdout.splitlines()
     assert len(lines) == 4  # the blank line is skipped
     objs = [json.loads(line) for line in lines]
@@ -49,57 +55,53 @@ def test_ask_json_lines_from_stdin_one_object_per_question():
     assert set(suggest["suggestions"][0]) == {"entry_id", "question", "score"}
 
 
-def test_knowledge_found_from_any_directory(tmp_path):
-    result = run_cli("ask", "--json", "what is pesco", cwd=tmp_path)
-    assert json.loads(result.stdout)["entry_id"] == "pesco-what"
-
-
-def test_knowledge_option_points_at_another_directory(tmp_path):
+def test_knowledge_option_points_at_another_directory(run, tmp_path):
     (tmp_path / "k.yaml").write_text(
         "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
         "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
         "    answer: Boil water.\n    sources: [s]\n"
     )
-    obj = json.loads(run_cli("ask", "--json", "--knowledge", str(tmp_path), "how to make tea").stdout)
+    obj = json.loads(run("ask", "--json", "--knowledge", str(tmp_path), "how to make tea").stdout)
     assert obj["entry_id"] == "tea" and obj["citations"][0]["id"] == "s"
 
 
-def test_check_passes_on_shipped_knowledge():
-    result = run_cli("check")
+def test_check_passes_on_shipped_knowledge(run):
+    result = run("check")
     assert result.returncode == 0, result.stdout
     assert "0 error(s)" in result.stdout
 
 
-def test_check_fails_with_file_and_line_on_a_broken_copy(knowledge_copy):
+def test_check_fails_with_file_and_line_on_a_broken_copy(run, knowledge_copy):
     path = knowledge_copy / "pesco.yaml"
     lines = path.read_text().splitlines()
     number = next(
-        i for i, line in enumerate(lines) if "sources: [council-decision-2017-2315, eeas-pesco-factsheet]" in line
+        i for i, line in enumerate(lines) if line.strip().startswith("sources: [") and "eda-pesco" not in line
     )
-    lines[number] = lines[number].replace("eeas-pesco-factsheet", "no-such-source")
+    source = lines[number].split("[", 1)[1].split(",")[0].strip(" ]")
+    lines[number] = lines[number].replace(source, "no-such-source", 1)
     path.write_text("\n".join(lines) + "\n")
     (knowledge_copy / "zz-broken.yaml").write_text("entries:\n  - id: x\n    questions: [oops\n")
-    result = run_cli("check", str(knowledge_copy))
+    result = run("check", str(knowledge_copy))
     assert result.returncode == 1
-    assert f"{path}:{number + 1}: error [pesco-what.sources]: unknown source id 'no-such-source'" in result.stdout
+    assert f"{path}:{number + 1}: error [" in result.stdout and "unknown source id 'no-such-source'" in result.stdout
     assert "zz-broken.yaml:4: error: YAML syntax error" in result.stdout
 
 
-def test_check_reports_uncited_entries_and_warnings(tmp_path):
+def test_check_reports_uncited_entries_and_warnings(run, tmp_path):
     (tmp_path / "k.yaml").write_text(
         "entries:\n  - id: a\n    questions: [What is PESCO?]\n    answer: A\n    reviewed: 2001-01-01\n"
         "  - id: b\n    questions: [what's pesco]\n    answer: B\n"
     )
-    result = run_cli("check", str(tmp_path))
+    result = run("check", str(tmp_path))
     assert result.returncode == 1
     assert "error [a.sources]: entry cites no source" in result.stdout
     assert "warning [a.reviewed]" in result.stdout
     assert "warning [b.questions]" in result.stdout and "entry 'a'" in result.stdout
 
 
-def test_ask_refuses_broken_knowledge_with_a_clear_message(knowledge_copy):
+def test_ask_refuses_broken_knowledge_with_a_clear_message(run, knowledge_copy):
     (knowledge_copy / "basics.yaml").write_text("entries: [\n")
-    result = run_cli("ask", "--knowledge", str(knowledge_copy), "what is pesco")
+    result = run("ask", "--knowledge", str(knowledge_copy), "what is pesco")
     assert result.returncode == 1
     assert "basics.yaml" in result.stderr and "Traceback" not in result.stderr
 
@@ -110,8 +112,8 @@ def test_help_lists_every_command():
         assert command in result.stdout
 
 
-def test_bad_config_file_is_a_clear_error(tmp_path):
+def test_bad_config_file_is_a_clear_error(run, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text("[matching]\nanswer_threshold = 'high'\n")
-    result = run_cli("ask", "--config", str(config), "what is pesco")
+    result = run("ask", "--config", str(config), "what is pesco")
     assert result.returncode == 2 and "matching.answer_threshold must be a number" in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .answer import Engine
+from .engine import Engine
 from .models import Answer, Status
 
 OFF_TOPIC_LABEL = "none"

@@ -12,17 +12,17 @@ Nothing compares the question with every phrasing; the work grows with the posti
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
 from .models import Candidate, Entry
 from .normalize import FILLER, Normalizer, content_words, term
+from .spelling import SpellingIndex
 
 K1 = 1.2
 B = 0.75
@@ -53,37 +53,6 @@ DENSE_RATIO = 16  # see _sum_by_id
 
 def _bigrams(terms: tuple[str, ...]) -> list[str]:
     return [f"{a}_{b}" for a, b in pairwise(terms)]
-
-
-class SpellingIndex:
-    """Symmetric-delete lookup (as in SymSpell): unknown word → the nearest known word, without a scan."""
-
-    def __init__(self, frequency: Mapping[str, int]) -> None:
-        self._frequency = frequency
-        self._deletes: dict[str, list[str]] = defaultdict(list)
-        for word in frequency:
-            if len(word) >= 4:
-                for variant in self._variants(word):
-                    self._deletes[variant].append(word)
-
-    @staticmethod
-    def _variants(word: str) -> set[str]:
-        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-    def correct(self, word: str) -> str | None:
-        """The closest known word within 1 edit (2 for long words), most frequent first; None if none."""
-        if word in self._frequency or len(word) < 3 or word.isdigit() or word in FILLER:
-            return None
-        limit = 1 if len(word) < 8 else 2
-        best: tuple[int, int, str] | None = None
-        for variant in self._variants(word):
-            for known in self._deletes.get(variant, ()):
-                distance = OSA.distance(word, known, score_cutoff=limit)  # a swap of two letters is one edit
-                if distance <= limit:
-                    rank = (distance, -self._frequency[known], known)
-                    if best is None or rank < best:
-                        best = rank
-        return best[2] if best else None
 
 
 class _PhrasingGroups:

@@ -15,21 +15,25 @@ from typing import Any
 
 import yaml
 
-from .models import Entry, Knowledge, Problem, Severity, Source
+from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Knowledge, Problem, Severity, Source
 from .normalize import Normalizer
 
 MAX_ANSWER_CHARS = 1800
 STALE_AFTER = dt.timedelta(days=365)
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The id rule, for entries and sources. Entry ids travel inside Discord custom_ids (did-you-mean and vote
+# buttons, forms), which Discord caps at 100 characters; the longest template (bot/discord/views.py) needs
+# 36 of them, so 64 is the longest id that fits every one. The templates are built from these two names.
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MAX_ID_CHARS = 64
+SLUG = re.compile(rf"^{ID_PATTERN}$")
+FULL_DATE_CHARS = len("2017-12-11")
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-\d{2})?)?$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 # libyaml's parser when PyYAML was built with it: the same nodes and line marks, several times faster
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TOP_KEYS = {"sources", "entries", "synonyms"}
-SOURCE_KEYS = {"id", "title", "url", "publisher", "date"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "tags", "related", "reviewed", "review_by"}
+TOP_KEYS = ("sources", "entries", "synonyms")
 # An entry with this tag states facts that change (counts, office-holders, budgets): it needs a review_by date.
 TIME_SENSITIVE_TAG = "time-sensitive"
 
@@ -73,7 +77,7 @@ class _FileReader:
             self.loader.dispose()
         return None
 
-    def mapping(self, node: yaml.Node, key: str, allowed: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(self, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         """Keys → (key node, value node); reports non-mappings, duplicate and unknown keys."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, key, "expected a mapping of keys to values")
@@ -124,7 +128,7 @@ class _FileReader:
         if isinstance(value, dt.date):
             return value.isoformat()[:10]
         text = str(value) if value is not None else ""
-        if PARTIAL_DATE.match(text) and (len(text) < 10 or self.date(node, key)):
+        if PARTIAL_DATE.match(text) and (len(text) < FULL_DATE_CHARS or self.date(node, key)):
             return text
         self.error(node, key, f"expected an ISO date like 2017-12-11, 2024-11 or 2013, got {value!r}")
         return None
@@ -151,52 +155,66 @@ class _Pending:
     reader: _FileReader
 
 
+@dataclass
+class _Collected:
+    """What the files hold so far, across files: ids must be unique across the whole directory."""
+
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    pending: list[_Pending] = field(default_factory=list)
+    entry_ids: dict[str, Entry] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> LoadResult:
     """Validate a whole knowledge set given as {file name: YAML text}, in the given order."""
-    problems: list[Problem] = []
-    sources: dict[str, Source] = {}
-    pending: list[_Pending] = []
-    entry_ids: dict[str, Entry] = {}
-    synonyms: dict[str, tuple[str, ...]] = {}
-
+    collected = _Collected()
     for name, text in files.items():
-        reader = _FileReader(name, text, problems)
-        root = reader.root()
-        if root is None:
-            continue
-        top = reader.mapping(root, "", TOP_KEYS)
-        if "sources" in top:
-            _read_sources(reader, top["sources"][1], sources)
-        if "entries" in top:
-            for item in _items(reader, top["entries"][1], "entries"):
-                read = _read_entry(reader, *item)
-                if read is None:
-                    continue
-                if read.entry.id in entry_ids:
-                    first = entry_ids[read.entry.id]
-                    reader.error(
-                        item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {first.file}:{first.line})"
-                    )
-                    continue
-                entry_ids[read.entry.id] = read.entry
-                pending.append(read)
-        if "synonyms" in top:
-            _read_synonyms(reader, top["synonyms"][1], synonyms)
+        _read_file(_FileReader(name, text, collected.problems), collected)
+    _check_references(collected)
+    knowledge = Knowledge(
+        entries=tuple(r.entry for r in collected.pending), sources=collected.sources, synonyms=collected.synonyms
+    )
+    problems = collected.problems
+    problems.extend(_warnings(knowledge, today or dt.datetime.now(dt.UTC).date()))
+    problems.sort(key=lambda p: (p.file, p.line))
+    return LoadResult(knowledge, problems)
 
-    for read in pending:
+
+def _read_file(reader: _FileReader, collected: _Collected) -> None:
+    root = reader.root()
+    if root is None:
+        return
+    top = reader.mapping(root, "", TOP_KEYS)
+    if "sources" in top:
+        _read_sources(reader, top["sources"][1], collected.sources)
+    if "entries" in top:
+        for item in _items(reader, top["entries"][1], "entries"):
+            read = _read_entry(reader, *item)
+            if read is None:
+                continue
+            first = collected.entry_ids.get(read.entry.id)
+            if first is not None:
+                where = f"{first.file}:{first.line}"
+                reader.error(item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {where})")
+                continue
+            collected.entry_ids[read.entry.id] = read.entry
+            collected.pending.append(read)
+    if "synonyms" in top:
+        _read_synonyms(reader, top["synonyms"][1], collected.synonyms)
+
+
+def _check_references(collected: _Collected) -> None:
+    """Source and related ids may point into any file: checked once every file has been read."""
+    for read in collected.pending:
         for source_id, node in read.source_nodes:
-            if source_id not in sources:
+            if source_id not in collected.sources:
                 read.reader.error(node, f"{read.entry.id}.sources", f"unknown source id {source_id!r}")
         for related_id, node in read.related_nodes:
-            if related_id not in entry_ids:
+            if related_id not in collected.entry_ids:
                 read.reader.error(node, f"{read.entry.id}.related", f"unknown entry id {related_id!r}")
             elif related_id == read.entry.id:
                 read.reader.error(node, f"{read.entry.id}.related", "an entry cannot be related to itself")
-
-    knowledge = Knowledge(entries=tuple(r.entry for r in pending), sources=sources, synonyms=synonyms)
-    problems.extend(_warnings(knowledge, today or dt.date.today()))
-    problems.sort(key=lambda p: (p.file, p.line))
-    return LoadResult(knowledge, problems)
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -312,6 +330,9 @@ def _slug(reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], n
     value = _required_text(reader, fields, node, key, "id")
     if value and not SLUG.match(value):
         reader.error(fields["id"][1], f"{key}.id", f"id must be a lower-case slug like 'pesco-members' (got {value!r})")
+        return None
+    if value and len(value) > MAX_ID_CHARS:
+        reader.error(fields["id"][1], f"{key}.id", f"id is {len(value)} characters; the limit is {MAX_ID_CHARS}")
         return None
     return value
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -37,6 +37,12 @@ class Entry:
         return self.questions[0]
 
 
+# The keys a knowledge file may give an entry or a source: the fields above, less where they were read from.
+_POSITION = ("file", "line")
+ENTRY_KEYS = tuple(f.name for f in fields(Entry) if f.name not in _POSITION)
+SOURCE_KEYS = tuple(f.name for f in fields(Source) if f.name not in _POSITION)
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -51,9 +57,14 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        """The full form `check` prints: file:line: severity [key]: message."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" [{self.key}]" if self.key else ""
         return f"{where}: {self.severity}{key}: {self.message}"
+
+    def short(self) -> str:
+        """The form a moderator reads after an edit: the key and the message, no file."""
+        return f"{self.key}: {self.message}" if self.key else self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +74,6 @@ class Knowledge:
     entries: tuple[Entry, ...]
     sources: dict[str, Source] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
 
 
 class Status(StrEnum):
@@ -79,7 +87,7 @@ class Candidate:
     """One ranked entry for a question, with the phrasing that matched it best."""
 
     entry: Entry
-    score: float  # calibrated confidence, 0-100
+    score: float  # confidence, 0-100 (see index.py for how it is made)
     matched_question: str
     coverage: float = 1.0  # share of the question's weight this entry explains, 0-1
 

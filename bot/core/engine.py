@@ -1,0 +1,90 @@
+"""The engine: one immutable snapshot of the knowledge and its index, and the rule that turns ranked
+candidates into one of three outcomes — answered, did-you-mean, or off-topic — with citations as plain data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .index import Index
+from .loader import TIME_SENSITIVE_TAG
+from .models import Answer, Candidate, Entry, Knowledge, Status
+
+# Tags that organise the knowledge for moderators, not topics a member browses.
+HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py). The defaults were
+    chosen with `python -m benchmarks tune` on the tuning part of tests/data/eval.yaml."""
+
+    answer: float = 38.0  # answer only at or above this confidence...
+    margin: float = 7.0  # ...and this far ahead of the runner-up
+    suggest: float = 36.0  # below this, nothing is close enough to offer
+    max_suggestions: int = 3
+    coverage: float = 0.5  # ...and only if the entry explains this share of the question's words
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.suggest <= self.answer <= 100:  # noqa: PLR2004 - the confidence scale
+            raise ValueError("thresholds need 0 <= suggest <= answer <= 100")
+        if self.margin < 0 or not 1 <= self.max_suggestions <= 5 or not 0 <= self.coverage <= 1:  # noqa: PLR2004
+            raise ValueError("margin must be >= 0, max_suggestions between 1 and 5, min_coverage between 0 and 1")
+
+
+class Engine:
+    """Edits build a new Engine and swap it in; readers keep the one they started with."""
+
+    def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self.index = Index(knowledge.entries, knowledge.synonyms)
+        self._by_id = {entry.id: entry for entry in knowledge.entries}
+        self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
+        self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def entries_tagged(self, tag: str) -> list[Entry]:
+        return [entry for entry in self.knowledge.entries if tag in entry.tags]
+
+    def topic_counts(self) -> list[tuple[str, int]]:
+        """Each topic (tag) with its number of entries, most entries first."""
+        return [(tag, self._tag_counts[tag]) for tag in self.topics]
+
+    def candidates(self, question: str, limit: int) -> list[Candidate]:
+        """The best `limit` entries for a question, whatever their confidence (autocomplete, /kb why)."""
+        return self.index.search(question, limit=limit)
+
+    def ask(self, question: str) -> Answer:
+        t = self.thresholds
+        candidates = self.index.search(question, limit=max(t.max_suggestions, 2))
+        top = candidates[0] if candidates else None
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if top and top.score >= t.answer and top.score - runner_up >= t.margin and top.coverage >= t.coverage:
+            return self.answer_with(question, top)
+        plausible = tuple(
+            sorted(
+                (c for c in candidates[: t.max_suggestions] if c.score >= t.suggest),
+                key=lambda c: c.score,
+                reverse=True,
+            )
+        )
+        best = top.score if top else 0.0
+        if plausible:
+            return Answer(question, Status.SUGGEST, plausible, best, topics=self.topics)
+        return Answer(question, Status.NONE, (), best, topics=self.topics)
+
+    def answer_with(self, question: str, candidate: Candidate) -> Answer:
+        """The answer for one chosen entry: also what a did-you-mean click shows."""
+        entry = candidate.entry
+        citations = tuple(self.knowledge.sources[s] for s in entry.sources if s in self.knowledge.sources)
+        related = tuple(r for r in (self._by_id.get(i) for i in entry.related) if r is not None)
+        return Answer(question, Status.ANSWERED, (candidate,), candidate.score, citations, related, self.topics)
+
+    def answer_entry(self, entry_id: str, question: str = "") -> Answer | None:
+        entry = self._by_id.get(entry_id)
+        if entry is None:
+            return None
+        return self.answer_with(question or entry.title, Candidate(entry, 100.0, entry.title))

@@ -1,0 +1,45 @@
+"""Typo correction against the knowledge's own vocabulary, without comparing with every word."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from rapidfuzz.distance import OSA
+
+from .normalize import FILLER
+
+MIN_CORRECTED_LENGTH = 3  # "eu", "uk", "hr": too short to tell a typo from another word
+MIN_INDEXED_LENGTH = 4  # shorter known words are not correction targets: one edit reaches too many
+LONG_WORD = 8  # from this length a word may be two edits away (one for shorter words)
+
+
+class SpellingIndex:
+    """Symmetric-delete lookup (as in SymSpell): unknown word → the nearest known word, without a scan."""
+
+    def __init__(self, frequency: Mapping[str, int]) -> None:
+        self._frequency = frequency
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for word in frequency:
+            if len(word) >= MIN_INDEXED_LENGTH:
+                for variant in self._variants(word):
+                    self._deletes[variant].append(word)
+
+    @staticmethod
+    def _variants(word: str) -> set[str]:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    def correct(self, word: str) -> str | None:
+        """The closest known word within 1 edit (2 for long words), most frequent first; None if none."""
+        if word in self._frequency or len(word) < MIN_CORRECTED_LENGTH or word.isdigit() or word in FILLER:
+            return None
+        limit = 1 if len(word) < LONG_WORD else 2
+        best: tuple[int, int, str] | None = None
+        for variant in self._variants(word):
+            for known in self._deletes.get(variant, ()):
+                distance = OSA.distance(word, known, score_cutoff=limit)  # a swap of two letters is one edit
+                if distance <= limit:
+                    rank = (distance, -self._frequency[known], known)
+                    if best is None or rank < best:
+                        best = rank
+        return best[2] if best else None

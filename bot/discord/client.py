@@ -1,0 +1,177 @@
+"""The Discord adapter's composition root: builds the bot from config and runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pkgutil
+import sys
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from ..config import Config
+from ..core.engine import Engine
+from ..core.models import Answer
+from ..core.store import EditRefused, KnowledgeStore
+from . import exts
+from .runtime_data import RuntimeData
+
+log = logging.getLogger(__name__)
+
+# Answers whose confidence is less than this above the answer threshold also go to /kb review: they were
+# right often enough to answer, wrong often enough to deserve a moderator's look (10 points ≈ the band where
+# the tuning set's wrong answers fell, see `python -m bot eval`).
+LOW_CONFIDENCE_MARGIN = 10.0
+EXIT_OK, EXIT_KNOWLEDGE, EXIT_TOKEN = 0, 1, 2
+
+
+def extensions() -> list[str]:
+    """Every cog under bot.discord.exts (a module or package whose name does not start with "_")."""
+    return [
+        module.name
+        for module in pkgutil.iter_modules(exts.__path__, prefix=f"{exts.__name__}.")
+        if not module.name.rsplit(".", 1)[-1].startswith("_")
+    ]
+
+
+class FaqBot(commands.AutoShardedBot):
+    """Answers from `store.engine`; moderators' edits swap that engine in one assignment."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: KnowledgeStore,
+        runtime: RuntimeData,
+        *,
+        sync_commands: bool = False,
+        **options: Any,
+    ) -> None:
+        # a text-only bot: discord.py's "voice will NOT be supported" warnings are noise here
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.default()
+        intents.message_content = True  # privileged: enable it in the Developer Portal (README)
+        discord_config = config.discord
+        if discord_config.shard_ids:  # else discord.py runs the shards Discord recommends
+            options["shard_ids"] = list(discord_config.shard_ids)
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no prefix commands; mentions are handled by the cog
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),  # every message and response: never ping anyone
+            shard_count=discord_config.shard_count,
+            **options,
+        )
+        self.config = config
+        self.store = store
+        self.runtime = runtime
+        self.sync_commands = sync_commands
+
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
+
+    def record(self, answer: Answer) -> None:
+        """Usage counts, and unanswered or shaky questions for /kb review. Never blocks an answer."""
+        try:
+            self.runtime.record_answer(answer, self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN)
+        except Exception:  # runtime data is optional to answering; log and go on
+            log.exception("could not record the question for review")
+
+    async def setup_hook(self) -> None:
+        for extension in extensions():
+            await self.load_extension(extension)
+        if self.sync_commands:
+            await self._sync()
+        else:
+            log.info("slash commands not synced this time (run with --sync after installing or upgrading the bot)")
+
+    async def _sync(self) -> None:
+        """Register the slash commands with Discord: only on request, as discord.py advises (it is rate
+        limited, and global commands take up to an hour to reach every server)."""
+        guild_id = self.config.discord.sync_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d application command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: questions are handled by the Ask cog's listener, not the command parser."""
+
+    async def close(self) -> None:
+        await super().close()
+        self.runtime.close()
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info(
+            "ready as %s (id %s) in %d server(s), %d shard(s)",
+            self.user,
+            self.user.id,
+            len(self.guilds),
+            self.shard_count or 1,
+        )
+
+
+def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
+    """Use a Discord-compatible server instead of discord.com (self-hosted, or the tests' fake).
+
+    discord.py keeps these as process-wide class attributes; with AutoShardedBot and no shard_count,
+    the gateway address is the one the server's GET /gateway/bot returns.
+    """
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def open_store(config: Config) -> KnowledgeStore | None:
+    try:
+        return KnowledgeStore(config.knowledge_dir, config.thresholds, config.discord.new_entries_file)
+    except EditRefused as refused:
+        for problem in refused.problems:
+            log.error("%s", problem)
+        return None
+
+
+def run_bot(config: Config, *, sync_commands: bool = False) -> int:
+    token = config.token()
+    if token is None:
+        print(
+            f"error: no bot token: set the {config.discord.token_env} environment variable "
+            "(see README, 'Add it to your server')",
+            file=sys.stderr,
+        )
+        return EXIT_TOKEN
+    discord.utils.setup_logging(level=logging.getLevelName(config.discord.log_level.upper()))
+    store = open_store(config)
+    if store is None:
+        print(f"error: the knowledge in {config.knowledge_dir} has errors; run `python -m bot check`", file=sys.stderr)
+        return EXIT_KNOWLEDGE
+    runtime = RuntimeData(config.data_path)
+    point_at_server(config.discord.api_base, config.discord.gateway_url)
+
+    async def main() -> None:
+        async with FaqBot(config, store, runtime, sync_commands=sync_commands) as bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        print(
+            f"error: Discord rejected the token in {config.discord.token_env}; "
+            "reset it in the Developer Portal and try again",
+            file=sys.stderr,
+        )
+        return EXIT_TOKEN
+    except discord.PrivilegedIntentsRequired:
+        print("error: enable the Message Content intent for this bot in the Developer Portal (README)", file=sys.stderr)
+        return EXIT_TOKEN
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK

@@ -1,0 +1,226 @@
+"""Questions from members: mentions, replies that mention the bot, /ask, /topics, forum posts and DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections import OrderedDict
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ...core.models import Answer, Status
+from ...render.embeds import (
+    CHOICE_NAME_LIMIT,
+    CHOICES,
+    answer_embed,
+    how_to_embed,
+    off_topic_embed,
+    suggest_embed,
+    tag_pages,
+    topics_pages,
+    trim,
+)
+from ..client import FaqBot
+from ..views import Pager, PickSuggestion, VoteButton, suggestion_view, vote_view
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000  # longer questions are cut: the rest adds noise, not meaning
+DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first response
+ANSWERED_POSTS_REMEMBERED = 10_000  # forum posts answered, remembered to answer a re-delivered one once
+COOLDOWN_REACTION = "⏳"
+TOPICS_REFUSAL = "Run `/topics` yourself to browse."
+
+
+def cooldown(rate: int, per: float) -> commands.CooldownMapping[int] | None:
+    """discord.py's token buckets, keyed by an id we pass in (a member's, a channel's); None = no limit.
+    The mapping forgets buckets idle for a whole window, so memory stays flat."""
+    return commands.CooldownMapping.from_cooldown(rate, per, lambda key: key) if rate > 0 else None
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: FaqBot) -> None:
+        self.bot = bot
+        settings = bot.config.discord
+        self.per_member = cooldown(settings.user_cooldown_count, settings.user_cooldown_seconds)
+        self.per_channel = cooldown(settings.channel_cooldown_count, settings.channel_cooldown_seconds)
+        self.forum_ids = set(settings.forum_channel_ids)
+        self._answered_posts: OrderedDict[int, None] = OrderedDict()
+
+    async def cog_load(self) -> None:
+        # the buttons under answers and did-you-mean choices, understood after a restart too
+        self.bot.add_dynamic_items(PickSuggestion, VoteButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(PickSuggestion, VoteButton)
+
+    # ---- shared steps -------------------------------------------------------------------------------
+
+    def _ask(self, question: str) -> Answer:
+        """Match and record: runs in a worker thread (the index and SQLite must not hold up the event loop)."""
+        answer = self.bot.engine.ask(question[:MAX_QUESTION_CHARS])
+        self.bot.record(answer)
+        return answer
+
+    async def ask(self, question: str) -> Answer:
+        return await asyncio.to_thread(self._ask, question)
+
+    def take_token(self, user_id: int, channel_id: int) -> float:
+        """Spend one question from the member's and the channel's allowance: 0.0 if allowed, else the
+        seconds until it would be."""
+        waits = [
+            mapping.update_rate_limit(key)
+            for mapping, key in ((self.per_member, user_id), (self.per_channel, channel_id))
+            if mapping
+        ]
+        return max((w for w in waits if w), default=0.0)
+
+    def reply_parts(self, answer: Answer) -> dict[str, Any]:
+        """The kwargs of a reply for any outcome: one renderer, one place that picks the view."""
+        if answer.entry is not None:
+            return {"embed": answer_embed(answer), "view": vote_view(answer.entry.id)}
+        if answer.status is Status.SUGGEST:
+            return {"embed": suggest_embed(answer), "view": suggestion_view(answer)}
+        return {"embed": off_topic_embed(answer, self.bot.engine.knowledge.entries)}
+
+    def _question_from_mention(self, message: discord.Message) -> str:
+        assert self.bot.user is not None
+        mention = re.compile(rf"<@!?{self.bot.user.id}>")
+        return mention.sub(" ", message.content).strip()
+
+    # ---- messages: mentions, replies, DMs, forum posts ----------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.bot.user is None:  # other bots and our own echoes
+            return
+        if self._is_new_forum_post(message):
+            await self._answer_forum_post(message)
+            return
+        if message.guild is None:
+            await self._answer_direct_message(message)
+            return
+        if self.bot.user not in message.mentions:
+            return
+        question = self._question_from_mention(message)
+        if not question and message.reference is not None:
+            question = await self._replied_text(message)
+        if not question:
+            await message.reply(embed=how_to_embed(), mention_author=False)
+            return
+        await self._answer_message(message, question)
+
+    async def _replied_text(self, message: discord.Message) -> str:
+        """`@Bot` as a reply to someone's question: the question is the replied-to message."""
+        reference = message.reference
+        assert reference is not None
+        replied = reference.resolved
+        if not isinstance(replied, discord.Message) and reference.message_id:
+            try:
+                replied = await message.channel.fetch_message(reference.message_id)
+            except discord.HTTPException:
+                return ""
+        return self._question_from_mention(replied) if isinstance(replied, discord.Message) else ""
+
+    async def _answer_message(self, message: discord.Message, question: str) -> None:
+        if self.take_token(message.author.id, message.channel.id):
+            with contextlib.suppress(discord.HTTPException):  # silence plus a reaction: a reply adds to the flood
+                await message.add_reaction(COOLDOWN_REACTION)
+            return
+        answer = await self.ask(question)
+        await message.reply(**self.reply_parts(answer), mention_author=False)
+
+    async def _answer_direct_message(self, message: discord.Message) -> None:
+        if not self.bot.config.discord.answer_dms:
+            await message.channel.send("Sorry, I only answer questions in servers.")
+            return
+        question = self._question_from_mention(message)
+        if not question:
+            await message.channel.send(embed=how_to_embed())
+            return
+        await self._answer_message(message, question)
+
+    def _is_new_forum_post(self, message: discord.Message) -> bool:
+        channel = message.channel
+        # a forum post is a thread whose id is its starter message's id
+        return (
+            getattr(channel, "parent_id", None) in self.forum_ids
+            and message.id == channel.id
+            and message.guild is not None
+        )
+
+    async def _answer_forum_post(self, message: discord.Message) -> None:
+        if message.id in self._answered_posts:  # the same post delivered twice: answer once
+            return
+        self._answered_posts[message.id] = None
+        while len(self._answered_posts) > ANSWERED_POSTS_REMEMBERED:
+            self._answered_posts.popitem(last=False)
+        title = getattr(message.channel, "name", "") or ""
+        answer = await self.ask(f"{title}\n{message.content}".strip())
+        if answer.status is Status.NONE and not self.bot.config.discord.forum_reply_off_topic:
+            return
+        await message.channel.send(**self.reply_parts(answer))
+
+    # ---- slash commands -----------------------------------------------------------------------------
+
+    @app_commands.command(name="ask", description="Ask a question about European defence cooperation")
+    @app_commands.describe(
+        question="Your question, e.g. What is PESCO?",
+        private="Only you see the answer (default: everyone in the channel)",
+    )
+    async def ask_command(self, interaction: discord.Interaction[FaqBot], question: str, private: bool = False) -> None:
+        wait = self.take_token(interaction.user.id, interaction.channel_id or 0)
+        if wait:
+            await interaction.response.send_message(
+                f"You're asking quickly — please try again in {wait:.0f} s.", ephemeral=True
+            )
+            return
+        work = asyncio.create_task(self.ask(question))
+        done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
+        if not done:  # a very large knowledge base: acknowledge within Discord's 3 s, answer after
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        answer = await work
+        parts = self.reply_parts(answer)
+        if interaction.response.is_done():
+            await interaction.followup.send(**parts, ephemeral=private)
+        else:
+            await interaction.response.send_message(**parts, ephemeral=private)
+
+    @ask_command.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction[FaqBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        engine = self.bot.engine
+        if current.strip():
+            found = await asyncio.to_thread(engine.candidates, current[:MAX_QUESTION_CHARS], CHOICES)
+            titles = [c.entry.title for c in found]
+        else:
+            titles = [e.title for e in engine.knowledge.entries[:CHOICES]]
+        return [app_commands.Choice(name=trim(t, CHOICE_NAME_LIMIT), value=trim(t, CHOICE_NAME_LIMIT)) for t in titles]
+
+    @app_commands.command(name="topics", description="Browse what the bot knows about, by topic")
+    @app_commands.describe(tag="A topic to list the questions of (leave empty for all topics)")
+    async def topics_command(self, interaction: discord.Interaction[FaqBot], tag: str | None = None) -> None:
+        engine = self.bot.engine
+        if tag:
+            pages = tag_pages(tag, engine.entries_tagged(tag.strip().lower()))
+        else:
+            pages = topics_pages(engine.topic_counts())
+        view = Pager(pages, interaction.user.id, TOPICS_REFUSAL) if len(pages) > 1 else discord.utils.MISSING
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
+
+    @topics_command.autocomplete("tag")
+    async def tag_autocomplete(
+        self, interaction: discord.Interaction[FaqBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower()
+        return [app_commands.Choice(name=t, value=t) for t in self.bot.engine.topics if needle in t][:CHOICES]
+
+
+async def setup(bot: FaqBot) -> None:
+    await bot.add_cog(Ask(bot))

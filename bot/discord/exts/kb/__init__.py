@@ -1,0 +1,23 @@
+"""/kb: moderators curate the knowledge from Discord. Every change goes through bot.core.store (the same
+validator as `python -m bot check`, atomic saves) and is audited in bot.discord.runtime_data.
+
+  _cog.py           the /kb commands
+  _forms.py         the add/edit and new-source forms (modals)
+  _views.py         confirm-remove and the review queue (buttons, select menu)
+  _checks.py        who is a moderator, and the private replies every step uses
+  _form_parsing.py  what a moderator typed → Entry / Source (pure, tested directly)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...client import FaqBot
+
+
+async def setup(bot: FaqBot) -> None:
+    # Deferred import: loading the package for its docstring or its parsing helpers builds no cog.
+    from ._cog import Kb
+
+    await bot.add_cog(Kb(bot))

@@ -1,0 +1,49 @@
+"""Who may change the knowledge, and the private replies every /kb step uses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from ....core.store import EditRefused
+from ....render.embeds import CONTENT_LIMIT, trim
+
+if TYPE_CHECKING:
+    from ...client import FaqBot
+
+REFUSAL = "Only moderators (the configured moderator roles, or Manage Server) can change the knowledge."
+PROBLEMS_SHOWN = 10  # a refused edit lists this many problems: the first ones are the ones to fix
+PROBLEM_CHARS = 300
+
+
+def is_moderator(interaction: discord.Interaction[FaqBot]) -> bool:
+    """The real guard (Discord's default_permissions is only a hint a server can override)."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    if interaction.permissions.manage_guild:  # as Discord resolved them for this member, in this channel
+        return True
+    allowed = set(interaction.client.config.discord.moderator_role_ids)
+    return any(role.id in allowed for role in member.roles)
+
+
+async def tell(interaction: discord.Interaction[Any], text: str = "", **kwargs: Any) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered."""
+    kwargs = {"ephemeral": True, **kwargs}
+    if text:
+        kwargs["content"] = trim(text, CONTENT_LIMIT)
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def problems_text(heading: str, refused: EditRefused, *, full: bool = False) -> str:
+    """A refusal as a moderator reads it: the heading, then one line per problem (with file:line if `full`)."""
+    lines = [f"• {trim(str(p) if full else p.short(), PROBLEM_CHARS)}" for p in refused.problems[:PROBLEMS_SHOWN]]
+    return heading + "\n" + "\n".join(lines)
+
+
+def refusal_text(refused: EditRefused) -> str:
+    return problems_text("Not saved — the knowledge files are unchanged:", refused)

@@ -1,0 +1,205 @@
+"""The /kb commands. Each one validates through the store, audits, and answers the moderator privately."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ....core.models import Entry
+from ....core.store import EditAction, EditRefused, EditResult
+from ....render.embeds import (
+    CHOICE_NAME_LIMIT,
+    CHOICES,
+    entry_embed,
+    history_embed,
+    stats_embed,
+    trim,
+    why_embed,
+    why_text,
+)
+from ...client import FaqBot
+from ._checks import REFUSAL, is_moderator, problems_text, refusal_text, tell
+from ._forms import EntryForm, SourceForm
+from ._views import ConfirmRemove, ReviewView
+
+log = logging.getLogger(__name__)
+
+HISTORY_ROWS = 8
+QUOTED_TITLE_CHARS = 200
+DONE = {
+    EditAction.ADD: "Added",
+    EditAction.EDIT: "Saved",
+    EditAction.ALIAS: "Added a phrasing to",
+    EditAction.REMOVE: "Removed",
+    EditAction.SOURCE: "Added source",
+    EditAction.UNDO: "Reverted",
+}
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: curate the knowledge base"):
+    def __init__(self, bot: FaqBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction[FaqBot]) -> bool:  # type: ignore[override]
+        if is_moderator(interaction):
+            return True
+        await tell(interaction, REFUSAL)
+        return False
+
+    async def cog_app_command_error(
+        self,
+        interaction: discord.Interaction[FaqBot],  # type: ignore[override]
+        error: app_commands.AppCommandError,
+    ) -> None:
+        if isinstance(error, app_commands.CheckFailure):
+            return  # interaction_check has already told the member why
+        log.error("/kb failed", exc_info=error)
+        await tell(interaction, "Something went wrong; the knowledge files are unchanged.")
+
+    async def apply(
+        self, interaction: discord.Interaction[FaqBot], operation: Callable[..., EditResult], *args: Any
+    ) -> EditResult | None:
+        """Run one store edit off the event loop, audit it, and tell the moderator what happened."""
+        try:
+            result = await asyncio.to_thread(operation, *args)
+        except EditRefused as refused:
+            await tell(interaction, refusal_text(refused))
+            return None
+        except OSError as error:  # disk full, permissions...: the atomic save left the old file in place
+            log.exception("saving the knowledge failed")
+            await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
+            return None
+        for step in (*result.unlinked, result):
+            self.bot.runtime.record_edit(step, interaction.user.id)
+        lines = [f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."]
+        lines += [f"⚠️ {warning}" for warning in result.warnings]
+        await tell(interaction, "\n".join(lines))
+        return result
+
+    async def entry_autocomplete(
+        self, interaction: discord.Interaction[FaqBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        engine = self.bot.engine
+        needle = current.strip().lower()
+        matches = [e for e in engine.knowledge.entries if needle in e.id or needle in e.title.lower()]
+        if not matches and needle:
+            matches = [c.entry for c in await asyncio.to_thread(engine.candidates, current, CHOICES)]
+        return [
+            app_commands.Choice(name=trim(f"{e.id} — {e.title}", CHOICE_NAME_LIMIT), value=e.id)
+            for e in matches[:CHOICES]
+        ]
+
+    async def _entry_or_tell(self, interaction: discord.Interaction[FaqBot], entry_id: str) -> Entry | None:
+        found = self.bot.engine.entry(entry_id.strip())
+        if found is None:
+            await tell(interaction, f"No entry `{entry_id}`.")
+        return found
+
+    @app_commands.command(name="add", description="Add an entry (opens a form)")
+    async def add(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await interaction.response.send_modal(EntryForm(self))
+
+    @app_commands.command(name="edit", description="Edit an entry (opens the form, prefilled)")
+    @app_commands.describe(entry="The entry to edit")
+    async def edit(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
+        found = await self._entry_or_tell(interaction, entry)
+        if found is not None:
+            await interaction.response.send_modal(EntryForm(self, existing=found))
+
+    @app_commands.command(name="alias", description="Add another phrasing to an entry")
+    @app_commands.describe(entry="The entry", question="The new phrasing, as members ask it")
+    async def alias(self, interaction: discord.Interaction[FaqBot], entry: str, question: str) -> None:
+        await self.apply(interaction, self.bot.store.add_alias, entry.strip(), question)
+
+    @app_commands.command(name="remove", description="Remove an entry (asks to confirm)")
+    @app_commands.describe(entry="The entry to remove")
+    async def remove(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
+        found = await self._entry_or_tell(interaction, entry)
+        if found is None:
+            return
+        linking = [e.id for e in self.bot.engine.knowledge.entries if found.id in e.related]
+        note = f"\nThese entries link to it; the links will be removed too: {', '.join(linking)}" if linking else ""
+        title = trim(found.title, QUOTED_TITLE_CHARS)
+        await tell(interaction, f"Remove `{found.id}` — “{title}”?{note}", view=ConfirmRemove(self, found.id))
+
+    source = app_commands.Group(name="source", description="Sources entries can cite")
+
+    @source.command(name="add", description="Add a source (opens a form)")
+    async def source_add(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await interaction.response.send_modal(SourceForm(self))
+
+    @app_commands.command(name="show", description="Show an entry, or why a question matches it")
+    @app_commands.describe(entry="The entry", question="Optional: show how this question matches the entry")
+    async def show(self, interaction: discord.Interaction[FaqBot], entry: str, question: str | None = None) -> None:
+        found = await self._entry_or_tell(interaction, entry)
+        if found is None:
+            return
+        why = await asyncio.to_thread(why_text, self.bot.engine, question, found.id) if question else None
+        await tell(interaction, embed=entry_embed(found, why))
+
+    @app_commands.command(name="why", description="Which entries a question matches, with phrasings and scores")
+    async def why(self, interaction: discord.Interaction[FaqBot], question: str) -> None:
+        await tell(interaction, embed=await asyncio.to_thread(why_embed, self.bot.engine, question))
+
+    @app_commands.command(name="history", description="Recent changes: who, when, what")
+    @app_commands.describe(entry="Only this entry's changes")
+    async def history(self, interaction: discord.Interaction[FaqBot], entry: str | None = None) -> None:
+        entry_id = entry.strip() if entry else None
+        rows = self.bot.runtime.history(entry_id, limit=HISTORY_ROWS)
+        if not rows:
+            await tell(interaction, "No changes recorded yet.")
+            return
+        await tell(interaction, embed=history_embed(rows, entry_id))
+
+    @app_commands.command(name="undo", description="Revert an entry's last change")
+    @app_commands.describe(entry="The entry whose last change to revert")
+    async def undo(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
+        row = self.bot.runtime.last_change(entry.strip())
+        if row is None:
+            await tell(interaction, f"No change to undo for `{entry}`.")
+            return
+        result = await self.apply(interaction, self.bot.store.restore_entry, row.entry_id, row.before, row.file)
+        if result is not None:
+            self.bot.runtime.mark_undone(row.id)
+
+    @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
+    async def review(self, interaction: discord.Interaction[FaqBot]) -> None:
+        items = self.bot.runtime.review_queue()
+        if not items:
+            await tell(interaction, "Nothing to review: every recent question was answered confidently.")
+            return
+        view = ReviewView(self, items)
+        await tell(interaction, embed=view.embed(), view=view)
+
+    @app_commands.command(name="reload", description="Re-read the knowledge files after hand edits")
+    async def reload(self, interaction: discord.Interaction[FaqBot]) -> None:
+        try:
+            result = await asyncio.to_thread(self.bot.store.reload)
+        except EditRefused as refused:
+            await tell(
+                interaction, problems_text("Not reloaded — the previous knowledge stays live:", refused, full=True)
+            )
+            return
+        knowledge = result.knowledge
+        warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
+        await tell(
+            interaction, f"Reloaded: {len(knowledge.entries)} entries, {len(knowledge.sources)} sources{warnings}."
+        )
+
+    @app_commands.command(name="stats", description="Most asked entries, votes, unanswered questions")
+    async def stats(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await tell(interaction, embed=stats_embed(self.bot.runtime.stats()))
+
+    for _command in (edit, alias, remove, show, undo, history):
+        _command.autocomplete("entry")(entry_autocomplete)
+    del _command

@@ -1,0 +1,146 @@
+"""The /kb forms (Discord modals): add or edit an entry, add a source. Each re-checks the moderator (a
+form can be submitted long after it was opened) and hands what was typed to the cog's one `apply` step."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from ....core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS
+from ....core.models import Entry
+from ._checks import REFUSAL, is_moderator, tell
+from ._form_parsing import parse_entry_form, parse_source_form, slug_from
+
+if TYPE_CHECKING:
+    from ...client import FaqBot
+    from ._cog import Kb
+
+log = logging.getLogger(__name__)
+
+FORM_TIMEOUT_S = 900  # a moderator may take a while to write an answer
+TEXT_INPUT_LIMIT = 4000  # Discord's maximum for one text input
+SOURCE_IDS_CHARS = 1000
+TAGS_CHARS = 300
+SOURCE_TITLE_CHARS = 300
+URL_CHARS = 1000
+PUBLISHER_CHARS = 200
+DATE_CHARS = len("2025-05-27")
+FAILED = "Something went wrong; the knowledge files are unchanged."
+
+
+class _Form(discord.ui.Modal):
+    # discord.py's own Modal.on_error drops BaseView's `item` argument; ours matches Modal's
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
+        log.error("a /kb form failed", exc_info=error)
+        await tell(interaction, FAILED)
+
+
+class EntryForm(_Form):
+    """Add or edit an entry: questions one per line, the answer, source ids, tags."""
+
+    def __init__(self, cog: Kb, existing: Entry | None = None, first_question: str = "") -> None:
+        super().__init__(
+            title="Edit entry" if existing else "New entry",
+            timeout=FORM_TIMEOUT_S,
+            custom_id=f"kb:form:{existing.id if existing else 'new'}",
+        )
+        self.cog, self.existing = cog, existing
+        self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label="Entry id (optional for new entries)",
+            required=False,
+            max_length=MAX_ID_CHARS,
+            custom_id="kb:id",
+            default=existing.id if existing else None,
+        )
+        self.questions: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label="Questions, one per line (first = title)",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            custom_id="kb:questions",
+            default="\n".join(existing.questions) if existing else (first_question or None),
+        )
+        self.answer: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label=f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
+            style=discord.TextStyle.paragraph,
+            max_length=TEXT_INPUT_LIMIT,
+            required=False,
+            custom_id="kb:answer",
+            default=existing.answer if existing else None,
+        )
+        self.sources: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label="Source ids, comma-separated",
+            required=False,
+            max_length=SOURCE_IDS_CHARS,
+            custom_id="kb:sources",
+            default=", ".join(existing.sources) if existing else None,
+        )
+        self.tags: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label="Tags, comma-separated",
+            required=False,
+            max_length=TAGS_CHARS,
+            custom_id="kb:tags",
+            default=", ".join(existing.tags) if existing else None,
+        )
+        for item in (self.entry_id, self.questions, self.answer, self.sources, self.tags):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
+        if not is_moderator(interaction):
+            await tell(interaction, REFUSAL)
+            return
+        store = interaction.client.store
+        questions = str(self.questions.value)
+        entry_id = str(self.entry_id.value).strip()
+        if not entry_id and not self.existing:
+            first = next((q for q in questions.splitlines() if q.strip()), "")
+            entry_id = slug_from(first, lambda candidate: store.engine.entry(candidate) is not None)
+        entry = parse_entry_form(
+            entry_id,
+            questions,
+            str(self.answer.value),
+            str(self.sources.value),
+            str(self.tags.value),
+            self.existing.related if self.existing else (),
+            review_by=self.existing.review_by if self.existing else None,
+        )
+        if self.existing:
+            await self.cog.apply(interaction, store.replace_entry, entry)
+        else:
+            await self.cog.apply(interaction, store.add_entry, entry)
+
+
+class SourceForm(_Form, title="New source"):
+    source_id: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
+        label="Source id (a slug like eda-report-2025)", max_length=MAX_ID_CHARS, custom_id="kb:source-id"
+    )
+    source_title: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
+        label="Title", max_length=SOURCE_TITLE_CHARS, custom_id="kb:source-title"
+    )
+    url: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
+        label="URL (http or https)", max_length=URL_CHARS, custom_id="kb:source-url"
+    )
+    publisher: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
+        label="Publisher", max_length=PUBLISHER_CHARS, custom_id="kb:source-publisher"
+    )
+    date: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
+        label="Date (2025-05-27, 2025-05 or 2025)", max_length=DATE_CHARS, custom_id="kb:source-date"
+    )
+
+    def __init__(self, cog: Kb) -> None:
+        super().__init__(timeout=FORM_TIMEOUT_S, custom_id="kb:source-form")
+        self.cog = cog
+
+    async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
+        if not is_moderator(interaction):
+            await tell(interaction, REFUSAL)
+            return
+        source = parse_source_form(
+            str(self.source_id.value),
+            str(self.source_title.value),
+            str(self.url.value),
+            str(self.publisher.value),
+            str(self.date.value),
+        )
+        await self.cog.apply(interaction, interaction.client.store.add_source, source)

@@ -1,0 +1,113 @@
+"""Buttons and menus of /kb: confirm a removal, and work through the review queue."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from ....core.store import EditRefused
+from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
+from ...runtime_data import ReviewItem, ReviewState
+from ._checks import REFUSAL, is_moderator, refusal_text, tell
+from ._forms import EntryForm
+
+if TYPE_CHECKING:
+    from ...client import FaqBot
+    from ._cog import Kb
+
+CONFIRM_TIMEOUT_S = 300
+REVIEW_TIMEOUT_S = 900
+QUOTED_QUESTION_CHARS = 200
+
+
+class ModeratorView(discord.ui.View):
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if not is_moderator(interaction):
+            await tell(interaction, REFUSAL)
+            return False
+        return True
+
+
+class ConfirmRemove(ModeratorView):
+    def __init__(self, cog: Kb, entry_id: str) -> None:
+        super().__init__(timeout=CONFIRM_TIMEOUT_S)
+        self.cog, self.entry_id = cog, entry_id
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger, custom_id="kb:remove:confirm")
+    async def confirm(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await self.cog.apply(interaction, interaction.client.store.remove_entry, self.entry_id)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="kb:remove:cancel")
+    async def cancel(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Nothing removed.", view=None)
+
+
+class ReviewView(ModeratorView):
+    """One queued question at a time: add it as a phrasing of an entry, start a new entry, or dismiss."""
+
+    def __init__(self, cog: Kb, items: list[ReviewItem], position: int = 0) -> None:
+        super().__init__(timeout=REVIEW_TIMEOUT_S)
+        self.cog, self.items, self.position = cog, items, position
+        item = items[position]
+        candidates = cog.bot.engine.candidates(item.question, SELECT_OPTIONS) if item.question.strip() else []
+        options = [
+            discord.SelectOption(
+                label=trim(c.entry.title, SELECT_OPTION_LIMIT),
+                value=c.entry.id,
+                description=trim(f"{c.entry.id} · {c.score:.0f}", SELECT_OPTION_LIMIT),
+            )
+            for c in candidates
+        ]
+        if options:
+            self.select: discord.ui.Select[ReviewView] = discord.ui.Select(
+                placeholder="Add as a phrasing of…", options=options, custom_id="kb:review:alias"
+            )
+            self.select.callback = self.add_as_phrasing  # type: ignore[method-assign,assignment]
+            self.add_item(self.select)
+
+    def embed(self) -> discord.Embed:
+        return review_embed(self.items[self.position], self.position, len(self.items))
+
+    async def _advance(self, interaction: discord.Interaction[FaqBot], note: str) -> None:
+        remaining = [i for n, i in enumerate(self.items) if n != self.position]
+        if not remaining:
+            await interaction.response.edit_message(
+                content=f"{note}\nThe review queue is empty.", embed=None, view=None
+            )
+            return
+        view = ReviewView(self.cog, remaining, min(self.position, len(remaining) - 1))
+        await interaction.response.edit_message(content=note, embed=view.embed(), view=view)
+
+    async def add_as_phrasing(self, interaction: discord.Interaction[FaqBot]) -> None:
+        item = self.items[self.position]
+        entry_id = self.select.values[0]
+        try:
+            result = await asyncio.to_thread(interaction.client.store.add_alias, entry_id, item.question)
+        except EditRefused as refused:
+            await tell(interaction, refusal_text(refused))
+            return
+        interaction.client.runtime.record_edit(result, interaction.user.id)
+        interaction.client.runtime.close_review(item.question_key, ReviewState.RESOLVED)
+        quoted = trim(item.question, QUOTED_QUESTION_CHARS)
+        await self._advance(interaction, f"Added “{quoted}” as a phrasing of `{entry_id}`.")
+
+    @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
+    async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        item = self.items[self.position]
+        interaction.client.runtime.close_review(item.question_key, ReviewState.RESOLVED)
+        await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
+
+    @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
+    async def dismiss(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        item = self.items[self.position]
+        interaction.client.runtime.close_review(item.question_key, ReviewState.DISMISSED)
+        await self._advance(interaction, "Dismissed.")
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="kb:review:next", row=1)
+    async def next_item(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        view = ReviewView(self.cog, self.items, (self.position + 1) % len(self.items))
+        await interaction.response.edit_message(embed=view.embed(), view=view)

@@ -1,0 +1,298 @@
+"""Runtime data in SQLite: the audit log of edits, questions for review, votes and usage counts.
+
+None of it is needed to answer questions; it feeds /kb history, undo, review and stats. The schema is a
+list of migrations applied in order from PRAGMA user_version, so an old database is upgraded in place;
+WAL lets readers and the writer overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..core.models import Answer, Entry, Status
+from ..core.store import EditAction, EditResult
+from ..core.yaml_edit import entry_from_record, entry_record
+
+# Each item upgrades the schema by one version; append, never edit (databases in the field ran the old ones).
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        file TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX audit_entry ON audit (entry_id, id);
+    CREATE TABLE unanswered (
+        question_key TEXT PRIMARY KEY,
+        question TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        best_entry TEXT,
+        best_score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open'
+    );
+    CREATE TABLE votes (
+        message_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        entry_id TEXT NOT NULL,
+        helpful INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (message_id, user_id)
+    );
+    CREATE TABLE usage (
+        entry_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
+BUSY_TIMEOUT_MS = 5000  # wait this long for another writer's lock before giving up
+NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def question_key(question: str) -> str:
+    return " ".join(question.lower().split())[:QUESTION_CHARS]
+
+
+class ReviewReason(StrEnum):
+    UNANSWERED = "unanswered"
+    UNSURE = "unsure"
+    LOW_CONFIDENCE = "low confidence"
+    NOT_HELPFUL = "not helpful"
+
+
+class ReviewState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"  # shown again if asked again
+    DISMISSED = "dismissed"  # never shown again
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: str
+    user_id: int
+    action: EditAction
+    entry_id: str
+    file: str
+    before: Entry | None
+    after: Entry | None
+    undone: bool
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question_key: str
+    question: str
+    count: int
+    last_at: str
+    best_entry: str | None
+    best_score: float | None  # None for a 👎 vote, which has no score
+    reason: ReviewReason
+
+
+@dataclass(frozen=True)
+class Stats:
+    most_asked: list[tuple[str, int]]
+    votes: dict[str, tuple[int, int]]  # entry id → (helpful, not helpful)
+    unanswered_open: int
+
+
+class RuntimeDataError(Exception):
+    pass
+
+
+def _json(entry: Entry | None) -> str | None:
+    return json.dumps(entry_record(entry)) if entry is not None else None
+
+
+def _entry(text: str | None) -> Entry | None:
+    return entry_from_record(json.loads(text)) if text else None
+
+
+class RuntimeData:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeDataError(f"{self.path} has schema version {version}; this bot knows {SCHEMA_VERSION}")
+            for number in range(version, SCHEMA_VERSION):
+                # user_version is set inside the same transaction: a crash leaves the old version whole
+                self._db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        with self._lock:  # one connection shared by the event loop and worker threads: one user at a time
+            return self._db.execute(sql, parameters)
+
+    def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
+
+    # ---- audit ------------------------------------------------------------------------------------
+
+    def record_edit(self, result: EditResult, user_id: int) -> int:
+        cursor = self._write(
+            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                user_id,
+                result.action.value,
+                result.entry_id,
+                result.file,
+                _json(result.before),
+                _json(result.after),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    # Interpolated into queries (ruff's S608 is silenced there): a constant, never user input.
+    _AUDIT_COLUMNS = "id, at, user_id, action, entry_id, file, before, after, undone"
+
+    def history(self, entry_id: str | None = None, limit: int = 10) -> list[AuditRow]:
+        if entry_id:
+            rows = self._read(
+                f"SELECT {self._AUDIT_COLUMNS} FROM audit WHERE entry_id = ? ORDER BY id DESC LIMIT ?",  # noqa: S608
+                (entry_id, limit),
+            )
+        else:
+            rows = self._read(f"SELECT {self._AUDIT_COLUMNS} FROM audit ORDER BY id DESC LIMIT ?", (limit,))  # noqa: S608
+        return [self._audit(row) for row in rows]
+
+    def last_change(self, entry_id: str) -> AuditRow | None:
+        """The entry's most recent change that has not been undone (undo records are not undoable)."""
+        rows = self._read(
+            f"SELECT {self._AUDIT_COLUMNS} FROM audit WHERE entry_id = ? AND undone = 0 AND action != ? "  # noqa: S608
+            "ORDER BY id DESC LIMIT 1",
+            (entry_id, EditAction.UNDO.value),
+        )
+        return self._audit(rows[0]) if rows else None
+
+    def mark_undone(self, audit_id: int) -> None:
+        self._write("UPDATE audit SET undone = 1 WHERE id = ?", (audit_id,))
+
+    @staticmethod
+    def _audit(row: sqlite3.Row) -> AuditRow:
+        return AuditRow(
+            row["id"],
+            row["at"],
+            row["user_id"],
+            EditAction(row["action"]),
+            row["entry_id"],
+            row["file"],
+            _entry(row["before"]),
+            _entry(row["after"]),
+            bool(row["undone"]),
+        )
+
+    # ---- questions, votes, usage ------------------------------------------------------------------
+
+    def record_answer(self, answer: Answer, low_confidence: float) -> None:
+        """Count uses of answered entries; queue unanswered and shaky questions for review."""
+        if answer.entry is not None:
+            self._write(
+                "INSERT INTO usage (entry_id, count) VALUES (?, 1) "
+                "ON CONFLICT (entry_id) DO UPDATE SET count = count + 1",
+                (answer.entry.id,),
+            )
+        if answer.status is Status.ANSWERED and answer.score >= low_confidence:
+            return
+        reason = {Status.NONE: ReviewReason.UNANSWERED, Status.SUGGEST: ReviewReason.UNSURE}.get(
+            answer.status, ReviewReason.LOW_CONFIDENCE
+        )
+        best = answer.candidates[0] if answer.candidates else None
+        self._queue(answer.question, best.entry.id if best else None, answer.score, reason)
+
+    def record_unhelpful(self, question: str, entry_id: str) -> None:
+        """A 👎 on an answer: the question goes to review with the entry that did not help."""
+        self._queue(question, entry_id, None, ReviewReason.NOT_HELPFUL)
+
+    def _queue(self, question: str, best_entry: str | None, score: float | None, reason: ReviewReason) -> None:
+        self._write(
+            "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET count = count + 1, "
+            "last_at = excluded.last_at, best_entry = excluded.best_entry, best_score = excluded.best_score, "
+            "reason = excluded.reason, state = CASE WHEN state = ? THEN state ELSE ? END",
+            (
+                question_key(question),
+                question[:QUESTION_CHARS],
+                _now(),
+                best_entry,
+                NO_SCORE if score is None else score,
+                reason.value,
+                ReviewState.DISMISSED.value,
+                ReviewState.OPEN.value,
+            ),
+        )
+
+    def review_queue(self, limit: int = 25) -> list[ReviewItem]:
+        rows = self._read(
+            "SELECT question_key, question, count, last_at, best_entry, best_score, reason FROM unanswered "
+            "WHERE state = ? ORDER BY count DESC, last_at DESC LIMIT ?",
+            (ReviewState.OPEN.value, limit),
+        )
+        return [
+            ReviewItem(
+                row["question_key"],
+                row["question"],
+                row["count"],
+                row["last_at"],
+                row["best_entry"],
+                None if row["best_score"] == NO_SCORE else row["best_score"],
+                ReviewReason(row["reason"]),
+            )
+            for row in rows
+        ]
+
+    def close_review(self, key: str, state: ReviewState) -> None:
+        self._write("UPDATE unanswered SET state = ? WHERE question_key = ?", (state.value, key))
+
+    def record_vote(self, message_id: int, user_id: int, entry_id: str, helpful: bool) -> None:
+        """One vote per member per message; voting again changes it."""
+        self._write(
+            "INSERT INTO votes (message_id, user_id, entry_id, helpful, at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (message_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
+            (message_id, user_id, entry_id, int(helpful), _now()),
+        )
+
+    def stats(self, limit: int = 10) -> Stats:
+        most = self._read("SELECT entry_id, count FROM usage ORDER BY count DESC LIMIT ?", (limit,))
+        votes = {
+            row["entry_id"]: (int(row["up"]), int(row["down"]))
+            for row in self._read(
+                "SELECT entry_id, SUM(helpful) AS up, SUM(1 - helpful) AS down FROM votes GROUP BY entry_id"
+            )
+        }
+        open_count = self._read("SELECT COUNT(*) AS n FROM unanswered WHERE state = ?", (ReviewState.OPEN.value,))
+        return Stats([(row["entry_id"], int(row["count"])) for row in most], votes, int(open_count[0]["n"]))

@@ -1,0 +1,143 @@
+"""Buttons members use. Did-you-mean choices and votes are DynamicItems: the entry id lives in the
+custom_id, so a click is understood even after the bot restarts (no in-memory state to lose). The Ask cog
+registers them (cog_load)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from ..core.loader import ID_PATTERN
+from ..core.models import Answer
+from ..render.embeds import answer_embed, button_label
+
+if TYPE_CHECKING:
+    from .client import FaqBot
+
+log = logging.getLogger(__name__)
+
+CUSTOM_ID_LIMIT = 100  # Discord's limit for a component's custom_id
+PICK_TEMPLATE = rf"faq:pick:(?P<entry_id>{ID_PATTERN})"
+VOTE_TEMPLATE = rf"faq:vote:(?P<entry_id>{ID_PATTERN}):(?P<helpful>[01])"
+MENTION = re.compile(r"<@!?\d+>")
+
+
+class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PICK_TEMPLATE):
+    def __init__(self, entry_id: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=button_label(label), style=discord.ButtonStyle.primary, custom_id=f"faq:pick:{entry_id}"
+            )
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PickSuggestion:
+        return cls(match["entry_id"])
+
+    async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
+        answer = interaction.client.engine.answer_entry(self.entry_id)
+        if answer is None:  # removed since the choices were offered
+            await interaction.response.send_message("That entry no longer exists; please ask again.", ephemeral=True)
+            return
+        interaction.client.record(answer)
+        # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
+        await interaction.response.edit_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
+    """👍/👎 under an answer; persistent like the did-you-mean buttons. Votes feed /kb stats."""
+
+    def __init__(self, entry_id: str, helpful: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"faq:vote:{entry_id}:{int(helpful)}",
+            )
+        )
+        self.entry_id, self.helpful = entry_id, helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(match["entry_id"], match["helpful"] == "1")
+
+    async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
+        message_id = interaction.message.id if interaction.message else interaction.id
+        runtime = interaction.client.runtime
+        try:
+            runtime.record_vote(message_id, interaction.user.id, self.entry_id, self.helpful)
+            if not self.helpful:
+                runtime.record_unhelpful(await self._question(interaction), self.entry_id)
+        except Exception:  # runtime data is optional: the member is thanked either way
+            log.exception("could not record a vote")
+        thanks = "Thanks — glad it helped." if self.helpful else "Thanks — moderators will look at this answer."
+        await interaction.response.send_message(thanks, ephemeral=True)
+
+    async def _question(self, interaction: discord.Interaction[FaqBot]) -> str:
+        """The question this answer replied to (mentions and replies), else the entry's own title."""
+        reference = interaction.message.reference if interaction.message else None
+        asked = reference.resolved if reference else None
+        if isinstance(asked, discord.Message):
+            text = MENTION.sub(" ", asked.content).strip()
+            if text:
+                return text
+        entry = interaction.client.engine.entry(self.entry_id)
+        return f"(answer to) {entry.title if entry else self.entry_id}"
+
+
+def vote_view(entry_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(entry_id, True))
+    view.add_item(VoteButton(entry_id, False))
+    return view
+
+
+def suggestion_view(answer: Answer) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for number, candidate in enumerate(answer.candidates, 1):
+        view.add_item(PickSuggestion(candidate.entry.id, f"{number}. {candidate.entry.title}"))
+    return view
+
+
+class Pager(discord.ui.View):
+    """Previous/next over pre-rendered embeds; only the member who asked can turn the pages."""
+
+    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, refusal: str, *, timeout: float = 300) -> None:
+        super().__init__(timeout=timeout)
+        self.pages = list(pages)
+        self.owner_id = owner_id
+        self.refusal = refusal  # what anyone else is told when they press a button
+        self.index = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(self.refusal, ephemeral=True)
+            return False
+        return True
+
+    async def _show(self, interaction: discord.Interaction[Any], step: int) -> None:
+        self.index = max(0, min(len(self.pages) - 1, self.index + step))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        await self._show(interaction, +1)

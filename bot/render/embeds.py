@@ -1,0 +1,228 @@
+"""Answers and moderator views → Discord embeds. The only place embeds are built; everything is trimmed
+to Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import discord
+
+from ..core.engine import Engine
+from ..core.models import Answer, Candidate, Entry
+from ..core.yaml_edit import entry_lines
+from ..discord.runtime_data import AuditRow, ReviewItem, Stats
+from .wording import (
+    DID_YOU_MEAN,
+    HOW_TO,
+    HOW_TO_TITLE,
+    OFF_TOPIC,
+    OFF_TOPIC_TITLE,
+    PICK_OR_REPHRASE,
+    source_details,
+)
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+BUTTON_LABEL_LIMIT = 80
+SELECT_OPTION_LIMIT = 100  # label and description of a select-menu option
+SELECT_OPTIONS = 25
+CHOICE_NAME_LIMIT = 100  # an autocomplete choice's name and value
+CHOICES = 25
+
+# Our own sizes, for readability rather than Discord's limits.
+CITED_TITLE_CHARS = 200  # a source title inside an embed field
+SUGGESTION_CHARS = 300  # one did-you-mean line
+TOPICS_IN_OFF_TOPIC = 15
+EXAMPLES_IN_OFF_TOPIC = 4
+TOPICS_PER_PAGE = 15
+QUESTIONS_PER_PAGE = 10
+WHY_CANDIDATES = 5
+MATCHED_PHRASING_CHARS = 120
+DIFF_CHARS = 800
+
+ANSWER_COLOUR = discord.Colour.blue()
+SUGGEST_COLOUR = discord.Colour.gold()
+OFF_TOPIC_COLOUR = discord.Colour.light_grey()
+REVIEW_COLOUR = discord.Colour.orange()
+
+
+def trim(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines_into_fields(embed: discord.Embed, name: str, lines: Sequence[str]) -> None:
+    """Add lines as one field, continuing in more fields when one would exceed 1,024 characters."""
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = trim(line, FIELD_VALUE_LIMIT)
+        if chunk and size + len(line) + 1 > FIELD_VALUE_LIMIT:
+            embed.add_field(name=name, value="\n".join(chunk), inline=False)
+            name, chunk, size = f"{name} (continued)", [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk and len(embed.fields) < FIELD_LIMIT:
+        embed.add_field(name=name, value="\n".join(chunk), inline=False)
+
+
+# ---- what members see ----------------------------------------------------------------------------------
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    entry = answer.entry
+    assert entry is not None, "answer_embed needs an answered Answer"
+    embed = discord.Embed(
+        title=trim(entry.title, TITLE_LIMIT), description=trim(entry.answer, DESCRIPTION_LIMIT), colour=ANSWER_COLOUR
+    )
+    sources = []
+    for number, source in enumerate(answer.citations, 1):
+        details = source_details(source)
+        line = f"**[{number}]** [{discord.utils.escape_markdown(trim(source.title, CITED_TITLE_CHARS))}]({source.url})"
+        sources.append(line + (f" — {discord.utils.escape_markdown(details)}" if details else ""))
+    _lines_into_fields(embed, "Sources", sources)
+    if answer.related:
+        _lines_into_fields(embed, "Related questions", [f"• {r.title}" for r in answer.related])
+    embed.set_footer(text=trim(f"Confidence {answer.score:.0f}/100 · entry {entry.id}", FOOTER_LIMIT))
+    return embed
+
+
+def suggest_embed(answer: Answer) -> discord.Embed:
+    lines = [f"**{n}.** {trim(c.entry.title, SUGGESTION_CHARS)}" for n, c in enumerate(answer.candidates, 1)]
+    return discord.Embed(
+        title=DID_YOU_MEAN, description="\n".join(lines) + f"\n\n{PICK_OR_REPHRASE}", colour=SUGGEST_COLOUR
+    )
+
+
+def off_topic_embed(answer: Answer, examples: Sequence[Entry] = ()) -> discord.Embed:
+    topics = answer.topics[:TOPICS_IN_OFF_TOPIC]
+    description = f"{OFF_TOPIC}." + (f" I know about: **{', '.join(topics)}**." if topics else "")
+    if examples:
+        description += "\n\nTry, for example:\n" + "\n".join(f"• {e.title}" for e in examples[:EXAMPLES_IN_OFF_TOPIC])
+    return discord.Embed(title=OFF_TOPIC_TITLE, description=description, colour=OFF_TOPIC_COLOUR)
+
+
+def how_to_embed() -> discord.Embed:
+    return discord.Embed(title=HOW_TO_TITLE, description=HOW_TO, colour=ANSWER_COLOUR)
+
+
+def _pages(title: str, lines: Sequence[str], per_page: int, empty: str, note: str = "") -> list[discord.Embed]:
+    chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    return [
+        discord.Embed(
+            title=trim(title, TITLE_LIMIT), description=("\n".join(chunk) or empty) + note, colour=ANSWER_COLOUR
+        ).set_footer(text=f"Page {n} of {len(chunks)}")
+        for n, chunk in enumerate(chunks, 1)
+    ]
+
+
+def topics_pages(topics: Sequence[tuple[str, int]]) -> list[discord.Embed]:
+    """/topics without a tag: each tag with its number of entries."""
+    lines = [f"• **{tag}** — {count} question{'s' * (count != 1)}" for tag, count in topics]
+    note = "\n\nUse `/topics tag:NAME` to list a topic's questions, or just `/ask`."
+    return _pages("What I know about", lines, TOPICS_PER_PAGE, "", note)
+
+
+def tag_pages(tag: str, entries: Sequence[Entry]) -> list[discord.Embed]:
+    """/topics with a tag: the canonical questions filed under it."""
+    return _pages(
+        f"Topic: {tag}", [f"• {e.title}" for e in entries], QUESTIONS_PER_PAGE, "Nothing filed under this topic."
+    )
+
+
+def button_label(text: str) -> str:
+    return trim(text, BUTTON_LABEL_LIMIT)
+
+
+# ---- what moderators see (/kb) -------------------------------------------------------------------------
+
+
+def why_text(engine: Engine, question: str, entry_id: str | None = None) -> str:
+    """Which entries a question matches, with the phrasing that matched and the confidence."""
+    candidates: list[Candidate] = engine.candidates(question, WHY_CANDIDATES)
+    answer = engine.ask(question)
+    lines = [f"Outcome: **{answer.status.value}** (confidence {answer.score:.0f})"]
+    for c in candidates:
+        mark = "→ " if c.entry.id == entry_id else ""
+        lines.append(
+            f"{mark}`{c.entry.id}` {c.score:.0f} — matched “{trim(c.matched_question, MATCHED_PHRASING_CHARS)}”"
+        )
+    if entry_id and entry_id not in {c.entry.id for c in candidates}:
+        lines.append(f"`{entry_id}` is not among the best {WHY_CANDIDATES} for this question.")
+    return trim("\n".join(lines), FIELD_VALUE_LIMIT)
+
+
+def why_embed(engine: Engine, question: str) -> discord.Embed:
+    return discord.Embed(title=trim(f"Why: {question}", TITLE_LIMIT), description=why_text(engine, question))
+
+
+def entry_embed(entry: Entry, why: str | None = None) -> discord.Embed:
+    """/kb show: the entry as moderators need to see it, optionally with why a question matches it."""
+    embed = discord.Embed(title=trim(entry.title, TITLE_LIMIT), description=trim(entry.answer, DESCRIPTION_LIMIT))
+    questions = "\n".join(f"• {q}" for q in entry.questions)
+    embed.add_field(name="Questions", value=trim(questions, FIELD_VALUE_LIMIT), inline=False)
+    for name, values in (("Sources", entry.sources), ("Tags", entry.tags), ("Related", entry.related)):
+        embed.add_field(name=name, value=trim(", ".join(values) or "none", FIELD_VALUE_LIMIT))
+    dates = "".join(
+        f" · {label} {value}"
+        for label, value in (("reviewed", entry.reviewed), ("review by", entry.review_by))
+        if value
+    )
+    embed.set_footer(text=trim(f"{entry.id} · {entry.file.rsplit('/', 1)[-1]}:{entry.line}{dates}", FOOTER_LIMIT))
+    if why:
+        embed.add_field(name="Why", value=why, inline=False)
+    return embed
+
+
+def compact_diff(row: AuditRow, limit: int = DIFF_CHARS) -> str:
+    changed = [
+        line
+        for line in difflib.unified_diff(entry_lines(row.before), entry_lines(row.after), lineterm="", n=0)
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+    return trim("\n".join(changed) or "(no change)", limit)
+
+
+def history_embed(rows: Sequence[AuditRow], entry_id: str | None) -> discord.Embed:
+    embed = discord.Embed(title=trim(f"History{f' of {entry_id}' if entry_id else ''}", TITLE_LIMIT))
+    for row in rows:
+        when = discord.utils.format_dt(discord.utils.parse_time(row.at), "R")
+        undone = " (undone)" if row.undone else ""
+        # a fenced diff plus the who/when line must fit one field: leave room for both
+        diff = compact_diff(row, FIELD_VALUE_LIMIT - 100)
+        embed.add_field(
+            name=trim(f"{row.action} {row.entry_id}{undone}", FIELD_NAME_LIMIT),
+            value=trim(f"<@{row.user_id}> {when}\n```diff\n{diff}\n```", FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    return embed
+
+
+def stats_embed(stats: Stats) -> discord.Embed:
+    embed = discord.Embed(title="Knowledge base stats")
+    asked = "\n".join(f"`{entry}` — {count}" for entry, count in stats.most_asked) or "nothing yet"
+    by_downvotes = sorted(stats.votes.items(), key=lambda kv: kv[1][1], reverse=True)
+    votes = "\n".join(f"`{entry}` — 👍 {up} · 👎 {down}" for entry, (up, down) in by_downvotes[:10]) or "no votes yet"
+    embed.add_field(name="Most asked", value=trim(asked, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Votes", value=trim(votes, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Waiting for review", value=str(stats.unanswered_open), inline=False)
+    return embed
+
+
+def review_embed(item: ReviewItem, position: int, total: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Review {position + 1} of {total}",
+        description=trim(f"**{discord.utils.escape_markdown(item.question)}**", DESCRIPTION_LIMIT),
+        colour=REVIEW_COLOUR,
+    )
+    score = f" ({item.best_score:.0f})" if item.best_score is not None else ""
+    embed.add_field(name="Asked", value=f"{item.count} time(s), last {item.last_at}", inline=True)
+    embed.add_field(name="Why here", value=item.reason.value, inline=True)
+    embed.add_field(name="Best match", value=f"{item.best_entry or 'none'}{score}", inline=True)
+    return embed

@@ -1,0 +1,34 @@
+"""What the bot says, in one place for every medium (CLI text, Discord embeds, soon the web)."""
+
+from __future__ import annotations
+
+from ..core.models import Source
+
+OFF_TOPIC = "Sorry, that's outside what I know. I answer questions about European defence cooperation"
+OFF_TOPIC_TITLE = "I only know about European defence cooperation"
+NOT_SURE = "I'm not sure I understood. Did you mean:"
+DID_YOU_MEAN = "Did you mean…"
+PICK_OR_REPHRASE = "Pick one below, or rephrase your question."
+HOW_TO_TITLE = "How to ask me"
+HOW_TO = (
+    "Ask me about European defence cooperation — PESCO, the European Defence Fund and Agency, "
+    "EU–NATO relations, and the benefits and challenges of working together.\n"
+    "• Mention me with a question: `@me what is PESCO?`\n"
+    "• Use `/ask`, or browse what I know with `/topics`."
+)
+TOPICS_SHOWN = 12  # topics named in an off-topic reply: enough to show the range, short enough to read
+
+
+def source_details(source: Source) -> str:
+    """'Publisher, 2017-12-11' (either part may be missing)."""
+    return ", ".join(part for part in (source.publisher, source.date) if part)
+
+
+def source_line(source: Source) -> str:
+    """'Title — Publisher, 2017-12-11': the one way a citation is written, in text and in embeds."""
+    details = source_details(source)
+    return f"{source.title} — {details}" if details else source.title
+
+
+def topics_sentence(topics: tuple[str, ...], limit: int = TOPICS_SHOWN) -> str:
+    return ", ".join(topics[:limit])

@@ -1,0 +1,139 @@
+"""bot.core.engine through its public API: ranking, typos, abstention and the three outcomes."""
+
+import pytest
+import rapidfuzz.fuzz
+
+import bot.core.index as index_module
+from bot.core.engine import Engine, Thresholds
+from bot.core.loader import load_texts
+from bot.core.models import Status
+
+SEED_THREAD = {
+    "Can anyone provide me with any resources or insight on this topic?": "learn-more-resources",
+    "What have been the successes and challenges of such an initiative?": "successes-and-challenges",
+    "What are the benefits of increased cooperation between European defense forces?": "benefits-of-cooperation",
+    "What are the best ways to strengthen defense cooperation between European countries?": "strengthen-cooperation",
+}
+
+CASUAL = {
+    "wat is pesco": "pesco-what",
+    "wich countrys are in pesco": "pesco-members",
+    "is irleand in pesco?": "myth-ireland-not-in-pesco",
+    "who is the high rep now": "hr-vp-who",
+    "is the US in pesco": "us-canada-norway-pesco",
+    "tell me about militery mobility": "military-mobility-project",
+    "whos the defence comissioner": "defence-commissioner-who",
+    "does the eu hav an army": "eu-army-question",
+    "natos 5% target": "nato-spending-target",
+    "were eu battlegroups ever used": "battlegroups-never-deployed",
+    "how many pesco projets are there": "pesco-projects-count",
+    "is switzerland in pesco": "switzerland-pesco",
+}
+
+OFF_TOPIC = [
+    "how does the eurozone work",
+    "what is the schengen area",
+    "common agricultural policy subsidies for farmers",
+    "recipe for pancakes",
+    "who won the champions league",
+]
+
+
+@pytest.mark.parametrize(("question", "entry_id"), list(SEED_THREAD.items()) + list(CASUAL.items()))
+def test_seed_and_casual_questions_get_the_right_cited_answer(engine, question, entry_id):
+    answer = engine.ask(question)
+    assert answer.status is Status.ANSWERED, (answer.status, [c.entry.id for c in answer.candidates])
+    assert answer.entry.id == entry_id
+    assert answer.citations and all(c.url.startswith("http") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_get_none_with_topics(engine, question):
+    answer = engine.ask(question)
+    assert answer.status is Status.NONE
+    assert answer.entry is None and answer.candidates == ()
+    assert "pesco" in answer.topics
+
+
+def test_ambiguous_question_suggests_up_to_three_in_confidence_order(engine):
+    answer = engine.ask("defence spending")
+    assert answer.status is Status.SUGGEST
+    assert 2 <= len(answer.candidates) <= 3
+    scores = [c.score for c in answer.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert "defence-spending-levels" in {c.entry.id for c in answer.candidates}
+
+
+def test_confidence_is_bounded_and_exact_phrasings_score_top(engine):
+    for entry in engine.knowledge.entries[:20]:
+        answer = engine.ask(entry.title)
+        assert answer.entry is not None and answer.entry.id == entry.id
+        assert 90 <= answer.score <= 100
+
+
+def test_empty_and_stopword_only_questions_abstain(engine):
+    for question in ["", "   ", "???", "is it the"]:
+        assert engine.ask(question).status is Status.NONE
+
+
+def test_thresholds_decide_the_outcome():
+    text = (
+        "entries:\n  - id: a\n    questions: [What is PESCO?]\n    answer: A\n"
+        "  - id: b\n    questions: [When was PESCO launched?]\n    answer: B\n"
+    )
+    knowledge = load_texts({"k.yaml": text}).knowledge
+    lenient = Engine(knowledge, Thresholds(answer=10, margin=0, suggest=5))
+    strict = Engine(knowledge, Thresholds(answer=99, margin=0, suggest=5))
+    assert lenient.ask("pesco").status is Status.ANSWERED
+    assert strict.ask("pesco").status is Status.SUGGEST
+    with pytest.raises(ValueError):
+        Thresholds(answer=30, suggest=60)
+
+
+def test_fuzzy_scoring_only_touches_a_few_candidates(engine, monkeypatch):
+    calls = []
+    real = rapidfuzz.fuzz.token_sort_ratio
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        assert kwargs.get("processor") is None  # text is normalised once, not per comparison
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index_module.fuzz, "token_sort_ratio", counting)
+    engine.ask("what are the benefits of defence cooperation")
+    phrasings = sum(len(e.questions) for e in engine.knowledge.entries)
+    assert 0 < len(calls) <= index_module.RESCORED < phrasings / 10
+
+
+def test_topics_leave_out_the_moderators_tags(engine):
+    counts = dict(engine.topic_counts())
+    assert "time-sensitive" not in counts and counts["pesco"] == len(engine.entries_tagged("pesco"))
+    assert [tag for tag, _ in engine.topic_counts()] == list(engine.topics)
+
+
+def test_candidates_rank_without_deciding(engine):
+    found = engine.candidates("pesco", 5)
+    assert len(found) == 5 and found[0].entry.id == "pesco-what"
+    assert len({c.entry.id for c in found}) == 5
+
+
+def test_answer_with_gives_related_entries_and_citations(engine):
+    answer = engine.answer_entry("pesco-what")
+    assert answer is not None and answer.status is Status.ANSWERED
+    assert {r.id for r in answer.related} == {"pesco-members", "pesco-commitments", "pesco-projects-count"}
+    assert [c.id for c in answer.citations] == ["council-decision-2017-2315", "eeas-pesco-factsheet"]
+    assert engine.answer_entry("no-such-entry") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entries: []\n",
+        "entries:\n  - id: one\n    questions: [What is one?]\n    answer: One.\n",
+    ],
+)
+def test_tiny_knowledge_bases_still_answer_or_abstain(text):
+    engine = Engine(load_texts({"k.yaml": text}).knowledge)
+    for question in ["ÉÀ ü ß 日本語 🙂", "zzz"]:
+        assert engine.ask(question).status is Status.NONE
+    assert (engine.ask("what is one").status is Status.ANSWERED) == ("one" in text)

@@ -1,0 +1,131 @@
+"""bot.core.store: edits are validated, saved atomically, keep other text intact and serialise."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+from bot.core.loader import load_directory
+from bot.core.models import Entry, Source
+from bot.core.store import EditAction, EditRefused, KnowledgeStore
+
+from ..conftest import entry_of, snapshot
+
+
+def new_entry(
+    entry_id: str = "x-new",
+    questions: tuple[str, ...] = ("Q one?",),
+    answer: str = "An answer",
+    sources: tuple[str, ...] = ("eda-pesco",),
+) -> Entry:
+    return Entry(entry_id, questions, answer, sources)
+
+
+def test_alias_changes_one_line_and_keeps_comments(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    before = (knowledge_copy / "pesco.yaml").read_text().splitlines()
+    result = store.add_alias("pesco-what", "pesco in a nutshell")
+    after = (knowledge_copy / "pesco.yaml").read_text().splitlines()
+    assert len(after) == len(before) + 1 and after[0] == before[0]  # the file's comment survives
+    assert [line for line in after if line not in before] == ["      - pesco in a nutshell"]
+    assert store.engine.ask("pesco in a nutshell").entry.id == "pesco-what"
+    assert result.action is EditAction.ALIAS and result.after.questions[-1] == "pesco in a nutshell"
+
+
+def test_yaml_special_text_round_trips_verbatim(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    answer = "Key: value # not a comment\n- not a list\n{{ not a template }} @everyone 'quotes' \"too\""
+    store.add_entry(new_entry("special-text", ("What about special text?", "special yaml text"), answer))
+    loaded = load_directory(knowledge_copy)
+    assert loaded.ok
+    assert entry_of(loaded.knowledge, "special-text").answer == answer
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (new_entry("x-empty", answer=""), "x-empty.answer: must not be empty"),
+        (new_entry("x-long", answer="y" * 5000), "limit is 1800"),
+        (new_entry("x-none", questions=()), "x-none.questions"),
+        (new_entry("pesco-what"), "already exists"),
+        (new_entry("x-source", sources=("no-such-source",)), "unknown source id 'no-such-source'"),
+        (new_entry("Bad Id!"), "lower-case slug"),
+    ],
+)
+def test_refused_edits_name_the_field_and_leave_files_untouched(knowledge_copy, entry, message):
+    store = KnowledgeStore(knowledge_copy)
+    before = snapshot(knowledge_copy)
+    with pytest.raises(EditRefused) as refused:
+        store.add_entry(entry)
+    assert message in str(refused.value)
+    assert snapshot(knowledge_copy) == before
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example.org/x"])
+def test_non_http_source_urls_are_refused(knowledge_copy, url):
+    store = KnowledgeStore(knowledge_copy)
+    before = snapshot(knowledge_copy)
+    with pytest.raises(EditRefused, match="http"):
+        store.add_source(Source("bad-url", "T", url, "P", "2025"))
+    assert snapshot(knowledge_copy) == before
+
+
+def test_a_crash_between_write_and_replace_leaves_the_old_file(knowledge_copy, monkeypatch):
+    store = KnowledgeStore(knowledge_copy)
+    before = snapshot(knowledge_copy)
+
+    def crash(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        store.add_alias("pesco-what", "interrupted phrasing")
+    monkeypatch.undo()
+    assert snapshot(knowledge_copy) == before  # no temp file left behind either
+    assert load_directory(knowledge_copy).ok
+    assert "interrupted phrasing" not in store.engine.entry("pesco-what").questions
+
+
+def test_a_saved_file_keeps_its_permissions(knowledge_copy):
+    path = knowledge_copy / "pesco.yaml"
+    path.chmod(0o644)
+    KnowledgeStore(knowledge_copy).add_alias("pesco-what", "pesco in brief")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_concurrent_aliases_all_land(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    phrasings = [f"zorblax variant number {n}" for n in range(10)]
+    threads = [threading.Thread(target=store.add_alias, args=("pesco-what", p)) for p in phrasings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    on_disk = entry_of(load_directory(knowledge_copy).knowledge, "pesco-what").questions
+    assert set(phrasings) <= set(on_disk)
+    assert all(store.engine.ask(p).entry.id == "pesco-what" for p in phrasings)
+
+
+def test_remove_unlinks_related_entries_and_reload_keeps_old_knowledge_on_error(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    result = store.remove_entry("pesco-members")
+    assert "pesco-what" in result.warnings[0]
+    assert {step.entry_id for step in result.unlinked} >= {"pesco-what"}
+    assert all(step.action is EditAction.UNLINK for step in result.unlinked)
+    assert store.engine.entry("pesco-members") is None and load_directory(knowledge_copy).ok
+    (knowledge_copy / "zz.yaml").write_text("entries: [\n")
+    with pytest.raises(EditRefused, match="YAML syntax error"):
+        store.reload()
+    assert store.engine.entry("pesco-what") is not None  # the previous engine stays live
+
+
+def test_undo_of_an_edit_restores_the_file_byte_for_byte(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    before = snapshot(knowledge_copy)
+    original = store.engine.entry("strategic-compass")
+    edited = store.replace_entry(Entry(original.id, original.questions, "A rewritten answer.", original.sources))
+    store.restore_entry(edited.entry_id, edited.before, edited.file)
+    assert snapshot(knowledge_copy) == before

@@ -1,0 +1,81 @@
+"""bot.core.yaml_edit: the files are rewritten only where an item changes, and exactly as a person writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from pathlib import Path
+
+import pytest
+
+from bot.core.loader import load_directory, load_texts
+from bot.core.yaml_edit import append_item, entry_record, replace_item, source_record
+
+from ..conftest import KNOWLEDGE
+
+SHIPPED = load_directory(KNOWLEDGE)
+FILES = {e.file for e in SHIPPED.knowledge.entries} | {s.file for s in SHIPPED.knowledge.sources.values()}
+TEXTS = {path: Path(path).read_text(encoding="utf-8") for path in FILES}
+
+
+@pytest.mark.parametrize("entry", SHIPPED.knowledge.entries, ids=lambda e: e.id)
+def test_writing_an_unchanged_entry_back_changes_no_byte(entry):
+    assert replace_item(TEXTS[entry.file], entry.line, entry_record(entry)) == TEXTS[entry.file]
+
+
+def test_writing_unchanged_sources_back_changes_no_byte():
+    for source in SHIPPED.knowledge.sources.values():
+        assert replace_item(TEXTS[source.file], source.line, source_record(source)) == TEXTS[source.file], source.id
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_a_new_phrasing_is_a_one_line_diff_and_a_new_answer_touches_only_the_answer():
+    entry = SHIPPED.knowledge.entries[0]
+    text = TEXTS[entry.file]
+    with_phrasing = dataclasses.replace(entry, questions=(*entry.questions, "a new phrasing"))
+    assert changed_lines(text, replace_item(text, entry.line, entry_record(with_phrasing))) == [
+        "+      - a new phrasing"
+    ]
+    with_answer = dataclasses.replace(entry, answer="One line.\nAnother line.")
+    changed = changed_lines(text, replace_item(text, entry.line, entry_record(with_answer)))
+    assert "+      One line." in changed and "+      Another line." in changed
+    assert all(line.startswith("-      ") or line.startswith("+      ") for line in changed)  # answer lines only
+
+
+def test_removing_an_item_leaves_the_rest_valid():
+    entry = SHIPPED.knowledge.entries[1]
+    text = replace_item(TEXTS[entry.file], entry.line, None)
+    others = {name: body for name, body in TEXTS.items() if name != entry.file}
+    result = load_texts({entry.file: text, **others})
+    assert entry.id not in {e.id for e in result.knowledge.entries}
+    assert len(result.knowledge.entries) == len(SHIPPED.knowledge.entries) - 1
+    assert [p for p in result.errors if "related" not in p.key] == []  # only links to the removed entry break
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "sources: []\nentries: []\n",
+        "entries:\n  - id: a\n    questions: [A?]\n    answer: a\n",
+    ],
+)
+def test_appending_an_entry_to_any_file_gives_valid_yaml(text):
+    record = {"id": "new-one", "questions": ["New?", "new one"], "answer": "Yes: new.\nSecond line", "tags": ["x"]}
+    result = load_texts({"k.yaml": append_item(text, "entries", record)})
+    assert result.ok, result.errors
+    added = result.knowledge.entries[-1]
+    assert (added.id, added.questions, added.answer, added.tags) == (
+        "new-one",
+        ("New?", "new one"),
+        "Yes: new.\nSecond line",
+        ("x",),
+    )

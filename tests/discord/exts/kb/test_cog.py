@@ -1,0 +1,303 @@
+"""bot/discord/exts/kb through the fake Discord: moderators grow and fix the knowledge; everyone else is
+refused and changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from bot.core.loader import load_directory
+
+from ....conftest import KNOWLEDGE, entry_of, snapshot
+from ....fakes.fake_discord import MANAGE_GUILD
+from ....fakes.harness import callback_for, reply_to, running_bot
+
+pytestmark = pytest.mark.timeout(90)
+MODERATOR = {"permissions": MANAGE_GUILD}
+
+
+def option(name: str, value: str, kind: int = 3) -> dict[str, object]:
+    return {"name": name, "type": kind, "value": value}
+
+
+def kb(name: str, *options: dict[str, object]) -> list[dict[str, object]]:
+    """Options of a /kb subcommand as Discord sends them."""
+    return [{"name": name, "type": 1, "options": list(options)}]
+
+
+async def open_form(fake, subcommand: list, **who) -> str:
+    interaction = await fake.slash("kb", subcommand, **who)
+    body = (await callback_for(fake, interaction)).body
+    assert body["type"] == 9, body  # MODAL
+    inputs = [c for row in body["data"]["components"] for c in row["components"]]
+    assert len(inputs) <= 5 and all(len(c["label"]) <= 45 for c in inputs)  # Discord's limits for forms
+    return body["data"]["custom_id"]
+
+
+async def submit(fake, form_id: str, values: dict[str, str], **who) -> str:
+    interaction = await fake.submit_modal(form_id, values, **who)
+    return (await callback_for(fake, interaction)).body["data"]["content"]
+
+
+NEW_ENTRY = {
+    "kb:id": "",
+    "kb:questions": "What is the Zorblax Initiative?\nzorblax initiative explained",
+    "kb:answer": "The Zorblax Initiative is a test entry. @everyone",
+    "kb:sources": "eda-pesco",
+    "kb:tags": "test",
+}
+
+
+async def test_moderator_adds_an_entry_with_the_form_and_members_get_it(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, _):
+        form = await open_form(fake, kb("add"), **MODERATOR)
+        reply = await submit(fake, form, NEW_ENTRY, **MODERATOR)
+        assert reply.startswith("Added `zorblax-initiative")
+        await fake.say("whats the zorblax initiative?", mention_bot=True)
+        body = (await reply_to(fake, fake.text_channel_id)).body
+        assert body["embeds"][0]["title"] == "What is the Zorblax Initiative?"
+        assert "@everyone" in body["embeds"][0]["description"] and body["allowed_mentions"]["parse"] == []
+    assert entry_of(load_directory(knowledge_copy).knowledge, "zorblax-initiative") is not None
+
+
+async def test_non_moderators_are_refused_and_nothing_changes(knowledge_copy):
+    before = snapshot(knowledge_copy)
+    async with running_bot(knowledge_copy) as (fake, _):
+        interaction = await fake.slash("kb", kb("add"))
+        body = (await callback_for(fake, interaction)).body
+        assert body["type"] == 4 and body["data"]["flags"] & 64 and "Only moderators" in body["data"]["content"]
+        alias = await fake.slash("kb", kb("alias", option("entry", "pesco-what"), option("question", "hacked")))
+        assert "Only moderators" in (await callback_for(fake, alias)).body["data"]["content"]
+    assert snapshot(knowledge_copy) == before
+
+
+async def test_a_configured_role_makes_a_moderator(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        # the role exists only once the fake has made its guild, so configure it then
+        discord_settings = dataclasses.replace(bot.config.discord, moderator_role_ids=(int(fake.moderator_role_id),))
+        bot.config = dataclasses.replace(bot.config, discord=discord_settings)
+        interaction = await fake.slash(
+            "kb",
+            kb("alias", option("entry", "pesco-what"), option("question", "pesco tl;dr")),
+            roles=[fake.moderator_role_id],
+        )
+        assert "Added a phrasing" in (await callback_for(fake, interaction)).body["data"]["content"]
+
+
+async def test_the_command_is_registered_for_managers_only(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, _):
+        (put,) = fake.find("PUT", r"/applications/\d+/commands$")
+        group = next(c for c in put.body if c["name"] == "kb")
+        assert str(group["default_member_permissions"]) == str(MANAGE_GUILD)
+        names = {o["name"] for o in group["options"]}
+        assert {
+            "add",
+            "edit",
+            "alias",
+            "remove",
+            "source",
+            "show",
+            "why",
+            "history",
+            "undo",
+            "review",
+            "reload",
+            "stats",
+        } <= names
+
+
+async def test_concurrent_alias_commands_all_land(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        phrasings = [f"quuxify question number {n}" for n in range(10)]
+        interactions = [
+            await fake.slash("kb", kb("alias", option("entry", "pesco-what"), option("question", p)), **MODERATOR)
+            for p in phrasings
+        ]
+        replies = await asyncio.gather(*(callback_for(fake, i, timeout=30) for i in interactions))
+        assert all("Added a phrasing" in r.body["data"]["content"] for r in replies)
+        assert all(bot.engine.ask(p).entry.id == "pesco-what" for p in phrasings)
+    on_disk = entry_of(load_directory(knowledge_copy).knowledge, "pesco-what").questions
+    assert set(phrasings) <= set(on_disk)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"kb:answer": ""}, "answer: must not be empty"),
+        ({"kb:answer": "x" * 3999}, "limit is 1800"),
+        ({"kb:questions": "   "}, "questions"),
+        ({"kb:id": "pesco-what"}, "already exists"),
+        ({"kb:sources": "no-such-source"}, "unknown source id 'no-such-source'"),
+    ],
+)
+async def test_bad_form_input_gets_a_clear_message_and_files_stay_the_same(knowledge_copy, values, message):
+    before = snapshot(knowledge_copy)
+    async with running_bot(knowledge_copy) as (fake, _):
+        form = await open_form(fake, kb("add"), **MODERATOR)
+        reply = await submit(fake, form, {**NEW_ENTRY, **values}, **MODERATOR)
+        assert reply.startswith("Not saved") and message in reply
+    assert snapshot(knowledge_copy) == before
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/file"])
+async def test_bad_source_urls_are_refused(knowledge_copy, url):
+    before = snapshot(knowledge_copy)
+    async with running_bot(knowledge_copy) as (fake, _):
+        form = await open_form(
+            fake, [{"name": "source", "type": 2, "options": [{"name": "add", "type": 1, "options": []}]}], **MODERATOR
+        )
+        reply = await submit(
+            fake,
+            form,
+            {
+                "kb:source-id": "bad-url",
+                "kb:source-title": "T",
+                "kb:source-url": url,
+                "kb:source-publisher": "P",
+                "kb:source-date": "2025",
+            },
+            **MODERATOR,
+        )
+        assert reply.startswith("Not saved") and "http" in reply
+    assert snapshot(knowledge_copy) == before
+
+
+async def test_yaml_special_answer_is_stored_verbatim(knowledge_copy):
+    answer = "Note: this # is not a comment\n- nor a list\n{{ nor a template }}"
+    async with running_bot(knowledge_copy) as (fake, _):
+        form = await open_form(fake, kb("add"), **MODERATOR)
+        await submit(fake, form, {**NEW_ENTRY, "kb:answer": answer}, **MODERATOR)
+    assert entry_of(load_directory(knowledge_copy).knowledge, "zorblax-initiative").answer == answer
+
+
+async def test_alias_that_belongs_to_another_entry_warns_once_and_names_it(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, _):
+        interaction = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-members"), option("question", "What is PESCO?")), **MODERATOR
+        )
+        content = (await callback_for(fake, interaction)).body["data"]["content"]
+        assert content.startswith("Added a phrasing to `pesco-members`")
+        assert content.count("⚠️") == 1 and "pesco-what" in content
+        assert fake.find("POST", r"^/webhooks/") == []  # no second message repeating the warning
+
+
+async def test_an_edit_survives_a_restart_and_undo_restores_the_previous_text(knowledge_copy, tmp_path):
+    data = tmp_path / "data.sqlite3"
+    async with running_bot(knowledge_copy, data) as (fake, _):
+        form = await open_form(fake, kb("edit", option("entry", "strategic-compass")), **MODERATOR)
+        reply = await submit(
+            fake,
+            form,
+            {
+                "kb:id": "strategic-compass",
+                "kb:questions": "What is the Strategic Compass?\nstrategic compass",
+                "kb:answer": "A rewritten answer.",
+                "kb:sources": "eeas-rdc-factsheet",
+                "kb:tags": "basics",
+            },
+            **MODERATOR,
+        )
+        assert reply.startswith("Saved `strategic-compass`")
+    async with running_bot(knowledge_copy, data) as (fake, bot):  # a restart: new process state, same files
+        assert bot.engine.entry("strategic-compass").answer == "A rewritten answer."
+        history = await fake.slash("kb", kb("history", option("entry", "strategic-compass")), **MODERATOR)
+        embed = (await callback_for(fake, history)).body["data"]["embeds"][0]
+        assert (
+            "edit strategic-compass" in embed["fields"][0]["name"]
+            and "+    A rewritten answer." in embed["fields"][0]["value"]
+        )
+        undo = await fake.slash("kb", kb("undo", option("entry", "strategic-compass")), **MODERATOR)
+        assert "Reverted" in (await callback_for(fake, undo)).body["data"]["content"]
+        assert "approved on **21 March 2022**" in bot.engine.entry("strategic-compass").answer
+    assert (knowledge_copy / "basics.yaml").read_text() == (KNOWLEDGE / "basics.yaml").read_text()
+
+
+async def test_review_shows_an_unanswered_question_and_add_as_phrasing_makes_it_answerable(knowledge_copy):
+    question = "who heads the bureau of frobnication in brussels"
+    async with running_bot(knowledge_copy) as (fake, bot):
+        await fake.say(question, mention_bot=True)
+        await reply_to(fake, fake.text_channel_id)
+        review = await fake.slash("kb", kb("review"), **MODERATOR)
+        body = (await callback_for(fake, review)).body["data"]
+        assert question in body["embeds"][0]["description"]
+        message = next(m for m in fake.messages.values() if m["components"] == body["components"])
+        choose = await fake.click(message, "kb:review:alias", values=["hr-vp-who"], **MODERATOR)
+        assert "as a phrasing of `hr-vp-who`" in (await callback_for(fake, choose)).body["data"]["content"]
+        assert bot.engine.ask(question).entry.id == "hr-vp-who"
+        assert bot.runtime.review_queue() == []
+
+
+async def test_reload_after_a_hand_edit_and_a_broken_file_keeps_the_old_knowledge(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        path = knowledge_copy / "pesco.yaml"
+        path.write_text(
+            path.read_text().replace(
+                "      - pesco explained\n", "      - pesco explained\n      - hand edited pesco\n"
+            )
+        )
+        ok = await fake.slash("kb", kb("reload"), **MODERATOR)
+        assert "Reloaded" in (await callback_for(fake, ok)).body["data"]["content"]
+        assert bot.engine.ask("hand edited pesco").entry.id == "pesco-what"
+        (knowledge_copy / "broken.yaml").write_text("entries:\n  - id: [\n")
+        bad = await fake.slash("kb", kb("reload"), **MODERATOR)
+        content = (await callback_for(fake, bad)).body["data"]["content"]
+        assert "Not reloaded" in content and "broken.yaml" in content
+        assert bot.engine.ask("hand edited pesco").entry.id == "pesco-what"
+
+
+async def test_votes_and_usage_feed_stats(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, _):
+        await fake.say("what is pesco", mention_bot=True)
+        sent = await reply_to(fake, fake.text_channel_id)
+        message = next(m for m in fake.messages.values() if m["embeds"] == sent.body["embeds"])
+        vote = await fake.click(message, "faq:vote:pesco-what:0")
+        assert "moderators will look" in (await callback_for(fake, vote)).body["data"]["content"]
+        stats = await fake.slash("kb", kb("stats"), **MODERATOR)
+        fields = {f["name"]: f["value"] for f in (await callback_for(fake, stats)).body["data"]["embeds"][0]["fields"]}
+        assert "`pesco-what` — 1" in fields["Most asked"] and "👎 1" in fields["Votes"]
+        review = await fake.slash("kb", kb("review"), **MODERATOR)
+        embed = (await callback_for(fake, review)).body["data"]["embeds"][0]
+        assert embed["description"] == "**what is pesco**"  # the question asked, without the mention
+        assert {"name": "Why here", "value": "not helpful", "inline": True} in embed["fields"]
+
+
+async def test_remove_asks_to_confirm_then_removes(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        interaction = await fake.slash("kb", kb("remove", option("entry", "european-defence-community")), **MODERATOR)
+        body = (await callback_for(fake, interaction)).body["data"]
+        assert "myth-edc-created-2016" in body["content"]  # the entry that links to it is named
+        message = next(m for m in fake.messages.values() if m["components"] == body["components"])
+        confirm = await fake.click(message, "kb:remove:confirm", **MODERATOR)
+        assert "Removed" in (await callback_for(fake, confirm)).body["data"]["content"]
+        assert bot.engine.entry("european-defence-community") is None
+    assert load_directory(knowledge_copy).ok
+
+
+async def test_a_form_submitted_by_a_non_moderator_is_refused_and_saves_nothing(knowledge_copy):
+    before = snapshot(knowledge_copy)
+    async with running_bot(knowledge_copy) as (fake, bot):
+        form = await open_form(fake, kb("add"), **MODERATOR)  # opened by a moderator...
+        member = fake.user("member")
+        reply = await submit(fake, form, NEW_ENTRY, user=member)  # ...submitted by someone who is not one
+        assert "Only moderators" in reply
+        assert bot.engine.entry("zorblax-initiative") is None
+    assert snapshot(knowledge_copy) == before
+
+
+async def test_undo_reverts_the_last_change_and_never_undoes_an_undo(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        for phrasing in ("first extra phrasing", "second extra phrasing"):
+            alias = await fake.slash(
+                "kb", kb("alias", option("entry", "pesco-what"), option("question", phrasing)), **MODERATOR
+            )
+            await callback_for(fake, alias)
+        for _ in range(2):
+            undo = await fake.slash("kb", kb("undo", option("entry", "pesco-what")), **MODERATOR)
+            assert "Reverted" in (await callback_for(fake, undo)).body["data"]["content"]
+        questions = bot.engine.entry("pesco-what").questions
+        assert "first extra phrasing" not in questions and "second extra phrasing" not in questions
+        third = await fake.slash("kb", kb("undo", option("entry", "pesco-what")), **MODERATOR)
+        assert "No change to undo" in (await callback_for(fake, third)).body["data"]["content"]
+    assert (knowledge_copy / "pesco.yaml").read_text() == (KNOWLEDGE / "pesco.yaml").read_text()

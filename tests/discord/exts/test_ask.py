@@ -1,0 +1,144 @@
+"""bot/discord/exts/ask.py end to end: the real discord.py client ⇄ the fake Discord on 127.0.0.1 (REST +
+websocket). Every session also checks that nothing the bot sent could ping anyone (tests/fakes/harness.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ...fakes.harness import callback_for, embed_of, is_message_post, quiet, reply_to, running_bot
+
+pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
+
+
+async def test_mention_gets_a_cited_embed_reply_that_pings_nobody():
+    async with running_bot() as (fake, _):
+        question = await fake.say("what's pesco?", mention_bot=True)
+        sent = await reply_to(fake, fake.text_channel_id)
+        body = sent.body
+        assert str(body["message_reference"]["message_id"]) == question["id"]
+        assert body["allowed_mentions"] == {"parse": [], "replied_user": False}
+        embed = embed_of(sent)
+        assert embed["title"] == "What is PESCO?"
+        assert "Permanent Structured Cooperation" in embed["description"]
+        sources = next(f for f in embed["fields"] if f["name"] == "Sources")
+        assert "**[1]** [Council Decision (CFSP) 2017/2315" in sources["value"] and "](https://" in sources["value"]
+        assert "Council of the EU" in sources["value"] and "2017-12-11" in sources["value"]
+        assert any(f["name"] == "Related questions" for f in embed["fields"])
+        assert embed["footer"]["text"].startswith("Confidence ")
+
+
+async def test_reply_that_mentions_the_bot_answers_the_replied_message():
+    async with running_bot() as (fake, _):
+        original = await fake.say("is ireland in pesco or not?")
+        await fake.say("", mention_bot=True, reply_to=original)
+        embed = embed_of(await reply_to(fake, fake.text_channel_id))
+        assert embed["title"] == "Is Ireland in PESCO?"
+
+
+async def test_empty_mention_gets_how_to():
+    async with running_bot() as (fake, _):
+        await fake.say("", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id))["title"] == "How to ask me"
+
+
+async def test_slash_ask_answers_publicly_or_privately():
+    async with running_bot() as (fake, _):
+        interaction = await fake.slash("ask", [{"name": "question", "type": 3, "value": "who is the high rep"}])
+        body = (await callback_for(fake, interaction)).body
+        assert body["type"] == 4
+        assert body["data"]["embeds"][0]["title"] == "Who is the EU High Representative?"
+        assert not body["data"].get("flags")
+        private = await fake.slash(
+            "ask",
+            [{"name": "question", "type": 3, "value": "what is pesco"}, {"name": "private", "type": 5, "value": True}],
+        )
+        assert (await callback_for(fake, private)).body["data"]["flags"] & 64  # ephemeral
+
+
+async def test_autocomplete_offers_at_most_25_matching_questions():
+    async with running_bot() as (fake, _):
+        interaction = await fake.autocomplete(
+            "ask", [{"name": "question", "type": 3, "value": "pesco", "focused": True}]
+        )
+        body = (await callback_for(fake, interaction)).body
+        choices = body["data"]["choices"]
+        assert body["type"] == 8 and 1 <= len(choices) <= 25
+        assert all(len(c["name"]) <= 100 for c in choices)
+        assert any("PESCO" in c["name"] for c in choices)
+
+
+async def test_new_forum_post_gets_one_answer_in_its_thread_even_if_delivered_twice():
+    async with running_bot() as (fake, _):
+        post = await fake.create_forum_post("Denmark and PESCO", "When did Denmark join PESCO?", deliver=2)
+        sent = await reply_to(fake, post["id"])
+        assert embed_of(sent)["title"] == "When did Denmark join PESCO?"
+        assert await quiet(fake, lambda r: is_message_post(post["id"])(r) and r is not sent, 1.0)
+        assert len(fake.find("POST", rf"/channels/{post['id']}/messages")) == 1
+
+
+async def test_off_topic_forum_post_gets_no_reply_but_chat_gets_the_topics():
+    async with running_bot() as (fake, _):
+        post = await fake.create_forum_post("Pancakes", "best recipe for pancakes with blueberries?")
+        assert await quiet(fake, is_message_post(post["id"]), 1.0)
+        await fake.say("best recipe for pancakes?", mention_bot=True)
+        embed = embed_of(await reply_to(fake, fake.text_channel_id))
+        assert embed["title"] == "I only know about European defence cooperation" and "pesco" in embed["description"]
+
+
+async def test_messages_from_bots_are_ignored():
+    async with running_bot() as (fake, _):
+        other_bot = fake.user("OtherBot", bot=True)
+        await fake.say("what is pesco", author=other_bot, mention_bot=True)
+        assert await quiet(fake, is_message_post(fake.text_channel_id), 1.0)
+
+
+async def test_everyone_in_a_question_is_not_echoed_as_a_ping():
+    async with running_bot() as (fake, _):
+        await fake.say("@everyone what is pesco <@&123456789012345678>", mention_bot=True)
+        body = (await reply_to(fake, fake.text_channel_id)).body
+        assert body["allowed_mentions"]["parse"] == []
+        assert "@everyone" not in json.dumps(body) and "<@&" not in json.dumps(body)
+
+
+async def test_cooldown_silences_mentions_with_a_reaction_and_tells_slash_users():
+    async with running_bot(user_cooldown_count=2, user_cooldown_seconds=60) as (fake, _):
+        for _ in range(3):
+            await fake.say("what is pesco", mention_bot=True)
+        await fake.wait_for_request(lambda r: r.method == "PUT" and "/reactions/" in r.path, timeout=5)
+        await reply_to(fake, fake.text_channel_id, count=2)
+        assert await quiet(fake, lambda _: len(fake.find("POST", rf"/channels/{fake.text_channel_id}/messages")) > 2)
+        interaction = await fake.slash("ask", [{"name": "question", "type": 3, "value": "what is pesco"}])
+        data = (await callback_for(fake, interaction)).body["data"]
+        assert "try again" in data["content"] and data["flags"] & 64
+
+
+async def test_a_5000_character_question_is_answered_within_limits():
+    async with running_bot() as (fake, _):
+        await fake.say("what is pesco " + "really " * 700, mention_bot=True)
+        body = (await reply_to(fake, fake.text_channel_id)).body
+        embed = body["embeds"][0]
+        assert len(embed.get("description", "")) <= 4096 and len(embed["title"]) <= 256
+        assert len(body.get("content") or "") <= 2000
+
+
+async def test_topics_lists_tags_and_a_tags_questions():
+    async with running_bot() as (fake, _):
+        interaction = await fake.slash("topics")
+        embed = (await callback_for(fake, interaction)).body["data"]["embeds"][0]
+        assert "**pesco**" in embed["description"]
+        tagged = await fake.slash("topics", [{"name": "tag", "type": 3, "value": "nato"}])
+        assert (
+            "Which EU countries are in NATO?"
+            in (await callback_for(fake, tagged)).body["data"]["embeds"][0]["description"]
+        )
+
+
+async def test_dms_answered_or_refused_per_config():
+    async with running_bot() as (fake, _):
+        await fake.say("what is pesco", channel_id=fake.dm_channel_id)
+        assert embed_of(await reply_to(fake, fake.dm_channel_id))["title"] == "What is PESCO?"
+    async with running_bot(answer_dms=False) as (fake, _):
+        await fake.say("what is pesco", channel_id=fake.dm_channel_id)
+        assert "only answer questions in servers" in (await reply_to(fake, fake.dm_channel_id)).body["content"]

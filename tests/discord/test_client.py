@@ -1,0 +1,127 @@
+"""bot/discord/client.py: the bot starts, registers its commands when asked, survives the connection
+dropping, and refuses to start without a usable token — one line, no token printed."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+
+import pytest
+
+from bot.discord.client import extensions
+
+from ..conftest import ROOT, run_cli
+from ..fakes.fake_discord import REJECTED_TOKEN, FakeDiscord
+from ..fakes.harness import TOKEN, embed_of, reply_to, running_bot
+
+pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
+
+
+def test_every_extension_loads_and_command_names_are_unique():
+    names: list[str] = []
+    for name in extensions():
+        module = importlib.import_module(name)
+        assert callable(getattr(module, "setup", None)), name
+    assert extensions() == ["bot.discord.exts.ask", "bot.discord.exts.kb"]
+    from bot.discord.exts.ask import Ask
+    from bot.discord.exts.kb._cog import Kb
+
+    for cog in (Ask, Kb):
+        names += [command.name for command in cog.__cog_app_commands__]
+    assert len(names) == len(set(names))
+
+
+async def test_command_sync_carries_ask_with_its_options():
+    async with running_bot() as (fake, _):
+        (put,) = fake.find("PUT", r"/applications/\d+/commands$")
+        commands = {c["name"]: c for c in put.body}
+        assert {"ask", "topics", "kb"} <= set(commands)
+        options = {o["name"]: o for o in commands["ask"]["options"]}
+        assert options["question"]["required"] is True and options["question"]["autocomplete"] is True
+        assert options["private"]["type"] == 5 and not options["private"].get("required")
+
+
+async def test_commands_are_synced_only_when_asked():
+    async with running_bot(sync=False) as (fake, _):
+        await fake.say("what is pesco", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id))["title"] == "What is PESCO?"
+        assert fake.find("PUT", r"/commands$") == []
+
+
+async def test_still_answers_after_the_websocket_drops_and_after_an_invalid_session():
+    async with running_bot() as (fake, _):
+        await fake.drop_connection()  # TCP abort mid-session: discord.py RESUMEs
+        await asyncio.sleep(0.3)
+        await fake.say("what is pesco", mention_bot=True)
+        await reply_to(fake, fake.text_channel_id)
+        assert fake.resume_count >= 1
+        await fake.invalidate_session()  # not resumable: discord.py IDENTIFYs again after ~5 s
+        deadline = asyncio.get_running_loop().time() + 15
+        while fake.identify_count < 2 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        assert fake.identify_count == 2
+        await asyncio.sleep(0.2)
+        await fake.say("is denmark in pesco", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id, count=2))["title"] == "When did Denmark join PESCO?"
+
+
+async def test_a_429_on_the_reply_is_retried_and_the_reply_arrives():
+    async with running_bot() as (fake, _):
+        fake.rate_limit_next("POST", rf"^/channels/{fake.text_channel_id}/messages$", retry_after=0.3)
+        await fake.say("what is pesco", mention_bot=True)
+        attempts = await fake.wait_for_request(
+            lambda r: r.path == f"/channels/{fake.text_channel_id}/messages", count=2
+        )
+        assert attempts[1].at - attempts[0].at >= 0.25
+        assert embed_of(attempts[1])["title"] == "What is PESCO?"
+
+
+def test_missing_token_exits_2_with_one_clear_line(tmp_path):
+    result = run_cli("run", "--config", str(tmp_path / "none.toml"))
+    assert result.returncode == 2 and "config file not found" in result.stderr
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    import subprocess
+
+    env_free = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert env_free.returncode == 2
+    assert env_free.stderr.strip().count("\n") == 0 and "DISCORD_TOKEN" in env_free.stderr
+    assert "Traceback" not in env_free.stderr and TOKEN not in env_free.stderr
+
+
+async def test_rejected_token_exits_2_with_one_clear_line_and_no_token(tmp_path):
+    fake = await FakeDiscord().start()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[discord]\napi_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n'
+            f'data_path = "{tmp_path / "data.sqlite3"}"\n'
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            env={**os.environ, "DISCORD_TOKEN": REJECTED_TOKEN},
+            cwd=str(ROOT),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        await fake.stop()
+    assert process.returncode == 2
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
+    assert lines == [lines[0]] and "rejected the token" in lines[0]
+    assert "Traceback" not in stderr.decode() and REJECTED_TOKEN not in stderr.decode()

@@ -1,0 +1,68 @@
+"""bot/discord/views.py: did-you-mean and vote buttons (persistent across restarts) and the pager."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..fakes.harness import callback_for, embed_of, reply_to, running_bot, stored_message
+
+pytestmark = pytest.mark.timeout(60)
+
+
+async def test_did_you_mean_buttons_then_a_click_shows_that_answer_in_place():
+    async with running_bot() as (fake, _):
+        await fake.say("defence spending", mention_bot=True)
+        sent = await reply_to(fake, fake.text_channel_id)
+        assert embed_of(sent)["title"] == "Did you mean…"
+        buttons = [b for row in sent.body["components"] for b in row["components"]]
+        assert 2 <= len(buttons) <= 3 and all(b["custom_id"].startswith("faq:pick:") for b in buttons)
+        click = await fake.click(stored_message(fake, sent), "faq:pick:nato-spending-target")
+        body = (await callback_for(fake, click)).body
+        assert body["type"] == 7  # UPDATE_MESSAGE: the answer replaces the choices
+        assert body["data"]["embeds"][0]["title"] == "What is NATO's defence spending target?"
+        votes = [b["custom_id"] for row in body["data"]["components"] for b in row["components"]]
+        assert votes == ["faq:vote:nato-spending-target:1", "faq:vote:nato-spending-target:0"]
+
+
+async def test_did_you_mean_click_works_after_a_restart():
+    async with running_bot() as (fake, _):  # a fresh bot process that never sent these buttons
+        button = {
+            "type": 2,
+            "style": 1,
+            "label": "1. Which countries are in PESCO?",
+            "custom_id": "faq:pick:pesco-members",
+        }
+        message = fake.message(
+            fake.text_channel_id, fake.bot_user, "", components=[{"type": 1, "components": [button]}]
+        )
+        click = await fake.click(message, "faq:pick:pesco-members")
+        body = (await callback_for(fake, click)).body
+        assert body["data"]["embeds"][0]["title"] == "Which countries are in PESCO?"
+
+
+async def test_a_click_on_a_removed_entry_says_so_privately():
+    async with running_bot() as (fake, _):
+        button = {"type": 2, "style": 1, "label": "1. Gone", "custom_id": "faq:pick:no-such-entry"}
+        message = fake.message(
+            fake.text_channel_id, fake.bot_user, "", components=[{"type": 1, "components": [button]}]
+        )
+        body = (await callback_for(fake, await fake.click(message, "faq:pick:no-such-entry"))).body
+        assert body["data"]["flags"] & 64 and "no longer exists" in body["data"]["content"]
+
+
+async def test_only_the_member_who_asked_can_turn_the_topics_pages():
+    async with running_bot() as (fake, bot):
+        many = [f"topic-{n}" for n in range(40)]  # more topics than one page holds
+        bot.engine.topics = tuple(many) + bot.engine.topics
+        interaction = await fake.slash("topics")
+        sent = await callback_for(fake, interaction)
+        message = stored_message(fake, sent)
+        next_button = next(
+            b["custom_id"] for row in message["components"] for b in row["components"] if "Next" in b["label"]
+        )
+        stranger = fake.user("stranger")
+        refused = await callback_for(fake, await fake.click(message, next_button, user=stranger))
+        assert refused.body["type"] == 4 and refused.body["data"]["flags"] & 64
+        assert "yourself" in refused.body["data"]["content"]
+        turned = await callback_for(fake, await fake.click(message, next_button))
+        assert turned.body["type"] == 7 and "Page 2 of" in turned.body["data"]["embeds"][0]["footer"]["text"]

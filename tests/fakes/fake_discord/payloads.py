@@ -1,0 +1,127 @@
+"""Discord API v10 objects as the fake sends them: the smallest payloads stock discord.py accepts."""
+
+from __future__ import annotations
+
+import json
+from enum import IntEnum
+from typing import Any
+
+from aiohttp import web
+
+JSON = {"Content-Type": "application/json"}  # exactly this: a charset suffix makes discord.py treat it as text
+TIMESTAMP = "2026-11-22T00:00:00+00:00"
+
+
+class ChannelType(IntEnum):
+    TEXT = 0
+    DM = 1
+    PUBLIC_THREAD = 11
+    FORUM = 15
+
+
+class MessageType(IntEnum):
+    DEFAULT = 0
+    REPLY = 19
+
+
+class Permission(IntEnum):
+    ADMINISTRATOR = 1 << 3
+    MANAGE_GUILD = 1 << 5
+
+
+EVERYONE_PERMISSIONS = 0x0000_0000_0006_4C40  # view, send, read history, add reactions, use app commands...
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(data).encode(), headers={**JSON, **(headers or {})})
+
+
+def error(status: int, message: str, code: int = 0) -> web.Response:
+    return json_response({"message": message, "code": code}, status)
+
+
+def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {"id": user_id, "username": name, "discriminator": "0", "avatar": None, "bot": bot, "global_name": name}
+
+
+def member(
+    of: dict[str, Any], *, roles: list[str] | None = None, permissions: int = EVERYONE_PERMISSIONS
+) -> dict[str, Any]:
+    return {
+        "user": of,
+        "roles": roles or [],
+        "joined_at": "2024-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "permissions": str(permissions),
+    }
+
+
+def message(message_id: str, channel_id: str, author: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "type": MessageType.DEFAULT,
+        "content": content,
+        "author": author,
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "attachments": [],
+        "embeds": [],
+        "components": [],
+        "pinned": False,
+        "tts": False,
+        "flags": 0,
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        **extra,
+    }
+
+
+def role(role_id: str, name: str, permissions: int, position: int) -> dict[str, Any]:
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": str(permissions),
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+    }
+
+
+def thread(thread_id: str, name: str, parent_id: str, guild_id: str, owner_id: str) -> dict[str, Any]:
+    return {
+        "id": thread_id,
+        "type": ChannelType.PUBLIC_THREAD,
+        "name": name,
+        "parent_id": parent_id,
+        "guild_id": guild_id,
+        "owner_id": owner_id,
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "locked": False,
+            "archive_timestamp": TIMESTAMP,
+        },
+        "newly_created": True,
+    }
+
+
+def application(app_id: str, owner: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": app_id,
+        "name": "FaqBot",
+        "description": "",
+        "icon": None,
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "owner": owner,
+        "verify_key": "0" * 64,
+        "flags": 0,
+    }

@@ -1,0 +1,323 @@
+"""The fake Discord's state and what a test does with it: members post, run commands, click; the test
+waits for what the bot sent. REST is in rest.py, the gateway in gateway.py, payloads in payloads.py."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from . import payloads
+from .gateway import Gateway
+from .payloads import EVERYONE_PERMISSIONS, ChannelType, MessageType
+from .rest import Rest
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+class InteractionType:
+    APPLICATION_COMMAND = 2
+    MESSAGE_COMPONENT = 3
+    AUTOCOMPLETE = 4
+    MODAL_SUBMIT = 5
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self.bot_user = payloads.user(self.new_id(), "FaqBot", bot=True)
+        self.bot_user["global_name"] = None
+        self.application_id = self.new_id()
+        self.owner = self.user("owner")
+        self.guild_id = self.new_id()
+        self.text_channel_id = self.new_id()
+        self.forum_channel_id = self.new_id()
+        self.dm_channel_id = self.new_id()
+        self.moderator_role_id = self.new_id()  # a role with no permissions of its own
+        self.requests: list[Recorded] = []
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {
+            self.text_channel_id: self._channel(self.text_channel_id, ChannelType.TEXT, "general", 0),
+            self.forum_channel_id: self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
+        }
+        self.commands: list[dict[str, Any]] = []
+        self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
+        self._request_seen = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.gateway = Gateway(lambda: [("READY", self._ready()), ("GUILD_CREATE", self._guild())])
+        self.rest = Rest(self)
+        self.app = web.Application(middlewares=[self.rest.middleware])
+        self.app.router.add_get("/gateway", self.gateway.handle)
+        self.app.router.add_routes(self.rest.routes())
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> FakeDiscord:
+        self._runner = web.AppRunner(self.app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def identify_count(self) -> int:
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        return self.gateway.resume_count
+
+    # ---- state -------------------------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    def user(self, name: str, *, bot: bool = False) -> dict[str, Any]:
+        return payloads.user(self.new_id(), name, bot=bot)
+
+    def _channel(self, channel_id: str, kind: ChannelType, name: str, position: int) -> dict[str, Any]:
+        return {"id": channel_id, "type": kind, "name": name, "position": position, "guild_id": self.guild_id}
+
+    def message(self, channel_id: str, author: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
+        """A message in a channel, stored so the bot can fetch it and tests can click its buttons."""
+        built = payloads.message(extra.pop("id", None) or self.new_id(), channel_id, author, content, **extra)
+        if channel_id != self.dm_channel_id:
+            built["guild_id"] = self.guild_id
+            if author["id"] != self.bot_user["id"]:
+                built.setdefault("member", {k: v for k, v in payloads.member(author).items() if k != "user"})
+        self.messages[built["id"]] = built
+        return built
+
+    def message_from_interaction(self, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """A message the bot sends through an interaction response or webhook."""
+        return self.message(
+            self.text_channel_id,
+            self.bot_user,
+            data.get("content") or "",
+            embeds=data.get("embeds") or [],
+            components=data.get("components") or [],
+            **extra,
+        )
+
+    async def record(self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]) -> None:
+        async with self._request_seen:
+            self.requests.append(Recorded(method, path, query, body, headers))
+            self._request_seen.notify_all()
+
+    def rate_limit_next(self, method: str, path_pattern: str, retry_after: float = 0.3) -> None:
+        """Answer the next matching request with a 429 (as Discord does, with Via and retry_after)."""
+        self._rate_limits.append((method, re.compile(path_pattern), retry_after))
+
+    def take_rate_limit(self, method: str, path: str) -> float | None:
+        for limit in list(self._rate_limits):
+            if limit[0] == method and limit[1].search(path):
+                self._rate_limits.remove(limit)
+                return limit[2]
+        return None
+
+    # ---- gateway -----------------------------------------------------------------------------------
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await self.gateway.dispatch(event, data)
+
+    async def drop_connection(self, close_code: int | None = None) -> None:
+        await self.gateway.drop(close_code)
+
+    async def invalidate_session(self) -> None:
+        await self.gateway.invalidate_session()
+
+    def _ready(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": self.bot_user,
+            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "session_id": self.gateway.session_id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": self.application_id, "flags": 0},
+            "shard": [0, 1],
+        }
+
+    def _guild(self) -> dict[str, Any]:
+        return {
+            "id": self.guild_id,
+            "name": "Defence Forum",
+            "owner_id": self.owner["id"],
+            "unavailable": False,
+            "member_count": 2,
+            "large": False,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "roles": [
+                payloads.role(self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+                payloads.role(self.moderator_role_id, "Moderators", 0, 1),
+            ],
+            "channels": [c for c in self.channels.values() if c["type"] != ChannelType.PUBLIC_THREAD],
+            "threads": [],
+            "members": [payloads.member(self.bot_user)],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "premium_tier": 0,
+        }
+
+    # ---- things members do ---------------------------------------------------------------------------
+
+    async def say(
+        self,
+        content: str,
+        *,
+        author: dict[str, Any] | None = None,
+        channel_id: str | None = None,
+        mention_bot: bool = False,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        author = author or self.owner
+        channel_id = channel_id or self.text_channel_id
+        if mention_bot:
+            content = f"<@{self.bot_user['id']}> {content}"
+        extra: dict[str, Any] = {}
+        if reply_to is not None:
+            extra["type"] = MessageType.REPLY
+            extra["message_reference"] = {
+                "message_id": reply_to["id"],
+                "channel_id": reply_to["channel_id"],
+                "guild_id": self.guild_id,
+            }
+            extra["referenced_message"] = reply_to
+        said = self.message(channel_id, author, content, **extra)
+        if mention_bot or f"<@{self.bot_user['id']}>" in content:
+            said["mentions"] = [self.bot_user]
+        if "@everyone" in content:
+            said["mention_everyone"] = True
+        await self.dispatch("MESSAGE_CREATE", said)
+        return said
+
+    async def create_forum_post(
+        self, title: str, content: str, *, author: dict[str, Any] | None = None, deliver: int = 1
+    ) -> dict[str, Any]:
+        """A new post in the forum: THREAD_CREATE, then its starter message (same id) `deliver` times."""
+        author = author or self.owner
+        thread = payloads.thread(self.new_id(), title, self.forum_channel_id, self.guild_id, author["id"])
+        self.channels[thread["id"]] = thread
+        await self.dispatch("THREAD_CREATE", thread)
+        starter = self.message(thread["id"], author, content, id=thread["id"])
+        for _ in range(deliver):
+            await self.dispatch("MESSAGE_CREATE", starter)
+        return starter
+
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user: dict[str, Any] | None = None,
+        channel_id: str | None = None,
+        permissions: int = EVERYONE_PERMISSIONS,
+        roles: list[str] | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        channel_id = channel_id or self.text_channel_id
+        interaction = {
+            "id": self.new_id(),
+            "application_id": self.application_id,
+            "type": kind,
+            "token": f"token-{self.new_id()}",
+            "version": 1,
+            "guild_id": self.guild_id,
+            "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": ChannelType.TEXT, "guild_id": self.guild_id},
+            "member": payloads.member(user or self.owner, roles=roles, permissions=permissions),
+            "data": data,
+            "locale": "en-GB",
+            "guild_locale": "en-GB",
+            "app_permissions": str(EVERYONE_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        if message is not None:
+            interaction["message"] = message
+        return interaction
+
+    def _command_id(self, name: str) -> str:
+        return next((c["id"] for c in self.commands if c["name"] == name), "0")
+
+    async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
+        data = {"id": self._command_id(name), "name": name, "type": 1, "options": options or []}
+        interaction = self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs)
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    async def autocomplete(self, name: str, options: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        data = {"id": self._command_id(name), "name": name, "type": 1, "options": options}
+        interaction = self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs)
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    async def click(
+        self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A button click, or a select-menu choice when `values` is given."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
+        if values is not None:
+            data["values"] = values
+        interaction = self._interaction(
+            InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
+        )
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    async def submit_modal(self, custom_id: str, values: dict[str, str], **kwargs: Any) -> dict[str, Any]:
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        interaction = self._interaction(
+            InteractionType.MODAL_SUBMIT, {"custom_id": custom_id, "components": rows}, **kwargs
+        )
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    # ---- what the bot sent -------------------------------------------------------------------------
+
+    async def wait_for_request(
+        self, predicate: Callable[[Recorded], bool], timeout: float = 10.0, count: int = 1
+    ) -> list[Recorded]:
+        async with self._request_seen:
+            await asyncio.wait_for(
+                self._request_seen.wait_for(lambda: len([r for r in self.requests if predicate(r)]) >= count), timeout
+            )
+        return [r for r in self.requests if predicate(r)]
+
+    def find(self, method: str, pattern: str) -> list[Recorded]:
+        regex = re.compile(pattern)
+        return [r for r in self.requests if r.method == method and regex.search(r.path)]

@@ -1,0 +1,115 @@
+"""Starts the real bot (bot.discord.client.FaqBot, stock discord.py) against the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+
+from bot.config import Config, DiscordConfig
+from bot.discord.client import FaqBot, open_store, point_at_server
+from bot.discord.runtime_data import RuntimeData
+
+from .fake_discord import FakeDiscord, Recorded
+
+TOKEN = "fake-token-abc.123"
+MESSAGE_RESPONSES = (4, 7)  # interaction callbacks that post or update a message
+
+
+def sent_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
+    """The body of every message the bot created or edited, however it sent it."""
+    bodies = []
+    for r in fake.requests:
+        body = r.body if isinstance(r.body, dict) else {}
+        if r.path.endswith("/callback"):
+            if body.get("type") in MESSAGE_RESPONSES:
+                bodies.append(body.get("data") or {})
+        elif r.method in ("POST", "PATCH") and ("/messages" in r.path or r.path.startswith("/webhooks/")):
+            bodies.append(body)
+    return bodies
+
+
+def assert_never_pings(body: dict[str, Any]) -> None:
+    mentions = body.get("allowed_mentions")
+    assert mentions is not None and mentions.get("parse") == [], body
+    assert not mentions.get("replied_user") and not mentions.get("users") and not mentions.get("roles"), body
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    knowledge_dir: Path | None = None, data_path: Path | None = None, *, sync: bool = True, **discord_settings: Any
+) -> AsyncIterator[tuple[FakeDiscord, FaqBot]]:
+    """The bot on a fresh fake Discord. Pass the same knowledge_dir and data_path again to "restart" it.
+    On the way out it checks what every test must hold: no message the bot sent could ping anyone."""
+    fake = await FakeDiscord().start()
+    data_path = data_path or Path(tempfile.mkdtemp(prefix="faqbot-")) / "bot-data.sqlite3"
+    settings = {"forum_channel_ids": (int(fake.forum_channel_id),), "data_path": str(data_path), **discord_settings}
+    config = Config(discord=DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url, **settings))
+    if knowledge_dir is not None:
+        config = dataclasses.replace(config, knowledge_dir=knowledge_dir)
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    point_at_server(config.discord.api_base, config.discord.gateway_url)
+    store = open_store(config)
+    assert store is not None
+    bot = FaqBot(config, store, RuntimeData(config.data_path), sync_commands=sync, guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(TOKEN))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), timeout=10)
+        yield fake, bot
+    finally:
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(task, timeout=5)
+        await fake.stop()
+        discord.http.Route.BASE = saved[0]
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(saved[1]))
+    for body in sent_messages(fake):
+        assert_never_pings(body)
+
+
+def is_message_post(channel_id: str) -> Callable[[Recorded], bool]:
+    return lambda r: r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
+
+
+def is_callback(interaction: dict[str, Any]) -> Callable[[Recorded], bool]:
+    return lambda r: (
+        r.method == "POST" and r.path == f"/interactions/{interaction['id']}/{interaction['token']}/callback"
+    )
+
+
+async def reply_to(fake: FakeDiscord, channel_id: str, count: int = 1, timeout: float = 10) -> Recorded:
+    return (await fake.wait_for_request(is_message_post(channel_id), timeout=timeout, count=count))[count - 1]
+
+
+async def callback_for(fake: FakeDiscord, interaction: dict[str, Any], timeout: float = 10) -> Recorded:
+    return (await fake.wait_for_request(is_callback(interaction), timeout=timeout))[0]
+
+
+async def quiet(fake: FakeDiscord, predicate: Callable[[Recorded], bool], seconds: float = 0.5) -> bool:
+    """True if no matching request arrives within `seconds` (for 'the bot stays silent' checks)."""
+    with contextlib.suppress(TimeoutError):
+        await fake.wait_for_request(predicate, timeout=seconds)
+        return False
+    return True
+
+
+def embed_of(recorded: Recorded) -> dict[str, Any]:
+    (embed,) = recorded.body["embeds"]
+    return embed
+
+
+def stored_message(fake: FakeDiscord, sent: Recorded) -> dict[str, Any]:
+    """The message the fake stored for what the bot sent (to click its buttons)."""
+    body = sent.body.get("data", sent.body) if sent.path.endswith("/callback") else sent.body
+    return next(
+        m
+        for m in fake.messages.values()
+        if m["embeds"] == body.get("embeds") and m["components"] == body.get("components")
+    )

@@ -1,0 +1,27 @@
+"""bot/render/embeds.py: answers fit Discord's limits whatever the knowledge holds."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.models import Answer, Candidate, Entry, Source, Status
+from bot.render.embeds import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TITLE_LIMIT, answer_embed, tag_pages, topics_pages
+
+
+def test_long_text_is_trimmed_to_each_limit():
+    entry = Entry("long", ("Q" * 500,), "A" * 5000, ("s",))
+    sources = tuple(Source(f"s{n}", "T" * 400, "https://e.org/" + "p" * 300, "P" * 200, "2025") for n in range(8))
+    embed = answer_embed(Answer("q", Status.ANSWERED, (Candidate(entry, 80.0, "q"),), 80.0, sources))
+    assert len(embed.title) <= TITLE_LIMIT and len(embed.description) <= DESCRIPTION_LIMIT
+    assert all(len(field.value) <= FIELD_VALUE_LIMIT for field in embed.fields)
+    numbers = "".join(field.value for field in embed.fields)
+    assert all(f"**[{n}]**" in numbers for n in range(1, 9))  # every source kept, across continued fields
+
+
+def test_pages_number_themselves():
+    pages = topics_pages([(f"tag{n}", n) for n in range(40)])
+    assert len(pages) == 3 and pages[-1].footer.text == "Page 3 of 3"
+    assert (
+        isinstance(tag_pages("empty", [])[0], discord.Embed)
+        and "Nothing filed" in tag_pages("empty", [])[0].description
+    )
