@@ -21,8 +21,8 @@ from .normalize import Normalizer
 MAX_ANSWER_CHARS = 1800
 STALE_AFTER = dt.timedelta(days=365)
 # The id rule, for entries and sources. Entry ids travel inside Discord custom_ids (did-you-mean and vote
-# buttons, forms), which Discord caps at 100 characters; the longest template (bot/discord/views.py) needs
-# 36 of them, so 64 is the longest id that fits every one. The templates are built from these two names.
+# buttons, forms), which Discord caps at 100 characters: 64 leaves every template up to 36 characters of
+# its own (tests/discord/test_views.py builds each with the longest id). Templates use these two names.
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_ID_CHARS = 64
 SLUG = re.compile(rf"^{ID_PATTERN}$")

@@ -66,3 +66,12 @@ async def test_only_the_member_who_asked_can_turn_the_topics_pages():
         assert "yourself" in refused.body["data"]["content"]
         turned = await callback_for(fake, await fake.click(message, next_button))
         assert turned.body["type"] == 7 and "Page 2 of" in turned.body["data"]["embeds"][0]["footer"]["text"]
+
+
+def test_buttons_for_the_longest_allowed_id_fit_discords_custom_id_limit():
+    from bot.core.loader import MAX_ID_CHARS
+    from bot.discord.views import CUSTOM_ID_LIMIT, PickSuggestion, VoteButton
+
+    longest = "a" * MAX_ID_CHARS
+    for item in (PickSuggestion(longest), VoteButton(longest, True), VoteButton(longest, False)):
+        assert len(item.custom_id) <= CUSTOM_ID_LIMIT  # discord.py would raise before that, too
