@@ -15,7 +15,7 @@ from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, load_directory, uncited
 from .core.models import Severity
 from .core.store import open_engine
-from .render.text import answer_json, answer_text
+from .render.text import eval_text, reply_json, reply_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -44,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
             "for run, ./config.toml if present)",
         )
 
-    ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with --json -")
-    ask.add_argument("question", help='the question; "-" reads one question per line from stdin')
+    ask = sub.add_parser(
+        "ask", help="answer a message (every question in it), or one message per line from stdin with -"
+    )
+    ask.add_argument("question", help='the message; "-" reads one message per line from stdin')
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
     knowledge_option(ask)
 
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="accuracy on a YAML list of {question, expect: ENTRY_ID | none}")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--misses", action="store_true", help="also list every question answered wrongly or not at all")
     knowledge_option(ev)
 
     run = sub.add_parser("run", help="run the Discord bot (token from the environment, see README)")
@@ -92,14 +95,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _report_load_failure(result)
     if args.question == "-":
         for line in sys.stdin:
-            question = line.strip()
-            if not question:
+            message = line.strip()
+            if not message:
                 continue
-            answer = engine.ask(question)
-            print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer_text(answer) + "\n")
+            reply = engine.answer_message(message)
+            print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply) + "\n")
         return EXIT_OK
-    answer = engine.ask(args.question)
-    print(json.dumps(answer_json(answer), ensure_ascii=False, indent=None) if args.json else answer_text(answer))
+    reply = engine.answer_message(args.question)
+    print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply))
     return EXIT_OK
 
 
@@ -125,28 +128,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if engine is None:
         return _report_load_failure(result)
     try:
-        cases = load_cases(args.file, {e.id for e in engine.knowledge.entries})
+        parts = load_cases(args.file, {e.id for e in engine.knowledge.entries})
     except EvalFileError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    report = evaluate(engine, cases).as_dict()
+    reports = {name: evaluate(engine, cases) for name, cases in parts.items()}
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps({name: r.as_dict() for name, r in reports.items()}, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{report['questions']} questions: {report['in_scope']} in scope, {report['off_topic']} off-topic")
-    print(f"top-1 accuracy (right entry shown first): {report['top1_accuracy']}%")
-    print(f"answered correctly:                       {report['answered_accuracy']}%")
-    print(f"answered with a wrong entry:              {report['wrong_answer_rate']}%")
-    print(f"off-topic precision / recall:             {report['off_topic_precision']}% / {report['off_topic_recall']}%")
-    misses = report["misses"]
-    assert isinstance(misses, list)
-    if misses:
-        print(f"\n{len(misses)} miss(es):")
-        for miss in misses:
-            print(
-                f"  {miss['question']!r}: expected {miss['expect']}, "
-                f"got {miss['status']} {miss['got']} ({miss['score']:.0f})"
-            )
+    for name, report in reports.items():
+        print(eval_text(name, report, show_misses=args.misses))
     return EXIT_OK
 
 

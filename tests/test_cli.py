@@ -5,7 +5,15 @@ import json
 
 from .conftest import run_cli
 
-CONTRACT_KEYS = {"question", "status", "entry_id", "score", "answer", "citations", "suggestions"}
+PART_KEYS = {"question", "status", "entry_id", "score", "answer", "citations", "suggestions", "reason"}
+CONTRACT_KEYS = PART_KEYS | {"parts"}
+SEED_POST = (
+    "Hello! I'm new to this forum, and I'm looking for some help understanding the concept of European Defense "
+    "Cooperation and how it can strengthen security. Can anyone provide me with any resources or insight on this "
+    "topic? What have been the successes and challenges of such an initiative? How can we work together to better "
+    "understand and implement the concept of European Defense Cooperation to ensure safety and stability? Any help "
+    "would be greatly appreciated."
+)
 
 
 def test_ask_prints_answer_with_numbered_linked_sources_in_a_new_process():
@@ -36,10 +44,30 @@ def test_ask_json_contract(run):
     assert set(obj) == CONTRACT_KEYS
     assert obj["status"] == "answered" and obj["entry_id"] == "myth-ireland-not-in-pesco"
     assert isinstance(obj["score"], float) and 0 <= obj["score"] <= 100
-    assert obj["answer"] and obj["suggestions"] == []
+    assert obj["answer"] and obj["suggestions"] == [] and obj["reason"] is None
     for citation in obj["citations"]:
         assert set(citation) == {"id", "title", "url", "publisher", "date"}
         assert citation["url"].startswith("http")
+    (part,) = obj["parts"]  # one question: one part, the same as the top level
+    assert part == {k: v for k, v in obj.items() if k != "parts"}
+
+
+def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text(run):
+    obj = json.loads(run("ask", "--json", SEED_POST).stdout)
+    assert set(obj) == CONTRACT_KEYS and all(set(p) == PART_KEYS for p in obj["parts"])
+    answered = [p["entry_id"] for p in obj["parts"] if p["status"] == "answered"]
+    assert answered == ["learn-more-resources", "successes-and-challenges", "strengthen-cooperation"]
+    assert obj["entry_id"] == "learn-more-resources"  # the top level is the first answered part
+    assert obj["parts"][0]["question"].startswith("Can anyone provide me with any resources")
+    text = run("ask", SEED_POST).stdout
+    assert text.startswith("1. Can anyone provide me") and "\n\n2. What have been the successes" in text
+    assert text.count("Sources:") == 3
+
+
+def test_a_question_with_no_subject_gets_the_prompt(run):
+    obj = json.loads(run("ask", "--json", "Is that true?").stdout)
+    assert (obj["status"], obj["reason"], obj["entry_id"]) == ("none", "no_subject", None)
+    assert "Ask again with the subject" in run("ask", "how much?").stdout
 
 
 def test_ask_json_lines_from_stdin_one_object_per_question(run):
@@ -51,6 +79,7 @@ def test_ask_json_lines_from_stdin_one_object_per_question(run):
     assert [o["status"] for o in objs] == ["answered", "none", "suggest", "answered"]
     none, suggest = objs[1], objs[2]
     assert none["entry_id"] is None and none["answer"] is None and none["citations"] == []
+    assert none["reason"] == "off_topic"
     assert suggest["entry_id"] is None and 1 <= len(suggest["suggestions"]) <= 3
     assert set(suggest["suggestions"][0]) == {"entry_id", "question", "score"}
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from .index import Index
 from .loader import TIME_SENSITIVE_TAG
-from .models import Answer, Candidate, Entry, Knowledge, Status
+from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
+from .questions import has_subject, split_questions
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
 HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
@@ -57,7 +58,17 @@ class Engine:
         """The best `limit` entries for a question, whatever their confidence (autocomplete, /kb why)."""
         return self.index.search(question, limit=limit)
 
+    def answer_message(self, message: str, title: str | None = None) -> Reply:
+        """Every question in a member's message (a forum post's title is its first line), each matched on
+        its own."""
+        questions = split_questions(message, title) or [message]
+        return Reply(message, tuple(self.ask(question) for question in questions))
+
     def ask(self, question: str) -> Answer:
+        """One question. A question with no subject of its own ("Is that true?") is never matched: any
+        entry would be a guess."""
+        if not has_subject(question):
+            return Answer(question, Status.NONE, (), 0.0, topics=self.topics, reason=NoAnswer.NO_SUBJECT)
         t = self.thresholds
         candidates = self.index.search(question, limit=max(t.max_suggestions, 2))
         top = candidates[0] if candidates else None
@@ -74,7 +85,7 @@ class Engine:
         best = top.score if top else 0.0
         if plausible:
             return Answer(question, Status.SUGGEST, plausible, best, topics=self.topics)
-        return Answer(question, Status.NONE, (), best, topics=self.topics)
+        return Answer(question, Status.NONE, (), best, topics=self.topics, reason=NoAnswer.OFF_TOPIC)
 
     def answer_with(self, question: str, candidate: Candidate) -> Answer:
         """The answer for one chosen entry: also what a did-you-mean click shows."""

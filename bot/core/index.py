@@ -20,6 +20,7 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
+from .language import zipf
 from .models import Candidate, Entry
 from .normalize import FILLER, Normalizer, content_words, term
 from .spelling import SpellingIndex
@@ -37,6 +38,17 @@ BIGRAM_WEIGHT = 0.3  # adjacent word pairs: "credit card" is more than "credit" 
 # A word the knowledge has never seen (after typo correction) says the question is about something
 # else; it weighs this many times the rarest known word.
 UNKNOWN_WEIGHT = 1.3
+# Word weights. A term's idf says how rare it is in this knowledge; with a few hundred phrasings that is a
+# noisy estimate ("deal", used once, looks as telling as "pesco"). It is blended with the word's rarity in
+# general English (language.py), leaning on English the fewer phrasings the knowledge has:
+#     weight = idf_max * (P * idf / idf_max + ENGLISH_PRIOR * english) / (P + ENGLISH_PRIOR)
+# where P is the number of phrasings and english is 0 for words as common as COMMON_ZIPF, 1 for words as
+# rare as RARE_ZIPF, linear between.
+ENGLISH_PRIOR = 1000.0
+COMMON_ZIPF = 6.0
+RARE_ZIPF = 3.0
+# A real English word at least this common is not "corrected" into a knowledge word ("bot" is not "both").
+KEEP_WORD_ZIPF = 3.5
 
 # Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
 # and the CLINC150 validation split; see benchmarks/).
@@ -173,9 +185,10 @@ class Index:
         self._entry_postings, lengths = self._entry_documents(phrasing_terms, phrasing_of, answer_terms, answer_of)
         count = max(len(self.entries), 1)
         frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
-        self._idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-        # an unknown word is rarer than any known one: it weighs as a term no entry has
-        self._unknown_idf = UNKNOWN_WEIGHT * math.log(1 + (count + 0.5) / 0.5)
+        idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's BM25 idf (as in bm25s)
+        self._idf_max = math.log(1 + (count + 0.5) / 0.5)  # the idf of a term no entry has
+        self._evidence = float(len(phrasing_entry))  # P in the blend above
+        self._weight = self._blend(idf / self._idf_max, self._english_rarity(surface))
         # BM25's saturated term frequency, computed once per posting
         norms = K1 * (1 - B + B * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
         tfs, self._coverage_factor = self._entry_postings.values
@@ -188,7 +201,7 @@ class Index:
         self._first_phrasing = np.searchsorted(self._phrasing_entry, np.arange(len(self.entries)))
         is_bigram = np.zeros(term_count, dtype=bool)
         is_bigram[[n for t, n in self._term_numbers.items() if "_" in t]] = True
-        term_weight = self._idf * np.where(is_bigram, BIGRAM_WEIGHT, 1.0)
+        term_weight = self._weight * np.where(is_bigram, BIGRAM_WEIGHT, 1.0)
         self._phrasing_weight = np.bincount(
             self._phrasing_postings.ids,
             weights=term_weight[np.repeat(np.arange(term_count), np.diff(self._phrasing_postings.offsets))],
@@ -222,6 +235,28 @@ class Index:
         postings = _Postings.build(terms, entries, len(self._term_numbers), tf, factor)
         return postings, np.bincount(entries, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
+    def _blend(self, knowledge_rarity: np.ndarray | float, english_rarity: np.ndarray | float) -> np.ndarray:
+        both = self._evidence * np.asarray(knowledge_rarity) + ENGLISH_PRIOR * np.asarray(english_rarity)
+        return np.asarray(self._idf_max * both / (self._evidence + ENGLISH_PRIOR))
+
+    def _english_rarity(self, surface: Counter[str]) -> np.ndarray:
+        """Per term, 0-1: how rare its most common written form is in English; a pair takes its words' mean."""
+        common = np.full(len(self._term_numbers), RARE_ZIPF)
+        for word in surface:
+            number = self._term_numbers.get(term(word))
+            if number is not None:
+                common[number] = max(common[number], zipf(word))
+        rarity = np.clip((COMMON_ZIPF - common) / (COMMON_ZIPF - RARE_ZIPF), 0.0, 1.0)
+        for name, number in self._term_numbers.items():
+            if "_" in name:
+                first, second = name.split("_", 1)
+                rarity[number] = (rarity[self._term_numbers[first]] + rarity[self._term_numbers[second]]) / 2
+        return rarity
+
+    @staticmethod
+    def _word_rarity(word: str) -> float:
+        return min(1.0, max(0.0, (COMMON_ZIPF - zipf(word)) / (COMMON_ZIPF - RARE_ZIPF)))
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -235,33 +270,35 @@ class Index:
         corrected: set[str] = set()
 
         def correct(word: str) -> str:
+            if word in FILLER or zipf(word) >= KEEP_WORD_ZIPF:
+                return word
             fixed = self._spelling.correct(word)
             if fixed is None:
                 return word
             corrected.add(fixed)
             return fixed
 
-        terms = self.normalizer.terms(question, correct)
+        terms, surfaces = self.normalizer.terms_and_words(content_words(question), correct)
         corrected_terms = {t for w in corrected for t in self.normalizer.terms(w)}
         weights: dict[int, float] = {}
         known: list[str] = []
         unknown: list[str] = []
         total = 0.0
-        for t in dict.fromkeys(terms):
+        for t, word in dict(zip(terms, surfaces, strict=True)).items():
             number = self._term_numbers.get(t)
             if number is None:
                 if t not in self._filler_terms:
-                    total += self._unknown_idf
+                    total += UNKNOWN_WEIGHT * float(self._blend(1.0, self._word_rarity(word)))
                     unknown.append(t)
                 continue
-            idf = float(self._idf[number]) * (FILLER_WEIGHT if t in self._filler_terms else 1.0)
-            total += idf
-            weights[number] = idf * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
+            weight = float(self._weight[number]) * (FILLER_WEIGHT if t in self._filler_terms else 1.0)
+            total += weight
+            weights[number] = weight * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
             known.append(t)
         for bigram in dict.fromkeys(_bigrams(terms)):
             number = self._term_numbers.get(bigram)
             if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
-                weights[number] = BIGRAM_WEIGHT * float(self._idf[number])
+                weights[number] = BIGRAM_WEIGHT * float(self._weight[number])
                 total += weights[number]
         return weights, total, " ".join(sorted([*known, *unknown]))
 

@@ -82,6 +82,13 @@ class Status(StrEnum):
     NONE = "none"
 
 
+class NoAnswer(StrEnum):
+    """Why a question got no answer and no choices."""
+
+    OFF_TOPIC = "off_topic"  # nothing in the knowledge is close
+    NO_SUBJECT = "no_subject"  # "Is that true?", "How much?": it does not say what it is about
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One ranked entry for a question, with the phrasing that matched it best."""
@@ -101,7 +108,48 @@ class Answer:
     citations: tuple[Source, ...] = ()
     related: tuple[Entry, ...] = ()
     topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
+    reason: NoAnswer | None = None  # set when status is NONE
 
     @property
     def entry(self) -> Entry | None:
         return self.candidates[0].entry if self.status is Status.ANSWERED else None
+
+
+MAX_ANSWERS = 3  # distinct entries answered for one message: more is a wall of text, not a reply
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The answer to a whole message: one Answer per question found in it, in message order."""
+
+    message: str
+    parts: tuple[Answer, ...]
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        """The answered parts, one per entry (the first part that reached it), at most MAX_ANSWERS."""
+        seen: dict[str, Answer] = {}
+        for part in self.parts:
+            if part.entry is not None and part.entry.id not in seen and len(seen) < MAX_ANSWERS:
+                seen[part.entry.id] = part
+        return tuple(seen.values())
+
+    @property
+    def unsure(self) -> tuple[Answer, ...]:
+        """Parts with did-you-mean choices, unless one of their choices is already answered."""
+        answered = {a.entry.id for a in self.answers if a.entry is not None}
+        return tuple(
+            part
+            for part in self.parts
+            if part.status is Status.SUGGEST and not answered & {c.entry.id for c in part.candidates}
+        )
+
+    @property
+    def primary(self) -> Answer:
+        """What a one-answer reader shows: the first answered part, else the first unsure one, else the
+        part with the best score (off-topic parts say nothing when anything else matched)."""
+        if self.answers:
+            return self.answers[0]
+        if self.unsure:
+            return self.unsure[0]
+        return max(self.parts, key=lambda part: part.score)

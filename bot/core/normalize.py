@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import snowballstemmer
 
+from .language import CHAT
+
 # Whole-word British → American spellings the suffix rules below do not cover.
 _SPELLINGS = {
     "defence": "defense",
@@ -59,13 +61,16 @@ STOPWORDS = frozenset(
     its it's i me my we us our you your this that these those please hi hello hey""".split()
 )
 
-# Conversational filler: ignored when the knowledge never uses the word, an ordinary term when it
+# Conversational filler and chat words: ignored when the knowledge never uses the word, a weak term when it
 # does (a FAQ may well have "tell me a joke"). Unknown words otherwise count against a match.
-FILLER = frozenset(
-    """tell about explain know give show info information want need would could can should will some any
-    something anything more bit quick quickly briefly simple simply exactly actually really just mean
-    means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
-    question idea understand stuff thing things lot""".split()
+FILLER = (
+    frozenset(
+        """tell about explain know give show info information want need would could can should will some any
+        something anything more bit quick quickly briefly simple simply exactly actually really just mean
+        means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
+        question idea understand stuff thing things lot""".split()
+    )
+    | CHAT
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -147,11 +152,13 @@ class Normalizer:
     def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
         # phrase (tuple of terms) → canonical terms; matched longest first
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._canonical_words: dict[tuple[str, ...], tuple[str, ...]] = {}  # canonical terms → their words
         self.synonym_words: set[str] = set()
         for canonical, equivalents in (synonyms or {}).items():
             target = self._raw_terms(content_words(canonical))
             if not target:
                 continue
+            self._canonical_words[target] = tuple(content_words(canonical))
             self.synonym_words.update(content_words(canonical))
             for equivalent in equivalents:
                 self.synonym_words.update(content_words(equivalent))
@@ -171,19 +178,31 @@ class Normalizer:
 
     def terms_of_words(self, found: list[str], correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
         """Terms of already split content words (see content_words): lets a caller split text once."""
-        raw = self._raw_terms(found, correct)
+        return self.terms_and_words(found, correct)[0]
+
+    def terms_and_words(
+        self, found: list[str], correct: Callable[[str], str] | None = None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The terms, and for each the word it stands for (a synonym phrase stands as its canonical word),
+        so a caller can ask how common that word is in English."""
+        if correct is not None:
+            found = [correct(w) for w in found]
+        raw = tuple(term(w) for w in found)
         if not self._phrases:
-            return raw
-        out: list[str] = []
+            return raw, tuple(found)
+        terms: list[str] = []
+        surfaces: list[str] = []
         i = 0
         while i < len(raw):
             for size in range(min(self._longest, len(raw) - i), 0, -1):
                 replacement = self._phrases.get(raw[i : i + size])
                 if replacement is not None:
-                    out.extend(replacement)
+                    terms.extend(replacement)
+                    surfaces.extend(self._canonical_words[replacement])
                     i += size
                     break
             else:
-                out.append(raw[i])
+                terms.append(raw[i])
+                surfaces.append(found[i])
                 i += 1
-        return tuple(out)
+        return tuple(terms), tuple(surfaces)

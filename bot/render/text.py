@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.models import Answer, Status
-from .wording import NOT_SURE, OFF_TOPIC, source_line, topics_sentence
+from ..core.evaluate import EvalReport
+from ..core.models import Answer, NoAnswer, Reply, Status
+from .wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC, source_line, topics_sentence
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -28,7 +29,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         else [
             {"entry_id": c.entry.id, "question": c.entry.title, "score": round(c.score, 1)} for c in answer.candidates
         ],
+        "reason": answer.reason.value if answer.reason else None,
     }
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """The contract: the top level describes the reply's primary answer (as for a one-question message), and
+    `parts` has one object of the same shape per question found, in message order."""
+    return answer_json(reply.primary) | {"parts": [answer_json(part) for part in reply.parts]}
+
+
+def reply_text(reply: Reply) -> str:
+    """A one-question message reads as one answer; several are numbered, each with its own sources.
+    Off-topic parts are left out when anything else matched."""
+    shown = [*reply.answers, *reply.unsure]
+    if len(shown) <= 1:
+        return answer_text(reply.primary)
+    shown.sort(key=reply.parts.index)
+    return "\n\n".join(f"{n}. {part.question}\n\n{answer_text(part)}" for n, part in enumerate(shown, 1))
 
 
 def answer_text(answer: Answer) -> str:
@@ -46,6 +64,36 @@ def answer_text(answer: Answer) -> str:
         lines = [NOT_SURE]
         lines += [f"  {n}. {c.entry.title}  [{c.entry.id}, {c.score:.0f}]" for n, c in enumerate(answer.candidates, 1)]
         return "\n".join(lines)
+    if answer.reason is NoAnswer.NO_SUBJECT:
+        return NO_SUBJECT
     if not answer.topics:
         return f"{OFF_TOPIC}."
     return f"{OFF_TOPIC} — for example: {topics_sentence(answer.topics)}."
+
+
+def eval_text(part: str, report: EvalReport, *, show_misses: bool = False) -> str:
+    """`python -m bot eval`: one part's numbers, the reliability table, and (on request) the misses."""
+    r = report.as_dict()
+    lines = [
+        f"== {part}: {r['questions']} messages ({r['in_scope']} one-question, {r['posts']} posts, "
+        f"{r['off_topic']} off-topic, {r['prompts']} with no subject)",
+        f"one question   answered right {r['answered_accuracy']}% · answered wrong {r['wrong_answer_rate']}% · "
+        f"right entry shown first {r['top1_accuracy']}%",
+        f"posts          expected entries answered {r['post_recall']}% · answered entries right {r['post_precision']}%",
+        f"off-topic      answered {r['off_topic_answered_rate']}% · got the off-topic reply {r['off_topic_recall']}% · "
+        f"off-topic replies that were right {r['off_topic_precision']}%",
+        f"no subject     got the prompt {r['prompt_accuracy']}%",
+        "reliability    confidence band: answers, of which right",
+    ]
+    lines += [
+        f"               {b.low:>3}-{min(b.high, 100):<3} {b.answered:>5}  {_pct_text(b.right, b.answered)}"
+        for b in report.bands
+    ]
+    if show_misses and report.misses:
+        lines.append(f"misses ({len(report.misses)}):")
+        lines += [f"  {m.question[:100]!r}: expected {m.expect}, got {m.got} ({m.score:.0f})" for m in report.misses]
+    return "\n".join(lines) + "\n"
+
+
+def _pct_text(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    –"

@@ -7,6 +7,11 @@ from ..core.models import Source
 OFF_TOPIC = "Sorry, that's outside what I know. I answer questions about European defence cooperation"
 OFF_TOPIC_TITLE = "I only know about European defence cooperation"
 NOT_SURE = "I'm not sure I understood. Did you mean:"
+NO_SUBJECT_TITLE = "What is it about?"
+NO_SUBJECT = (
+    "I can't tell what that refers to. Ask again with the subject in the question, "
+    "for example: “Is Ireland in PESCO?” or “How much is in the European Defence Fund?”"
+)
 DID_YOU_MEAN = "Did you mean…"
 PICK_OR_REPHRASE = "Pick one below, or rephrase your question."
 HOW_TO_TITLE = "How to ask me"

@@ -129,11 +129,11 @@ def test_answer_with_gives_related_entries_and_citations(engine):
     "text",
     [
         "entries: []\n",
-        "entries:\n  - id: one\n    questions: [What is one?]\n    answer: One.\n",
+        "entries:\n  - id: tea\n    questions: [What is tea?]\n    answer: A drink.\n",
     ],
 )
 def test_tiny_knowledge_bases_still_answer_or_abstain(text):
     engine = Engine(load_texts({"k.yaml": text}).knowledge)
     for question in ["ÉÀ ü ß 日本語 🙂", "zzz"]:
         assert engine.ask(question).status is Status.NONE
-    assert (engine.ask("what is one").status is Status.ANSWERED) == ("one" in text)
+    assert (engine.ask("what is tea").status is Status.ANSWERED) == ("tea" in text)

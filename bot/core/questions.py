@@ -1,0 +1,146 @@
+"""A member's message → the questions in it.
+
+Forum posts and chat messages mix greetings, introductions, context, several questions and thanks. Each
+question is matched on its own: scored as one text, every word of the other questions would count
+against every entry. The rules are deliberately plain (sentence ends, question marks, line breaks,
+"and also …"), because members' punctuation is unreliable and every rule here is one a moderator can
+predict. Measured on the tuning part of tests/data/eval.yaml (`python -m bot eval`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .normalize import FILLER, STOPWORDS, words
+
+MAX_PARTS = 6  # a longer message is a wall of text, not a list of questions: its first six are answered
+
+# Discord markup that is not words: user, role and channel mentions, custom emoji, timestamps; and links.
+_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>|https?://\S+")
+_INVISIBLE = {"Cc", "Cf"}  # control and format characters (zero-width spaces, joiners, direction marks)
+
+# Where a sentence ends: ? and ! always; a full stop unless it ends a known abbreviation or an initial.
+_END = re.compile(r"(?<=[?!])[?!]*\s+|(?<=\.)\s+")
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs art no nos mr mrs ms dr prof col gen lt ret approx incl cf fig st jr sr".split()
+)
+_JOINED = re.compile(r"\s*(?:[,;]\s*)?\band also\b\s*|;\s*also\b\s*", re.IGNORECASE)
+_LIST_MARK = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])\s+")
+
+# Words that open a question even without a question mark ("how many countries are in pesco").
+_ASKING = frozenset(
+    """what whats what's who whos who's whom whose when where which why how hows is are was were do does did
+    can could should would will has have any anyone anybody tell explain eli5""".split()
+)
+# Phrases that ask without a question word: "I'm looking for …", "wondering whether …".
+_REQUEST = re.compile(
+    r"\b(?:looking for|wondering|curious|want to know|would like to know|like to know|need to know|"
+    r"help understanding|help me understand|please explain|can someone|can anyone|does anyone)\b",
+    re.IGNORECASE,
+)
+# Greetings, thanks and sign-offs: a sentence made only of these words says nothing to answer.
+_COURTESY = frozenset(
+    """hi hello hey hiya heya yo hej hallo hola ciao salut greetings morning afternoon evening good
+    all everyone everybody folks guys people team forum there friends again
+    thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
+    appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
+    grazie tak dank sláinte slainte bye cya later soon""".split()
+)
+# The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here").
+_ABOUT_ME = re.compile(
+    r"^(?:i'?m|i am|i've|i have|i work|i was|i keep|i saw|i found|i read|i heard|my |longtime|long time|"
+    r"new (?:here|member|to)|first time|\w+ (?:student|here)\b)",
+    re.IGNORECASE,
+)
+# Words that never give a question a subject of its own: "Is that true?", "How much?", "why?", "and then?"
+_NO_SUBJECT = frozenset(
+    """it its that this these those they them their there he him his she her one ones so then else true
+    right really sure much many more exactly mean meant means happen happened happening change changed
+    changes now still yet ok okay source sources proof wait why what who whom when where which how
+    and or but also too either though again elaborate detail details example examples explain like
+    correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
+    btw still back all some any""".split()
+)
+# "and Denmark?", "what about Malta?": elliptical follow-ups that lean on the previous question.
+_ELLIPTICAL = re.compile(r"^(?:and|or|also|plus|what about|how about|and what about)\b", re.IGNORECASE)
+ELLIPTICAL_MAX_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    asks: bool  # a question (mark, question word or request) rather than context
+    courtesy: bool  # greeting, thanks, sign-off or self-introduction: never answered
+
+
+def clean(text: str) -> str:
+    """Discord markup and invisible characters out; line breaks kept (they separate questions)."""
+    text = _MARKUP.sub(" ", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in _INVISIBLE)
+    return text
+
+
+def has_subject(text: str) -> bool:
+    """Does the text name something, or is it only pronouns, question words and small talk?"""
+    return any(w not in STOPWORDS and w not in FILLER and w not in _NO_SUBJECT for w in words(text))
+
+
+def _sentences(line: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in _END.finditer(line):
+        before = line[start : match.start()]
+        last_word = before.rstrip(".").rsplit(maxsplit=1)[-1].lower() if before.strip() else ""
+        if before.endswith(".") and (last_word in _ABBREVIATIONS or len(last_word) == 1 or "." in last_word):
+            continue  # "e.g. the EDF", "Col. (ret.) H.", "the U.S. and"
+        pieces.append(line[start : match.start()])
+        start = match.end()
+    pieces.append(line[start:])
+    return [p for piece in pieces for p in _JOINED.split(piece)]
+
+
+_OPENERS = frozenset("and also so but or plus then ok okay anyway".split())  # "and when was it set up"
+
+
+def _classify(text: str) -> _Sentence:
+    found = words(text)
+    first = next((w for w in found if w not in _OPENERS), "")
+    asks = text.rstrip().endswith("?") or first in _ASKING or bool(_REQUEST.search(text))
+    courtesy = not found or all(w in _COURTESY or w in STOPWORDS for w in found)
+    if not courtesy and not text.rstrip().endswith("?") and _ABOUT_ME.match(text.strip()):
+        courtesy = True  # context about the writer, not a question (a question mark keeps it)
+    return _Sentence(text.strip(), asks and not courtesy, courtesy)
+
+
+def _leans_on_neighbour(sentence: _Sentence) -> bool:
+    if not has_subject(sentence.text):
+        return True
+    return bool(_ELLIPTICAL.match(sentence.text)) and len(words(sentence.text)) <= ELLIPTICAL_MAX_WORDS
+
+
+def split_questions(message: str, title: str | None = None) -> list[str]:
+    """The questions of a message, in order; a forum post's title is its first line. A fragment that
+    cannot stand alone ("Is that true?", "and Denmark?") is joined to the sentence before it. Context
+    sentences are kept only when the message asks nothing explicitly (then they are the question)."""
+    text = clean(f"{title}\n{message}" if title else message)
+    sentences: list[_Sentence] = []
+    for line in text.splitlines():
+        for piece in _sentences(_LIST_MARK.sub("", line)):
+            if piece.strip():
+                sentences.append(_classify(piece))
+    merged: list[_Sentence] = []
+    for sentence in sentences:
+        if sentence.courtesy:
+            continue
+        if merged and _leans_on_neighbour(sentence):
+            previous = merged[-1]
+            merged[-1] = _Sentence(f"{previous.text} {sentence.text}", previous.asks or sentence.asks, False)
+        else:
+            merged.append(sentence)
+    questions = [s.text for s in merged if s.asks] or [s.text for s in merged]
+    if not questions and sentences:  # only small talk: keep it whole, the engine says what it can
+        questions = [" ".join(s.text for s in sentences)]
+    return questions[:MAX_PARTS]
