@@ -49,7 +49,7 @@ def test_eval_reports_each_part_with_a_reliability_table(run):
 
 def test_eval_accepts_a_plain_list_and_rejects_unknown_entry_ids(run, tmp_path):
     plain = tmp_path / "plain.yaml"
-    plain.write_text("- {question: what is pesco, expect: pesco-what}\n- {question: "is that true?", expect: prompt}\n")
+    plain.write_text('- {question: what is pesco, expect: pesco-what}\n- {question: "is that true?", expect: prompt}\n')
     report = json.loads(run("eval", str(plain), "--json").stdout)["all"]
     assert report["answered_accuracy"] == 100.0 and report["prompt_accuracy"] == 100.0
     bad = tmp_path / "bad.yaml"
