@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import accuracy, e2e, report, speed
+from . import accuracy, e2e, report, speed, tune
 from .data import DEFAULT_DATASETS
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
             "--datasets", type=Path, default=DEFAULT_DATASETS, help="folder with banking77/, clinc150/"
         )
         command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results.json/.md and latency.png go")
+    tuning = sub.add_parser("tune", help="search weights and thresholds on the tuning part of tests/data/eval.yaml")
+    tuning.add_argument("--samples", type=int, default=60, help="random weight settings tried besides the defaults")
     one = sub.add_parser("speed-one", help=argparse.SUPPRESS)  # the child process of `speed`
     one.add_argument("workload")
     one.add_argument("method")
@@ -35,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     args = parser.parse_args(argv)
 
+    if args.command == "tune":
+        print(json.dumps(tune.run(samples=args.samples), indent=2))
+        return 0
     if args.command == "speed-one":
         print(json.dumps(speed.measure_one(args.workload, args.method, args.questions, args.datasets)))
         return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .index import Index
+from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
 from .questions import has_subject, split_questions
@@ -36,10 +36,12 @@ class Thresholds:
 class Engine:
     """Edits build a new Engine and swap it in; readers keep the one they started with."""
 
-    def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self, knowledge: Knowledge, thresholds: Thresholds | None = None, weights: Weights | None = None
+    ) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = Index(knowledge.entries, knowledge.synonyms)
+        self.index = Index(knowledge.entries, knowledge.synonyms, weights)
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
@@ -69,10 +71,15 @@ class Engine:
         entry would be a guess."""
         if not has_subject(question):
             return Answer(question, Status.NONE, (), 0.0, topics=self.topics, reason=NoAnswer.NO_SUBJECT)
+        return self.decide(question, self.index.search(question, limit=max(self.thresholds.max_suggestions, 2)))
+
+    def decide(self, question: str, candidates: list[Candidate]) -> Answer:
+        """The rule (as RoboDanny's fuzzy.py: answer only when the best clearly beats the rest): answered
+        if the best is confident enough, clearly ahead of every other candidate, and explains enough of
+        the question; else up to max_suggestions choices if any is plausible; else off-topic."""
         t = self.thresholds
-        candidates = self.index.search(question, limit=max(t.max_suggestions, 2))
         top = candidates[0] if candidates else None
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        runner_up = max((c.score for c in candidates[1:]), default=0.0)
         if top and top.score >= t.answer and top.score - runner_up >= t.margin and top.coverage >= t.coverage:
             return self.answer_with(question, top)
         plausible = tuple(

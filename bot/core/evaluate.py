@@ -138,9 +138,13 @@ def _cases(path: Path, part: str, items: list[object], known_ids: set[str]) -> I
 
 
 def evaluate(engine: Engine, cases: list[Case]) -> EvalReport:
+    return tally(cases, [engine.answer_message(case.question) for case in cases])
+
+
+def tally(cases: list[Case], replies: list[Reply]) -> EvalReport:
+    """The report for replies already made (the tuner makes them from cached candidates)."""
     report = EvalReport(questions=len(cases))
-    for case in cases:
-        reply = engine.answer_message(case.question)
+    for case, reply in zip(cases, replies, strict=True):
         primary = reply.primary
         answered = [a for a in reply.answers if a.entry is not None]
         if primary.status is Status.NONE:

@@ -25,36 +25,48 @@ from .models import Candidate, Entry
 from .normalize import FILLER, Normalizer, content_words, term
 from .spelling import SpellingIndex
 
-K1 = 1.2
-B = 0.75
 RESCORED = 4  # candidates that get the rapidfuzz refinement
-CORRECTED_WEIGHT = 0.8  # a corrected typo counts a little less than the word itself
-FILLER_WEIGHT = 0.3  # filler the knowledge does use ("tell me about...") still counts for little
-# The answer text is a second, weaker field: members ask about facts that only the answer states
-# ("kaja kallas", "17 billion"). A word found only there counts this much of a phrasing word:
-ANSWER_FIELD = 0.2  # in BM25's term frequency
-ANSWER_COVERAGE = 0.6  # in how much of the question an entry explains
-BIGRAM_WEIGHT = 0.3  # adjacent word pairs: "credit card" is more than "credit" and "card"
-# A word the knowledge has never seen (after typo correction) says the question is about something
-# else; it weighs this many times the rarest known word.
-UNKNOWN_WEIGHT = 1.3
-# Word weights. A term's idf says how rare it is in this knowledge; with a few hundred phrasings that is a
-# noisy estimate ("deal", used once, looks as telling as "pesco"). It is blended with the word's rarity in
-# general English (language.py), leaning on English the fewer phrasings the knowledge has:
-#     weight = idf_max * (P * idf / idf_max + ENGLISH_PRIOR * english) / (P + ENGLISH_PRIOR)
-# where P is the number of phrasings and english is 0 for words as common as COMMON_ZIPF, 1 for words as
-# rare as RARE_ZIPF, linear between.
-ENGLISH_PRIOR = 1000.0
-COMMON_ZIPF = 6.0
-RARE_ZIPF = 3.0
-# A real English word at least this common is not "corrected" into a knowledge word ("bot" is not "both").
-KEEP_WORD_ZIPF = 3.5
 
-# Confidence = weighted mean of three signals, each on 0-1 (weights tuned on tests/data/eval.yaml
-# and the CLINC150 validation split; see benchmarks/).
-W_COVERAGE, W_NEIGHBOUR, W_FUZZY = 0.20, 0.60, 0.20
-# Ranking adds the entry's BM25 relative to the best one: it knows every phrasing, not just one.
-W_BM25_RANK = 30.0
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Every tuned number of the matcher. `python -m benchmarks tune` searches the marked ones on the tuning
+    part of tests/data/eval.yaml; the defaults are what it chose (README, "How matching works")."""
+
+    # BM25 as in bm25s's "lucene" method: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), and ATIRE's term
+    # frequency tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / mean length)), which ranks exactly as
+    # Lucene's (it is (k1 + 1) times it); tests/core/test_index.py checks the scores against bm25s.
+    # k1 and b are the customary values; the tuning grid moved nothing by more than a point.
+    k1: float = 1.2
+    b: float = 0.75
+    # The answer text is a second, weaker field: members ask about facts only the answer states ("kaja
+    # kallas", "17 billion"). A word found only there counts this much of a phrasing word (tuned):
+    answer_field: float = 0.2  # in BM25's term frequency
+    answer_coverage: float = 0.6  # in how much of the question an entry explains
+    bigram: float = 0.3  # adjacent word pairs: "credit card" is more than "credit" and "card" (tuned)
+    corrected: float = 0.8  # a corrected typo counts a little less than the word itself (tuned)
+    filler: float = 0.3  # filler the knowledge does use ("tell me about...") counts for little (tuned)
+    # A word the knowledge has never seen (after typo correction) says the question is about something
+    # else; it weighs this many times a known word of the same rarity (tuned).
+    unknown: float = 1.3
+    # Word weights. A term's idf says how rare it is in this knowledge; with a few hundred phrasings that is
+    # a noisy estimate ("deal", used once, looks as telling as "pesco"). It is blended with the word's
+    # rarity in general English (language.py), leaning on English the fewer phrasings there are:
+    #     weight = idf_max * (P * idf / idf_max + english_prior * english) / (P + english_prior)
+    # P = number of phrasings; english is 0 for words as common as common_zipf, 1 for words as rare as
+    # rare_zipf, linear between (all three tuned).
+    english_prior: float = 1000.0
+    common_zipf: float = 6.0
+    rare_zipf: float = 3.0
+    keep_word_zipf: float = 3.5  # a real English word this common is never "corrected" ("bot" is not "both")
+    # Confidence = weighted mean of coverage, nearest-phrasing overlap and rapidfuzz similarity, each 0-1
+    # (tuned); ranking adds the entry's BM25 relative to the best one (it knows every phrasing).
+    coverage_share: float = 0.20
+    neighbour_share: float = 0.60
+    fuzzy_share: float = 0.20
+    bm25_rank: float = 30.0
+
+
 # In a large knowledge base, a term found in more than this share of entries (and more than
 # COMMON_MIN_DF of them) does not bring in candidates of its own: walking its postings would cost more
 # than everything else, and an entry matching only such words is never the best answer.
@@ -140,7 +152,13 @@ def _sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tupl
 
 
 class Index:
-    def __init__(self, entries: Sequence[Entry], synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        synonyms: Mapping[str, Iterable[str]] | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.weights = w = weights or Weights()
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
         self._term_numbers: dict[str, int] = {}
@@ -190,9 +208,9 @@ class Index:
         self._evidence = float(len(phrasing_entry))  # P in the blend above
         self._weight = self._blend(idf / self._idf_max, self._english_rarity(surface))
         # BM25's saturated term frequency, computed once per posting
-        norms = K1 * (1 - B + B * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
+        norms = w.k1 * (1 - w.b + w.b * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
         tfs, self._coverage_factor = self._entry_postings.values
-        self._saturated = tfs * (K1 + 1) / (tfs + norms[self._entry_postings.ids])
+        self._saturated = tfs * (w.k1 + 1) / (tfs + norms[self._entry_postings.ids])
         # terms in more entries than this only rescore candidates found through rarer terms
         self._common_df = max(COMMON_MIN_DF, int(COMMON_SHARE * count))
 
@@ -201,7 +219,7 @@ class Index:
         self._first_phrasing = np.searchsorted(self._phrasing_entry, np.arange(len(self.entries)))
         is_bigram = np.zeros(term_count, dtype=bool)
         is_bigram[[n for t, n in self._term_numbers.items() if "_" in t]] = True
-        term_weight = self._weight * np.where(is_bigram, BIGRAM_WEIGHT, 1.0)
+        term_weight = self._weight * np.where(is_bigram, w.bigram, 1.0)
         self._phrasing_weight = np.bincount(
             self._phrasing_postings.ids,
             weights=term_weight[np.repeat(np.arange(term_count), np.diff(self._phrasing_postings.offsets))],
@@ -229,33 +247,37 @@ class Index:
         tf = np.zeros(len(keys), dtype=np.float64)
         in_questions = np.isin(keys, question_keys, assume_unique=True)
         tf[in_questions] = question_tf
-        tf[np.isin(keys, answer_keys, assume_unique=True)] += ANSWER_FIELD * answer_tf
-        factor = np.where(in_questions, 1.0, ANSWER_COVERAGE)
+        tf[np.isin(keys, answer_keys, assume_unique=True)] += self.weights.answer_field * answer_tf
+        factor = np.where(in_questions, 1.0, self.weights.answer_coverage)
         terms, entries = keys // size, keys % size
         postings = _Postings.build(terms, entries, len(self._term_numbers), tf, factor)
         return postings, np.bincount(entries, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
     def _blend(self, knowledge_rarity: np.ndarray | float, english_rarity: np.ndarray | float) -> np.ndarray:
-        both = self._evidence * np.asarray(knowledge_rarity) + ENGLISH_PRIOR * np.asarray(english_rarity)
-        return np.asarray(self._idf_max * both / (self._evidence + ENGLISH_PRIOR))
+        prior = self.weights.english_prior
+        both = self._evidence * np.asarray(knowledge_rarity) + prior * np.asarray(english_rarity)
+        return np.asarray(self._idf_max * both / (self._evidence + prior))
 
     def _english_rarity(self, surface: Counter[str]) -> np.ndarray:
         """Per term, 0-1: how rare its most common written form is in English; a pair takes its words' mean."""
-        common = np.full(len(self._term_numbers), RARE_ZIPF)
+        common = np.full(len(self._term_numbers), self.weights.rare_zipf)
         for word in surface:
             number = self._term_numbers.get(term(word))
             if number is not None:
                 common[number] = max(common[number], zipf(word))
-        rarity = np.clip((COMMON_ZIPF - common) / (COMMON_ZIPF - RARE_ZIPF), 0.0, 1.0)
+        rarity = np.clip(self._rarity(common), 0.0, 1.0)
         for name, number in self._term_numbers.items():
             if "_" in name:
                 first, second = name.split("_", 1)
                 rarity[number] = (rarity[self._term_numbers[first]] + rarity[self._term_numbers[second]]) / 2
         return rarity
 
-    @staticmethod
-    def _word_rarity(word: str) -> float:
-        return min(1.0, max(0.0, (COMMON_ZIPF - zipf(word)) / (COMMON_ZIPF - RARE_ZIPF)))
+    def _rarity(self, common: np.ndarray | float) -> np.ndarray | float:
+        w = self.weights
+        return (w.common_zipf - common) / (w.common_zipf - w.rare_zipf)
+
+    def _word_rarity(self, word: str) -> float:
+        return min(1.0, max(0.0, float(self._rarity(zipf(word)))))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -267,10 +289,11 @@ class Index:
     def _query_weights(self, question: str) -> tuple[dict[int, float], float, str]:
         """Question → {known term number: weight}, the weight of all its terms (known or not), and the
         sorted words rapidfuzz compares."""
+        w = self.weights
         corrected: set[str] = set()
 
         def correct(word: str) -> str:
-            if word in FILLER or zipf(word) >= KEEP_WORD_ZIPF:
+            if word in FILLER or zipf(word) >= w.keep_word_zipf:
                 return word
             fixed = self._spelling.correct(word)
             if fixed is None:
@@ -288,22 +311,23 @@ class Index:
             number = self._term_numbers.get(t)
             if number is None:
                 if t not in self._filler_terms:
-                    total += UNKNOWN_WEIGHT * float(self._blend(1.0, self._word_rarity(word)))
+                    total += w.unknown * float(self._blend(1.0, self._word_rarity(word)))
                     unknown.append(t)
                 continue
-            weight = float(self._weight[number]) * (FILLER_WEIGHT if t in self._filler_terms else 1.0)
+            weight = float(self._weight[number]) * (w.filler if t in self._filler_terms else 1.0)
             total += weight
-            weights[number] = weight * (CORRECTED_WEIGHT if t in corrected_terms else 1.0)
+            weights[number] = weight * (w.corrected if t in corrected_terms else 1.0)
             known.append(t)
         for bigram in dict.fromkeys(_bigrams(terms)):
             number = self._term_numbers.get(bigram)
             if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
-                weights[number] = BIGRAM_WEIGHT * float(self._weight[number])
+                weights[number] = w.bigram * float(self._weight[number])
                 total += weights[number]
         return weights, total, " ".join(sorted([*known, *unknown]))
 
     def search(self, question: str, limit: int = 3) -> list[Candidate]:
         """The best `limit` entries for a question, best first, each with a 0-100 confidence."""
+        w = self.weights
         weights, total, query_key = self._query_weights(question)
         if not weights:
             return []
@@ -345,8 +369,8 @@ class Index:
         neighbour[hit] = groups.best_overlap[where[hit]]
         coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
-        confidence = W_COVERAGE * coverage + (W_NEIGHBOUR + W_FUZZY) * neighbour
-        rank = 100 * confidence + W_BM25_RANK * bm25 / bm25.max()
+        confidence = w.coverage_share * coverage + (w.neighbour_share + w.fuzzy_share) * neighbour
+        rank = 100 * confidence + w.bm25_rank * bm25 / bm25.max()
         keep = max(RESCORED, limit)
         top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
 
@@ -359,8 +383,8 @@ class Index:
                 best = int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
-            score = 100 * (W_COVERAGE * coverage[i] + W_NEIGHBOUR * neighbour[i] + W_FUZZY * similarity)
-            adjusted_rank = float(rank[i] + 100 * W_FUZZY * (similarity - neighbour[i]))
+            score = 100 * (w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity)
+            adjusted_rank = float(rank[i] + 100 * w.fuzzy_share * (similarity - neighbour[i]))
             candidate = Candidate(entry, round(float(score), 1), question_text, round(float(coverage[i]), 3))
             refined.append((adjusted_rank, candidate))
         refined.sort(key=lambda item: item[0], reverse=True)
