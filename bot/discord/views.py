@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from ..core.loader import ID_PATTERN
-from ..core.models import Answer
 from ..render.embeds import answer_embed, button_label
 
 if TYPE_CHECKING:
@@ -47,17 +46,21 @@ class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PI
             await interaction.response.send_message("That entry no longer exists; please ask again.", ephemeral=True)
             return
         interaction.client.record(answer)
-        # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
-        await interaction.response.edit_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
+        if interaction.message is None or len(interaction.message.embeds) <= 1:
+            # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
+            await interaction.response.edit_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
+        else:  # the choices share a message with other answers, which stay: the answer comes below
+            await interaction.response.send_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
     """👍/👎 under an answer; persistent like the did-you-mean buttons. Votes feed /kb stats."""
 
-    def __init__(self, entry_id: str, helpful: bool) -> None:
+    def __init__(self, entry_id: str, helpful: bool, label: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 emoji="👍" if helpful else "👎",
+                label=label,  # the answer's number when one message answers several questions
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"faq:vote:{entry_id}:{int(helpful)}",
             )
@@ -98,13 +101,6 @@ def vote_view(entry_id: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(VoteButton(entry_id, True))
     view.add_item(VoteButton(entry_id, False))
-    return view
-
-
-def suggestion_view(answer: Answer) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for number, candidate in enumerate(answer.candidates, 1):
-        view.add_item(PickSuggestion(candidate.entry.id, f"{number}. {candidate.entry.title}"))
     return view
 
 

@@ -16,6 +16,8 @@ from .wording import (
     DID_YOU_MEAN,
     HOW_TO,
     HOW_TO_TITLE,
+    NO_SUBJECT,
+    NO_SUBJECT_TITLE,
     OFF_TOPIC,
     OFF_TOPIC_TITLE,
     PICK_OR_REPHRASE,
@@ -23,7 +25,10 @@ from .wording import (
 )
 
 CONTENT_LIMIT = 2000
+EMBEDS_PER_MESSAGE = 10
+ACTION_ROWS = 5  # rows of buttons under one message
 TITLE_LIMIT = 256
+AUTHOR_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
@@ -75,12 +80,29 @@ def _lines_into_fields(embed: discord.Embed, name: str, lines: Sequence[str]) ->
 # ---- what members see ----------------------------------------------------------------------------------
 
 
-def answer_embed(answer: Answer) -> discord.Embed:
+def _asked(embed: discord.Embed, part: int | None, question: str) -> discord.Embed:
+    """In a reply to several questions, each embed says which one it answers (as its author line)."""
+    if part is not None:
+        embed.set_author(name=trim(f"{part}. {' '.join(question.split())}", AUTHOR_LIMIT))
+    return embed
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """The last resort for Discord's 6,000-character total: shorten the description (the sources stay;
+    the loader and the forms refuse answers that would need this)."""
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        embed.description = trim(embed.description, max(1, len(embed.description) - excess))
+    return embed
+
+
+def answer_embed(answer: Answer, part: int | None = None) -> discord.Embed:
     entry = answer.entry
     assert entry is not None, "answer_embed needs an answered Answer"
     embed = discord.Embed(
         title=trim(entry.title, TITLE_LIMIT), description=trim(entry.answer, DESCRIPTION_LIMIT), colour=ANSWER_COLOUR
     )
+    _asked(embed, part, answer.question)
     sources = []
     for number, source in enumerate(answer.citations, 1):
         details = source_details(source)
@@ -90,14 +112,19 @@ def answer_embed(answer: Answer) -> discord.Embed:
     if answer.related:
         _lines_into_fields(embed, "Related questions", [f"• {r.title}" for r in answer.related])
     embed.set_footer(text=trim(f"Confidence {answer.score:.0f}/100 · entry {entry.id}", FOOTER_LIMIT))
-    return embed
+    return fit(embed)
 
 
-def suggest_embed(answer: Answer) -> discord.Embed:
+def suggest_embed(answer: Answer, part: int | None = None) -> discord.Embed:
     lines = [f"**{n}.** {trim(c.entry.title, SUGGESTION_CHARS)}" for n, c in enumerate(answer.candidates, 1)]
-    return discord.Embed(
+    embed = discord.Embed(
         title=DID_YOU_MEAN, description="\n".join(lines) + f"\n\n{PICK_OR_REPHRASE}", colour=SUGGEST_COLOUR
     )
+    return _asked(embed, part, answer.question)
+
+
+def no_subject_embed() -> discord.Embed:
+    return discord.Embed(title=NO_SUBJECT_TITLE, description=NO_SUBJECT, colour=SUGGEST_COLOUR)
 
 
 def off_topic_embed(answer: Answer, examples: Sequence[Entry] = ()) -> discord.Embed:

@@ -72,6 +72,7 @@ async def running_bot(
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(saved[1]))
     for body in sent_messages(fake):
         assert_never_pings(body)
+    assert fake.refused == [], f"Discord would have refused: {fake.refused}"
 
 
 def is_message_post(channel_id: str) -> Callable[[Recorded], bool]:

@@ -13,24 +13,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.models import Answer, Status
-from ...render.embeds import (
-    CHOICE_NAME_LIMIT,
-    CHOICES,
-    answer_embed,
-    how_to_embed,
-    off_topic_embed,
-    suggest_embed,
-    tag_pages,
-    topics_pages,
-    trim,
-)
+from ...core.models import NoAnswer, Reply
+from ...render.embeds import CHOICE_NAME_LIMIT, CHOICES, how_to_embed, tag_pages, topics_pages, trim
 from ..client import FaqBot
-from ..views import Pager, PickSuggestion, VoteButton, suggestion_view, vote_view
+from ..replies import reply_messages
+from ..views import Pager, PickSuggestion, VoteButton
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 1000  # longer questions are cut: the rest adds noise, not meaning
+MAX_MESSAGE_CHARS = 4000  # a forum post's worth; beyond it a message is a wall of text, not questions
+MAX_QUESTION_CHARS = 1000  # autocomplete looks at this much of what is typed
 DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first response
 ANSWERED_POSTS_REMEMBERED = 10_000  # forum posts answered, remembered to answer a re-delivered one once
 COOLDOWN_REACTION = "⏳"
@@ -61,14 +53,15 @@ class Ask(commands.Cog):
 
     # ---- shared steps -------------------------------------------------------------------------------
 
-    def _ask(self, question: str) -> Answer:
+    def _answer(self, message: str, title: str | None) -> Reply:
         """Match and record: runs in a worker thread (the index and SQLite must not hold up the event loop)."""
-        answer = self.bot.engine.ask(question[:MAX_QUESTION_CHARS])
-        self.bot.record(answer)
-        return answer
+        reply = self.bot.engine.answer_message(message[:MAX_MESSAGE_CHARS], title)
+        for part in reply.parts:
+            self.bot.record(part)
+        return reply
 
-    async def ask(self, question: str) -> Answer:
-        return await asyncio.to_thread(self._ask, question)
+    async def answer(self, message: str, title: str | None = None) -> Reply:
+        return await asyncio.to_thread(self._answer, message, title)
 
     def take_token(self, user_id: int, channel_id: int) -> float:
         """Spend one question from the member's and the channel's allowance: 0.0 if allowed, else the
@@ -80,13 +73,9 @@ class Ask(commands.Cog):
         ]
         return max((w for w in waits if w), default=0.0)
 
-    def reply_parts(self, answer: Answer) -> dict[str, Any]:
-        """The kwargs of a reply for any outcome: one renderer, one place that picks the view."""
-        if answer.entry is not None:
-            return {"embed": answer_embed(answer), "view": vote_view(answer.entry.id)}
-        if answer.status is Status.SUGGEST:
-            return {"embed": suggest_embed(answer), "view": suggestion_view(answer)}
-        return {"embed": off_topic_embed(answer, self.bot.engine.knowledge.entries)}
+    def messages(self, reply: Reply) -> list[dict[str, Any]]:
+        """What to send for any outcome (usually one message): one renderer for every way of asking."""
+        return reply_messages(reply, self.bot.engine.knowledge.entries)
 
     def _question_from_mention(self, message: discord.Message) -> str:
         assert self.bot.user is not None
@@ -132,8 +121,11 @@ class Ask(commands.Cog):
             with contextlib.suppress(discord.HTTPException):  # silence plus a reaction: a reply adds to the flood
                 await message.add_reaction(COOLDOWN_REACTION)
             return
-        answer = await self.ask(question)
-        await message.reply(**self.reply_parts(answer), mention_author=False)
+        reply = await self.answer(question)
+        first, *rest = self.messages(reply)
+        sent = await message.reply(**first, mention_author=False)
+        for more in rest:  # over Discord's limits for one message: the rest follows, nothing dropped
+            sent = await sent.reply(**more, mention_author=False)
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
         if not self.bot.config.discord.answer_dms:
@@ -160,11 +152,13 @@ class Ask(commands.Cog):
         self._answered_posts[message.id] = None
         while len(self._answered_posts) > ANSWERED_POSTS_REMEMBERED:
             self._answered_posts.popitem(last=False)
-        title = getattr(message.channel, "name", "") or ""
-        answer = await self.ask(f"{title}\n{message.content}".strip())
-        if answer.status is Status.NONE and not self.bot.config.discord.forum_reply_off_topic:
+        title = getattr(message.channel, "name", None)
+        reply = await self.answer(message.content, title)
+        off_topic = not reply.answers and not reply.unsure and reply.primary.reason is NoAnswer.OFF_TOPIC
+        if off_topic and not self.bot.config.discord.forum_reply_off_topic:
             return
-        await message.channel.send(**self.reply_parts(answer))
+        for kwargs in self.messages(reply):
+            await message.channel.send(**kwargs)
 
     # ---- slash commands -----------------------------------------------------------------------------
 
@@ -180,16 +174,15 @@ class Ask(commands.Cog):
                 f"You're asking quickly — please try again in {wait:.0f} s.", ephemeral=True
             )
             return
-        work = asyncio.create_task(self.ask(question))
+        work = asyncio.create_task(self.answer(question))
         done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
         if not done:  # a very large knowledge base: acknowledge within Discord's 3 s, answer after
             await interaction.response.defer(ephemeral=private, thinking=True)
-        answer = await work
-        parts = self.reply_parts(answer)
-        if interaction.response.is_done():
-            await interaction.followup.send(**parts, ephemeral=private)
-        else:
-            await interaction.response.send_message(**parts, ephemeral=private)
+        for kwargs in self.messages(await work):
+            if interaction.response.is_done():
+                await interaction.followup.send(**kwargs, ephemeral=private)
+            else:
+                await interaction.response.send_message(**kwargs, ephemeral=private)
 
     @ask_command.autocomplete("question")
     async def ask_autocomplete(

@@ -142,3 +142,22 @@ async def test_dms_answered_or_refused_per_config():
     async with running_bot(answer_dms=False) as (fake, _):
         await fake.say("what is pesco", channel_id=fake.dm_channel_id)
         assert "only answer questions in servers" in (await reply_to(fake, fake.dm_channel_id)).body["content"]
+
+
+async def test_a_message_with_two_questions_gets_one_reply_answering_both_with_sources():
+    async with running_bot() as (fake, _):
+        await fake.say("hi! what is pesco? and who is the eu high representative now? thanks", mention_bot=True)
+        body = (await reply_to(fake, fake.text_channel_id)).body
+        titles = [e["title"] for e in body["embeds"]]
+        assert titles == ["What is PESCO?", "Who is the EU High Representative?"]
+        assert all(any(f["name"] == "Sources" for f in e["fields"]) for e in body["embeds"])
+        assert [e["author"]["name"][:2] for e in body["embeds"]] == ["1.", "2."]
+        assert len(body["components"]) == 2  # 👍/👎 for each answer
+
+
+async def test_a_question_with_no_subject_gets_the_prompt_and_markup_is_not_words():
+    async with running_bot() as (fake, _):
+        await fake.say("Is that true?", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id))["title"] == "What is it about?"
+        await fake.say("<@&123456789012345678> <#42> what is pesco \u200b<:pesco:1234>", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id, count=2))["title"] == "What is PESCO?"

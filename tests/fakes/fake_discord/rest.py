@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .limits import message_problems
 from .payloads import ChannelType, MessageType, application, error, json_response
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ API = "/api/v10"
 BODY = web.RequestKey("body", object)  # the parsed JSON body, read once by the middleware
 REJECTED_TOKEN = "rejected-token"  # the fake answers 401 to this one, as Discord does to a reset token
 UNKNOWN_MESSAGE = 10008
+INVALID_FORM_BODY = 50035
 
 
 def _multipart_json(raw: bytes, content_type: str) -> Any:
@@ -116,9 +118,19 @@ class Rest:
     async def get_commands(self, request: web.Request) -> web.Response:
         return json_response(self.fake.commands)
 
+    def _refused(self, body: dict[str, Any]) -> web.Response | None:
+        """Discord's 400 for a message over its limits; recorded so a test can say what was refused."""
+        problems = message_problems(body)
+        if not problems:
+            return None
+        self.fake.refused.append(problems)
+        return error(400, "Invalid Form Body: " + "; ".join(problems), INVALID_FORM_BODY)
+
     async def post_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel"]
         body = request[BODY] or {}
+        if refused := self._refused(body):
+            return refused
         fake = self.fake
         extra: dict[str, Any] = {"embeds": body.get("embeds") or [], "components": body.get("components") or []}
         reference = body.get("message_reference")
@@ -162,6 +174,8 @@ class Rest:
             }
         }
         data = body.get("data") or {}
+        if kind in (4, 7) and isinstance(data, dict) and (refused := self._refused(data)):
+            return refused
         if kind in (4, 7) and isinstance(data, dict):  # a message is created or updated: give it back
             sent = self.fake.message_from_interaction(data)
             sent["interaction_metadata"] = {"id": interaction_id, "type": 2, "user": self.fake.owner}
@@ -169,6 +183,8 @@ class Rest:
         return json_response(response)
 
     async def webhook_message(self, request: web.Request) -> web.Response:
+        if refused := self._refused(request[BODY] or {}):
+            return refused
         return json_response(
             self.fake.message_from_interaction(request[BODY] or {}, webhook_id=self.fake.application_id)
         )

@@ -55,6 +55,7 @@ class FakeDiscord:
             self.forum_channel_id: self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
         }
         self.commands: list[dict[str, Any]] = []
+        self.refused: list[list[str]] = []  # the problems of every message refused for Discord's limits
         self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None

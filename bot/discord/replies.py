@@ -1,0 +1,85 @@
+"""A Reply → the Discord messages that carry it: one embed per answered question (each with its numbered
+sources and 👍/👎), did-you-mean buttons for unsure ones, and Discord's per-message limits respected by
+starting another message rather than dropping a source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from ..core.models import Answer, Entry, NoAnswer, Reply
+from ..render.embeds import (
+    ACTION_ROWS,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    answer_embed,
+    no_subject_embed,
+    off_topic_embed,
+    suggest_embed,
+)
+from .views import PickSuggestion, VoteButton
+
+
+@dataclass
+class _Block:
+    """One embed and the row of buttons that belongs to it."""
+
+    embed: discord.Embed
+    buttons: Sequence[discord.ui.Item[Any]] = ()
+
+
+def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
+    answers, unsure = reply.answers, reply.unsure
+    shown = sorted([*answers, *unsure], key=reply.parts.index)
+    several = len(shown) > 1
+
+    def number(part: Answer) -> int | None:
+        return shown.index(part) + 1 if several else None
+
+    blocks = []
+    for part in shown:
+        if part.entry is not None:
+            label = str(number(part)) if several else None
+            votes = [VoteButton(part.entry.id, helpful, label) for helpful in (True, False)]
+            blocks.append(_Block(answer_embed(part, number(part)), votes))
+        else:
+            picks = [PickSuggestion(c.entry.id, f"{n}. {c.entry.title}") for n, c in enumerate(part.candidates, 1)]
+            blocks.append(_Block(suggest_embed(part, number(part)), picks))
+    if not blocks:
+        primary = reply.primary
+        if primary.reason is NoAnswer.NO_SUBJECT:
+            blocks.append(_Block(no_subject_embed()))
+        else:
+            blocks.append(_Block(off_topic_embed(primary, examples)))
+    return blocks
+
+
+def reply_messages(reply: Reply, examples: Sequence[Entry] = ()) -> list[dict[str, Any]]:
+    """The keyword arguments of each message to send, in order (usually one)."""
+    messages: list[list[_Block]] = [[]]
+    for block in _blocks(reply, examples):
+        current = messages[-1]
+        full = (
+            len(current) >= min(EMBEDS_PER_MESSAGE, ACTION_ROWS)
+            or sum(len(b.embed) for b in current) + len(block.embed) > EMBED_TOTAL_LIMIT
+        )
+        if current and full:
+            messages.append([block])
+        else:
+            current.append(block)
+    return [_message(blocks) for blocks in messages]
+
+
+def _message(blocks: list[_Block]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"embeds": [b.embed for b in blocks]}
+    if any(b.buttons for b in blocks):
+        view = discord.ui.View(timeout=None)
+        for row, block in enumerate(blocks):
+            for button in block.buttons:
+                button.row = row
+                view.add_item(button)
+        kwargs["view"] = view
+    return kwargs

@@ -1,0 +1,77 @@
+"""What Discord refuses with 400 Invalid Form Body, checked on every message the bot sends, so a test fails
+the way Discord would (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CONTENT = 2000
+EMBEDS = 10
+EMBED_TOTAL = 6000
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR = 256
+ACTION_ROWS = 5
+ROW_BUTTONS = 5
+CUSTOM_ID = 100
+LABEL = 80
+
+
+def _embed_problems(embed: dict[str, Any], where: str) -> list[str]:
+    problems = []
+    fields = embed.get("fields") or []
+    sizes = {
+        "title": (len(embed.get("title") or ""), TITLE),
+        "description": (len(embed.get("description") or ""), DESCRIPTION),
+        "footer.text": (len((embed.get("footer") or {}).get("text") or ""), FOOTER),
+        "author.name": (len((embed.get("author") or {}).get("name") or ""), AUTHOR),
+        "fields": (len(fields), FIELDS),
+    }
+    for name, (size, limit) in sizes.items():
+        if size > limit:
+            problems.append(f"{where}.{name}: {size} > {limit}")
+    for n, field in enumerate(fields):
+        if len(field.get("name") or "") > FIELD_NAME or len(field.get("value") or "") > FIELD_VALUE:
+            problems.append(f"{where}.fields[{n}] too long")
+    return problems
+
+
+def embed_total(embed: dict[str, Any]) -> int:
+    fields = embed.get("fields") or []
+    return (
+        len(embed.get("title") or "")
+        + len(embed.get("description") or "")
+        + len((embed.get("footer") or {}).get("text") or "")
+        + len((embed.get("author") or {}).get("name") or "")
+        + sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+    )
+
+
+def message_problems(body: dict[str, Any]) -> list[str]:
+    """Why Discord would refuse this message body (empty if it would accept it)."""
+    problems = []
+    if len(body.get("content") or "") > CONTENT:
+        problems.append(f"content: {len(body['content'])} > {CONTENT}")
+    embeds = body.get("embeds") or []
+    if len(embeds) > EMBEDS:
+        problems.append(f"embeds: {len(embeds)} > {EMBEDS}")
+    for n, embed in enumerate(embeds):
+        problems += _embed_problems(embed, f"embeds[{n}]")
+    total = sum(embed_total(e) for e in embeds)
+    if total > EMBED_TOTAL:
+        problems.append(f"embeds: {total} characters in total > {EMBED_TOTAL}")
+    rows = body.get("components") or []
+    if len(rows) > ACTION_ROWS:
+        problems.append(f"components: {len(rows)} rows > {ACTION_ROWS}")
+    for n, row in enumerate(rows):
+        items = row.get("components") or []
+        if len(items) > ROW_BUTTONS:
+            problems.append(f"components[{n}]: {len(items)} > {ROW_BUTTONS}")
+        for item in items:
+            if len(item.get("custom_id") or "") > CUSTOM_ID or len(item.get("label") or "") > LABEL:
+                problems.append(f"components[{n}]: custom_id or label too long")
+    return problems
