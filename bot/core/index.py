@@ -203,7 +203,7 @@ class Index:
         self._entry_postings, lengths = self._entry_documents(phrasing_terms, phrasing_of, answer_terms, answer_of)
         count = max(len(self.entries), 1)
         frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
-        idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's BM25 idf (as in bm25s)
+        self._idf = idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's (as in bm25s)
         self._idf_max = math.log(1 + (count + 0.5) / 0.5)  # the idf of a term no entry has
         self._evidence = float(len(phrasing_entry))  # P in the blend above
         self._weight = self._blend(idf / self._idf_max, self._english_rarity(surface))
@@ -278,6 +278,17 @@ class Index:
 
     def _word_rarity(self, word: str) -> float:
         return min(1.0, max(0.0, float(self._rarity(zipf(word)))))
+
+    def bm25_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Plain BM25 of every entry for these index terms (each weighted by its idf alone): the component
+        the ranking builds on, exposed so tests can check it against bm25s."""
+        scores = np.zeros(len(self.entries))
+        for name in terms:
+            number = self._term_numbers.get(name)
+            if number is not None:
+                span = self._entry_postings.span(number)
+                np.add.at(scores, self._entry_postings.ids[span], self._idf[number] * self._saturated[span])
+        return scores
 
     def __len__(self) -> int:
         return len(self.entries)

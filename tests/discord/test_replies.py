@@ -10,7 +10,10 @@ from ..fakes.fake_discord.limits import message_problems
 
 
 def answered(entry_id: str, answer_chars: int = 300, sources: int = 3) -> Answer:
-    cited = tuple(Source(f"{entry_id}-s{n}", "A source title " * 10, "https://e.org/" + "p" * 200, "Pub", "2025") for n in range(sources))
+    cited = tuple(
+        Source(f"{entry_id}-s{n}", "A source title " * 10, "https://e.org/" + "p" * 200, "Pub", "2025")
+        for n in range(sources)
+    )
     entry = Entry(entry_id, (f"What is {entry_id}?",), "A" * answer_chars, tuple(s.id for s in cited))
     return Answer(f"question about {entry_id}", Status.ANSWERED, (Candidate(entry, 80.0, entry.title),), 80.0, cited)
 
