@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.core.models import Entry
 
@@ -115,3 +116,21 @@ def generate(size: int, questions: int = 10_000, seed: int = 7, phrasings: int =
         asked.append(_typo(rng, question) if kind < 0.35 else question)  # 20% with a typo
         expected.append(entries[number].id)
     return Workload(entries, asked, expected)
+
+
+ENTRIES_PER_FILE = 1_000  # a large knowledge base is split over files, as people split a big FAQ by topic
+
+
+def write_knowledge(workload: Workload, directory: Path, per_file: int = ENTRIES_PER_FILE) -> Path:
+    """The workload's entries as knowledge files (one source, cited by every entry): what `python -m bot`
+    loads, validates and indexes from disk."""
+    directory.mkdir(parents=True, exist_ok=True)
+    source = "sources:\n  - id: s\n    title: Synthetic source\n    url: https://example.org/s\n    date: 2026\n"
+    for start in range(0, len(workload.entries), per_file):
+        lines = [source if start == 0 else "", "entries:"]
+        for entry in workload.entries[start : start + per_file]:
+            lines.append(f"  - id: {entry.id}\n    questions:")
+            lines += [f"      - {question}" for question in entry.questions]
+            lines.append(f"    answer: |\n      {entry.answer}\n    sources: [s]\n")
+        (directory / f"part-{start // per_file:04d}.yaml").write_text("\n".join(lines), encoding="utf-8")
+    return directory

@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
 from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
-from .core.loader import LoadResult, load_directory, uncited
+from .core.loader import LoadResult, collisions, load_directory, uncited
 from .core.models import Severity
 from .core.store import open_engine
 from .render.text import eval_text, reply_json, reply_text
@@ -110,7 +110,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     directory = args.directory.resolve() if args.directory else config.knowledge_dir
     result = load_directory(directory)
-    problems = sorted(result.problems + uncited(result.knowledge), key=lambda p: (p.file, p.line))
+    found = result.problems + uncited(result.knowledge) + collisions(result.knowledge)
+    problems = sorted(found, key=lambda p: (p.file, p.line))
     for problem in problems:
         print(problem)
     errors = sum(p.severity is Severity.ERROR for p in problems)

@@ -279,6 +279,22 @@ class Index:
     def _word_rarity(self, word: str) -> float:
         return min(1.0, max(0.0, float(self._rarity(zipf(word)))))
 
+    def same_phrasing(self, question: str) -> list[tuple[Entry, str]]:
+        """Entries with a phrasing the matcher cannot tell from this question (the same set of terms), and
+        that phrasing: the collision rule of loader.collisions, asked of one question through the postings."""
+        key = self.normalizer.phrasing_key(question)
+        numbers = [self._term_numbers.get(t) for t in key.split()]
+        if not numbers or None in numbers:
+            return []
+        postings = self._phrasing_postings
+        rarest = min((n for n in numbers if n is not None), key=postings.frequency)
+        found = []
+        for phrasing in postings.ids[postings.span(rarest)]:
+            if self._phrasing_keys[phrasing] == key:
+                entry = self.entries[self._phrasing_entry[phrasing]]
+                found.append((entry, entry.questions[self._phrasing_question[phrasing]]))
+        return found
+
     def bm25_scores(self, terms: Sequence[str]) -> np.ndarray:
         """Plain BM25 of every entry for these index terms (each weighted by its idf alone): the component
         the ranking builds on, exposed so tests can check it against bm25s."""

@@ -176,6 +176,11 @@ class Normalizer:
     def terms(self, text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
         return self.terms_of_words(content_words(text), correct)
 
+    def phrasing_key(self, text: str) -> str:
+        """What makes two phrasings the same to the matcher: their set of terms. (Used for the collision
+        warnings and what rapidfuzz compares.)"""
+        return " ".join(sorted(set(self.terms(text))))
+
     def terms_of_words(self, found: list[str], correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
         """Terms of already split content words (see content_words): lets a caller split text once."""
         return self.terms_and_words(found, correct)[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .atomic import atomic_write
 from .engine import Engine, Thresholds
-from .loader import LoadResult, knowledge_files, load_directory, load_texts
+from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts
 from .models import Entry, Problem, Severity, Source
 from .yaml_edit import append_item, entry_record, replace_item, source_record
 
@@ -186,20 +186,22 @@ class KnowledgeStore:
         files = self._read()
         record = entry_record(entry) if entry is not None else None
         result = self._commit(files, {before.file: replace_item(files[before.file], before.line, record)})
-        return EditResult(
-            action, entry_id, before.file, before, self.engine.entry(entry_id), _warnings(result, entry_id)
-        )
+        after = self.engine.entry(entry_id)
+        return EditResult(action, entry_id, before.file, before, after, _warnings(result, self.engine, entry_id))
 
     def _append(self, entry: Entry, file: str, action: EditAction) -> EditResult:
         files = self._read()
         result = self._commit(files, {file: append_item(files.get(file, ""), "entries", entry_record(entry))})
-        return EditResult(action, entry.id, file, None, self.engine.entry(entry.id), _warnings(result, entry.id))
+        after = self.engine.entry(entry.id)
+        return EditResult(action, entry.id, file, None, after, _warnings(result, self.engine, entry.id))
 
 
-def _warnings(result: LoadResult, entry_id: str) -> tuple[str, ...]:
-    """Warnings the edit is part of: its own, and collisions other entries report with it."""
-    return tuple(
-        p.message
-        for p in result.problems
-        if p.severity is Severity.WARNING and (p.key.startswith(f"{entry_id}.") or f"entry '{entry_id}'" in p.message)
-    )
+def _warnings(result: LoadResult, engine: Engine, entry_id: str) -> tuple[str, ...]:
+    """What the moderator should know about the edited entry: its review warnings, and its phrasings that
+    another entry already has (the same collision rule as `check`, asked of the index)."""
+    own = [p.message for p in result.problems if p.severity is Severity.WARNING and p.key.startswith(f"{entry_id}.")]
+    entry = engine.entry(entry_id)
+    for question in entry.questions if entry else ():
+        first_by_entry = {other.id: text for other, text in reversed(engine.index.same_phrasing(question))}
+        own += [collision_message(question, text, other) for other, text in first_by_entry.items() if other != entry_id]
+    return tuple(own)

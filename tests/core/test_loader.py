@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from bot.core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS, load_directory, load_texts, uncited
+import pytest
+
+from bot.core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS, collisions, load_directory, load_texts, uncited
 from bot.core.models import Severity
 
 from ..conftest import KNOWLEDGE
@@ -134,8 +136,24 @@ def test_colliding_phrasings_warn_and_name_the_other_entry():
         "  - id: b\n    questions: [what's pesco]\n    answer: B\n"
     )
     result = load_texts({"k.yaml": text})
-    (warning,) = result.problems
+    assert result.problems == []  # normalising every phrasing is check's job, not every load's
+    (warning,) = collisions(result.knowledge)
     assert warning.severity is Severity.WARNING and "entry 'a'" in warning.message and warning.line == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("reviewed: 2026-02-30", "expected an ISO date like 2026-11-01, got '2026-02-30'"),
+        ("reviewed: !custom 2026-01-01", "unsupported YAML tag '!custom'"),
+        ("reviewed: !!python/name:os.system", "unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system'"),
+        ("answer: *anchor", "YAML aliases"),
+    ],
+)
+def test_hand_edited_values_are_file_line_problems_not_crashes(value, message):
+    text = f"entries:\n  - id: x\n    questions: [Q?]\n    answer: A\n    {value}\n"
+    found = [(p.line, p.message) for p in load_texts({"a.yaml": text}).problems]
+    assert any(line == 5 and message in text_ for line, text_ in found), found
 
 
 def test_missing_directory_and_empty_directory(tmp_path: Path):
