@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
+from .memory import collector_paused
 from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
 from .questions import has_subject, split_questions
 
@@ -20,9 +21,9 @@ class Thresholds:
     """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py). The defaults were
     chosen with `python -m benchmarks tune` on the tuning part of tests/data/eval.yaml."""
 
-    answer: float = 38.0  # answer only at or above this confidence...
-    margin: float = 7.0  # ...and this far ahead of the runner-up
-    suggest: float = 36.0  # below this, nothing is close enough to offer
+    answer: float = 44.0  # answer only at or above this confidence...
+    margin: float = 5.0  # ...and this far ahead of the runner-up
+    suggest: float = 44.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
     coverage: float = 0.5  # ...and only if the entry explains this share of the question's words
 
@@ -41,7 +42,8 @@ class Engine:
     ) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.index = Index(knowledge.entries, knowledge.synonyms, weights)
+        with collector_paused():
+            self.index = Index(knowledge.entries, knowledge.synonyms, weights)
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())

@@ -78,6 +78,7 @@ class EvalReport:
     misses: list[Miss] = field(default_factory=list)
 
     def _answered(self, score: float, right: bool) -> None:
+        score = min(max(score, 0.0), 100.0)  # rounding can leave an exact match a hair over 100
         band = next(b for b in self.bands if b.low <= score < b.high)
         band.answered += 1
         band.right += right

@@ -60,7 +60,8 @@ class Weights:
     rare_zipf: float = 3.0
     keep_word_zipf: float = 3.5  # a real English word this common is never "corrected" ("bot" is not "both")
     # Confidence = weighted mean of coverage, nearest-phrasing overlap and rapidfuzz similarity, each 0-1
-    # (tuned); ranking adds the entry's BM25 relative to the best one (it knows every phrasing).
+    # (shares tuned; they are divided by their sum, so the mean stays on 0-100); ranking adds the entry's
+    # BM25 relative to the best one (it knows every phrasing).
     coverage_share: float = 0.20
     neighbour_share: float = 0.60
     fuzzy_share: float = 0.20
@@ -396,7 +397,8 @@ class Index:
         neighbour[hit] = groups.best_overlap[where[hit]]
         coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
-        confidence = w.coverage_share * coverage + (w.neighbour_share + w.fuzzy_share) * neighbour
+        shares = w.coverage_share + w.neighbour_share + w.fuzzy_share
+        confidence = (w.coverage_share * coverage + (w.neighbour_share + w.fuzzy_share) * neighbour) / shares
         rank = 100 * confidence + w.bm25_rank * bm25 / bm25.max()
         keep = max(RESCORED, limit)
         top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
@@ -410,10 +412,9 @@ class Index:
                 best = int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
-            score = 100 * (
-                w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity
-            )
-            adjusted_rank = float(rank[i] + 100 * w.fuzzy_share * (similarity - neighbour[i]))
+            mean = w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity
+            score = 100 * mean / shares
+            adjusted_rank = float(rank[i] + 100 * w.fuzzy_share * (similarity - neighbour[i]) / shares)
             candidate = Candidate(entry, round(float(score), 1), question_text, round(float(coverage[i]), 3))
             refined.append((adjusted_rank, candidate))
         refined.sort(key=lambda item: item[0], reverse=True)

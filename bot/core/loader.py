@@ -6,17 +6,16 @@ people write these files by hand and fix them in one pass.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .memory import collector_paused
 from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Knowledge, Problem, Severity, Source
 from .normalize import Normalizer
 
@@ -252,19 +251,6 @@ class _Pending:
     reader: _FileReader
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading builds millions of small objects that all stay alive: the garbage collector would walk them
-    again and again for nothing (measured: most of the load time of a 100,000-entry knowledge base)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @dataclass
 class _Collected:
     """What the files hold so far, across files: ids must be unique across the whole directory."""
@@ -279,7 +265,7 @@ class _Collected:
 def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> LoadResult:
     """Validate a whole knowledge set given as {file name: YAML text}, in the given order."""
     collected = _Collected()
-    with _collector_paused():
+    with collector_paused():
         for name, text in files.items():
             _read_file(_FileReader(name, text, collected.problems), collected)
     _check_references(collected)

@@ -18,12 +18,15 @@ class SpellingIndex:
     """Symmetric-delete lookup (as in SymSpell): unknown word → the nearest known word, without a scan."""
 
     def __init__(self, frequency: Mapping[str, int]) -> None:
-        self._frequency = frequency
-        self._deletes: dict[str, list[str]] = defaultdict(list)
+        self._frequency = dict(frequency)
+        deletes: dict[str, list[str]] = defaultdict(list)
         for word in frequency:
             if len(word) >= MIN_INDEXED_LENGTH:
                 for variant in self._variants(word):
-                    self._deletes[variant].append(word)
+                    deletes[variant].append(word)
+        # variant → its words joined by a space (words have none): a dict of strings is several times
+        # faster to save and load (the engine cache) than one of lists, and most variants have one word
+        self._deletes = {variant: " ".join(found) for variant, found in deletes.items()}
 
     @staticmethod
     def _variants(word: str) -> set[str]:
@@ -36,7 +39,7 @@ class SpellingIndex:
         limit = 1 if len(word) < LONG_WORD else 2
         best: tuple[int, int, str] | None = None
         for variant in self._variants(word):
-            for known in self._deletes.get(variant, ()):
+            for known in self._deletes.get(variant, "").split():
                 distance = OSA.distance(word, known, score_cutoff=limit)  # a swap of two letters is one edit
                 if distance <= limit:
                     rank = (distance, -self._frequency[known], known)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+from . import cache
 from .atomic import atomic_write
 from .engine import Engine, Thresholds
 from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts
@@ -22,12 +23,30 @@ from .models import Entry, Problem, Severity, Source
 from .yaml_edit import append_item, entry_record, replace_item, source_record
 
 
-def open_engine(directory: Path, thresholds: Thresholds | None = None) -> tuple[Engine | None, LoadResult]:
-    """The one path from a knowledge directory to an Engine: None (and the problems) if it has errors."""
-    result = load_directory(directory)
+def open_engine(
+    directory: Path, thresholds: Thresholds | None = None, *, cache_dir: Path | None = None
+) -> tuple[Engine | None, LoadResult]:
+    """The one path from a knowledge directory to an Engine: None (and the problems) if it has errors.
+    With a cache directory, an engine built from exactly these files is taken from it (see cache.py)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return None, load_directory(directory)  # the loader words the problem
+    files = {str(path): path.read_bytes() for path in knowledge_files(directory)}
+    cache_key = cache.key(files.items(), None) if cache_dir else None
+    if cache_dir and cache_key:
+        cached = cache.load(cache_dir, cache_key)
+        if cached is not None:
+            cached.thresholds = thresholds or Thresholds()
+            return cached, LoadResult(cached.knowledge)
+    if not files:
+        return None, load_directory(directory)
+    result = load_texts({name: content.decode("utf-8") for name, content in files.items()})
     if not result.ok:
         return None, result
-    return Engine(result.knowledge, thresholds), result
+    engine = Engine(result.knowledge, thresholds)
+    if cache_dir and cache_key:
+        cache.save(cache_dir, cache_key, engine)
+    return engine, result
 
 
 class EditAction(StrEnum):
