@@ -135,7 +135,11 @@ def run(*, samples: int = 60, seed: int = 1, log: Any = print) -> dict[str, Any]
     log(f"\nbest of {len(results)} settings in {time.perf_counter() - started:.0f} s: {score}")
     log(f"weights:    {weights}")
     log(f"thresholds: {thresholds}")
-    return {"weights": dataclasses.asdict(weights), "thresholds": dataclasses.asdict(thresholds), "tuning": report.as_dict()}
+    return {
+        "weights": dataclasses.asdict(weights),
+        "thresholds": dataclasses.asdict(thresholds),
+        "tuning": report.as_dict(),
+    }
 
 
 def _short(weights: Weights) -> str:
@@ -145,4 +149,3 @@ def _short(weights: Weights) -> str:
         for f in dataclasses.fields(weights)
         if getattr(weights, f.name) != getattr(default, f.name)
     )
-

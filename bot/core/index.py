@@ -383,7 +383,9 @@ class Index:
                 best = int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
-            score = 100 * (w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity)
+            score = 100 * (
+                w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity
+            )
             adjusted_rank = float(rank[i] + 100 * w.fuzzy_share * (similarity - neighbour[i]))
             candidate = Candidate(entry, round(float(score), 1), question_text, round(float(coverage[i]), 3))
             refined.append((adjusted_rank, candidate))
