@@ -39,13 +39,17 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     return answer_json(reply.primary) | {"parts": [answer_json(part) for part in reply.parts]}
 
 
+def shown_parts(reply: Reply) -> list[Answer]:
+    """The parts a reader sees, in message order: every answer and every did-you-mean list; off-topic parts
+    are left out when anything else matched. With nothing matched, the primary part alone."""
+    return sorted([*reply.answers, *reply.unsure], key=reply.parts.index) or [reply.primary]
+
+
 def reply_text(reply: Reply) -> str:
-    """A one-question message reads as one answer; several are numbered, each with its own sources.
-    Off-topic parts are left out when anything else matched."""
-    shown = [*reply.answers, *reply.unsure]
-    if len(shown) <= 1:
-        return answer_text(reply.primary)
-    shown.sort(key=reply.parts.index)
+    """A one-question message reads as one answer; several are numbered, each with its own sources."""
+    shown = shown_parts(reply)
+    if len(shown) == 1:
+        return answer_text(shown[0])
     return "\n\n".join(f"{n}. {part.question}\n\n{answer_text(part)}" for n, part in enumerate(shown, 1))
 
 
