@@ -58,6 +58,8 @@ async def client(make_client: MakeClient) -> TestClient:
     return await make_client()
 
 
+SESSION_START = time.time()
+ARTIFACTS = Path(__file__).parent / "artifacts"  # the browser tests' screenshots (git-ignored)
 STARTUP_SECONDS = 30  # a cold start imports numpy and builds the index: well under this on a slow CI machine
 
 
@@ -101,3 +103,10 @@ SERVE_READY = re.compile(r"Serving the FAQ on (http://\S+/)")
 def serve(directory: Path = KNOWLEDGE) -> contextlib.AbstractContextManager[tuple[subprocess.Popen[str], str]]:
     """`python -m bot serve --port 0` as a user runs it, on a free port."""
     return running("-m", "bot", "serve", "--port", "0", "--knowledge", str(directory), ready=SERVE_READY)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where this run's screenshots are (not an earlier run's)."""
+    shots = [p for p in ARTIFACTS.glob("*.png") if p.stat().st_mtime >= SESSION_START] if ARTIFACTS.is_dir() else []
+    if shots:
+        terminalreporter.write_line(f"browser screenshots: {ARTIFACTS} ({len(shots)} files)")
