@@ -1,5 +1,5 @@
-"""The files every page links to, shipped as package data (bot/web/static): one stylesheet, and the static
-site's filter script."""
+"""The files every page links to, shipped as package data (bot/web/static): one stylesheet, the icon (so
+browsers do not ask for a missing /favicon.ico), and the static site's filter script."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import functools
 from importlib import resources
 
 STYLESHEET = "style.css"
+ICON = "icon.svg"
 FILTER_SCRIPT = "filter.js"
-ASSETS = {STYLESHEET: "text/css", FILTER_SCRIPT: "text/javascript"}
+ASSETS = {STYLESHEET: "text/css", ICON: "image/svg+xml", FILTER_SCRIPT: "text/javascript"}
 
 
 @functools.cache

@@ -82,11 +82,13 @@ async def test_head_works_like_get_without_a_body(client):
     assert_secure_headers(response)
 
 
-async def test_the_stylesheet_is_served_and_nothing_else_from_static(client):
+async def test_the_stylesheet_and_icon_are_served_and_nothing_else_from_static(client):
     response = await client.get("/static/style.css")
     assert response.status == 200 and response.content_type == "text/css"
     assert "max-age" in response.headers["Cache-Control"]
     assert_secure_headers(response)
+    icon = await client.get("/static/icon.svg")
+    assert icon.status == 200 and icon.content_type == "image/svg+xml"
     for path in ("/static/nope.css", "/static/..%2Fapp.py", "/static/../web/app.py"):
         assert (await client.get(path)).status == 404
 

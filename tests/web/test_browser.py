@@ -108,8 +108,8 @@ def page(browser: Browser) -> Iterator[Page]:
         dialog.dismiss()
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon.ico" not in message.location.get("url", ""):
-            errors.append(message.text)
+        if message.type == "error":  # a CSP violation, a missing file, a script error
+            errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     tab.on("dialog", on_dialog)
     tab.on("console", on_console)

@@ -41,7 +41,7 @@ def test_every_link_and_asset_resolves_to_a_file(exported):
         if page.name == "404.html":
             continue  # its links are absolute (it is served at any depth); checked below
         parsed = assert_inert(page.read_text())
-        addresses = parsed.links() + [a["href"] for a in parsed.all("link") if a["rel"] == "stylesheet"]
+        addresses = parsed.links() + [a["href"] for a in parsed.all("link") if a["rel"] in {"stylesheet", "icon"}]
         addresses += [a["src"] for a in parsed.all("script")]
         for address in addresses:
             if address.startswith(("https://", "http://", "#")):
