@@ -1,4 +1,5 @@
-"""The command-line adapter: `python -m bot ask | check | eval | run`. The Discord bot is the other one."""
+"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site`. The Discord bot (run) and the
+web (serve, site) are the other adapters; this module only parses arguments and hands over."""
 
 from __future__ import annotations
 
@@ -68,6 +69,26 @@ def _parser() -> argparse.ArgumentParser:
         help="register the slash commands with Discord first (needed once after installing or upgrading)",
     )
     knowledge_option(run)  # for run, --config defaults to ./config.toml when it exists
+
+    serve = sub.add_parser(
+        "serve", help="serve the FAQ as web pages and a JSON API (read-only; reloads when the knowledge changes)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    knowledge_option(serve)
+
+    site = sub.add_parser("site", help="write the FAQ as static pages for any static host (no server needed)")
+    site.add_argument("out", metavar="OUT", type=Path, help="folder to write the pages into (created if missing)")
+    site.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="the address the pages will be published at, e.g. https://example.org/faq: "
+        "adds canonical links and sitemap.xml",
+    )
+    knowledge_option(site)
     return parser
 
 
@@ -151,7 +172,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(config, sync_commands=args.sync)
 
 
-COMMANDS = {"ask": cmd_ask, "check": cmd_check, "eval": cmd_eval, "run": cmd_run}
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    engine, result = _load_engine(config)
+    if engine is None:
+        return _report_load_failure(result)
+    from .web.app import run_server  # aiohttp is imported only for the server
+    from .web.live import LiveEngine
+
+    return run_server(LiveEngine(config.knowledge_dir, engine, config.thresholds), args.host, args.port)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from .web.site import BadBaseUrl, export_site
+
+    engine, result = _load_engine(_config(args))
+    if engine is None:
+        return _report_load_failure(result)
+    try:
+        done = export_site(engine, args.out, args.base_url)
+    except BadBaseUrl as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{done.out}: {done.entries} questions, {done.topics} topics, {done.files} files written", end="")
+    print(f", {done.removed} stale page(s) removed" if done.removed else "")
+    if not done.sitemap:
+        print("No --base-url: canonical links and sitemap.xml left out (they need the site's address).")
+    print(f"Try it: python -m http.server -d {done.out} 8000, then open http://127.0.0.1:8000/")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "check": cmd_check,
+    "eval": cmd_eval,
+    "run": cmd_run,
+    "serve": cmd_serve,
+    "site": cmd_site,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -78,3 +78,42 @@ def engine() -> Engine:
     built, result = open_engine(KNOWLEDGE)
     assert built is not None, result.errors
     return built
+
+
+# An entry and a source written to attack a web page: every field a page shows carries markup, script or a
+# hostile link. The web tests serve it and the browser tests check that nothing runs and it reads as text.
+HOSTILE_YAML = """\
+sources:
+  - id: hostile-source
+    title: "<script>alert(2)</script> a hostile title"
+    url: 'https://example.org/x?a=1&b="><script>alert(3)</script>'
+    publisher: "<img src=x onerror=alert(4)>"
+entries:
+  - id: hostile-answer
+    questions:
+      - What does the hostile answer say?
+      - hostile <script>alert(5)</script> phrasing
+    answer: |
+      Before <script>alert(1)</script> after.
+      A [click](javascript:alert(1)) link, <img src=x onerror=alert(1)>, [d](data:text/html,<script>alert(1)</script>),
+      [v](vbscript:msgbox(1)), [r](/relative) and <a href="javascript:alert(6)">raw</a>.
+      A [real link](https://example.org/page?a=1&b=2) and <https://example.org/auto>.
+    sources: [hostile-source]
+    tags: [pesco, "<b>odd tag</b>"]
+    reviewed: 2026-11-30
+"""
+HOSTILE_QUESTION = "What does the hostile answer say?"
+
+
+@pytest.fixture
+def hostile_knowledge(knowledge_copy: Path) -> Path:
+    """The shipped knowledge plus the hostile entry (which passes `check`: its text is only text)."""
+    (knowledge_copy / "hostile.yaml").write_text(HOSTILE_YAML, encoding="utf-8")
+    return knowledge_copy
+
+
+@pytest.fixture
+def hostile_engine(hostile_knowledge: Path) -> Engine:
+    built, result = open_engine(hostile_knowledge)
+    assert built is not None, result.errors
+    return built

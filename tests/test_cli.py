@@ -137,7 +137,7 @@ def test_ask_refuses_broken_knowledge_with_a_clear_message(run, knowledge_copy):
 
 def test_help_lists_every_command():
     result = run_cli("--help")
-    for command in ("ask", "check", "eval", "run"):
+    for command in ("ask", "check", "eval", "run", "serve", "site"):
         assert command in result.stdout
 
 

@@ -10,7 +10,7 @@ from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .memory import collector_paused
 from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
-from .questions import has_subject, split_questions
+from .questions import MAX_MESSAGE_CHARS, has_subject, split_questions
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
 HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
@@ -65,6 +65,7 @@ class Engine:
     def answer_message(self, message: str, title: str | None = None) -> Reply:
         """Every question in a member's message (a forum post's title is its first line), each matched on
         its own."""
+        message = message[:MAX_MESSAGE_CHARS]
         questions = split_questions(message, title) or [message]
         return Reply(message, tuple(self.ask(question) for question in questions))
 

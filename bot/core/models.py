@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +82,9 @@ class Knowledge:
         columns = tuple(zip(*(tuple(getattr(e, f.name) for f in fields(Entry)) for e in self.entries), strict=True))
         return columns, len(self.entries), self.sources, self.synonyms
 
-    def __setstate__(self, state: tuple[object, ...]) -> None:
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
         columns, count, sources, synonyms = state
-        rows = zip(*columns, strict=True) if count else ()  # type: ignore[call-overload]
+        rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=True) if count else ()
         object.__setattr__(self, "entries", tuple(Entry(*row) for row in rows))
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "synonyms", synonyms)
@@ -155,6 +157,12 @@ class Reply:
             for part in self.parts
             if part.status is Status.SUGGEST and not answered & {c.entry.id for c in part.candidates}
         )
+
+    @property
+    def shown(self) -> tuple[Answer, ...]:
+        """What a reader sees, in message order: every answer and every did-you-mean list; off-topic parts
+        say nothing when anything else matched. With nothing matched, the primary part alone."""
+        return tuple(sorted([*self.answers, *self.unsure], key=self.parts.index)) or (self.primary,)
 
     @property
     def primary(self) -> Answer:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .normalize import FILLER, STOPWORDS, words
 
 MAX_PARTS = 6  # a longer message is a wall of text, not a list of questions: its first six are answered
+MAX_MESSAGE_CHARS = 4000  # a forum post's worth: the engine reads no further (the rest is noise, not questions)
 
 # Discord markup that is not words: user, role and channel mentions, custom emoji, timestamps; and links.
 _MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>|https?://\S+")

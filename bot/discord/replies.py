@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from ..core.models import Answer, Entry, NoAnswer, Reply
+from ..core.models import Answer, Entry, NoAnswer, Reply, Status
 from ..render.embeds import (
     ACTION_ROWS,
     EMBED_TOTAL_LIMIT,
@@ -32,8 +32,7 @@ class _Block:
 
 
 def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
-    answers, unsure = reply.answers, reply.unsure
-    shown = sorted([*answers, *unsure], key=reply.parts.index)
+    shown = [part for part in reply.shown if part.status is not Status.NONE]
     several = len(shown) > 1
 
     def number(part: Answer) -> int | None:

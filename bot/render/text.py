@@ -40,12 +40,10 @@ def reply_json(reply: Reply) -> dict[str, Any]:
 
 
 def reply_text(reply: Reply) -> str:
-    """A one-question message reads as one answer; several are numbered, each with its own sources.
-    Off-topic parts are left out when anything else matched."""
-    shown = [*reply.answers, *reply.unsure]
-    if len(shown) <= 1:
-        return answer_text(reply.primary)
-    shown.sort(key=reply.parts.index)
+    """A one-question message reads as one answer; several are numbered, each with its own sources."""
+    shown = reply.shown
+    if len(shown) == 1:
+        return answer_text(shown[0])
     return "\n\n".join(f"{n}. {part.question}\n\n{answer_text(part)}" for n, part in enumerate(shown, 1))
 
 

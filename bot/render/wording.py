@@ -1,4 +1,4 @@
-"""What the bot says, in one place for every medium (CLI text, Discord embeds, soon the web)."""
+"""What the bot says, in one place for every medium (CLI text, Discord embeds, web pages)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ NO_SUBJECT = (
 )
 DID_YOU_MEAN = "Did you mean…"
 PICK_OR_REPHRASE = "Pick one below, or rephrase your question."
+OR_REPHRASE = "Or rephrase your question."  # after did-you-mean links (the web)
 HOW_TO_TITLE = "How to ask me"
 HOW_TO = (
     "Ask me about European defence cooperation — PESCO, the European Defence Fund and Agency, "

@@ -21,7 +21,6 @@ from ..views import Pager, PickSuggestion, VoteButton
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000  # a forum post's worth; beyond it a message is a wall of text, not questions
 MAX_QUESTION_CHARS = 1000  # autocomplete looks at this much of what is typed
 DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first response
 ANSWERED_POSTS_REMEMBERED = 10_000  # forum posts answered, remembered to answer a re-delivered one once
@@ -55,7 +54,7 @@ class Ask(commands.Cog):
 
     def _answer(self, message: str, title: str | None) -> Reply:
         """Match and record: runs in a worker thread (the index and SQLite must not hold up the event loop)."""
-        reply = self.bot.engine.answer_message(message[:MAX_MESSAGE_CHARS], title)
+        reply = self.bot.engine.answer_message(message, title)
         for part in reply.parts:
             self.bot.record(part)
         return reply

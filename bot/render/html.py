@@ -1,0 +1,196 @@
+"""Answers and entries → HTML pages for the web adapter (bot/web): the one place HTML is made.
+
+Everything that comes from the knowledge is treated as untrusted text. Jinja2 escapes every value it
+inserts; an answer's markdown goes through markdown-it with raw HTML off, images off, and only absolute
+http(s) links kept as links — `javascript:`, `data:`, relative and every other link stays visible as the
+text it is. The bot's sentences come from wording.py, as in the CLI and on Discord. The templates are
+package data in bot/web/templates; the server (bot/web/app.py) and the static export (bot/web/site.py)
+render the same pages and differ only in their Urls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markupsafe import Markup
+
+from ..core.engine import Engine
+from ..core.models import Answer, Entry, NoAnswer, Reply, Status
+from ..core.questions import MAX_MESSAGE_CHARS
+from . import wording
+
+SITE_NAME = "European defence cooperation FAQ"
+ANSWER_HEADING_SHIFT = 2  # an answer's own "# heading" sits under the page's h1 and the answer's h2
+LINK_REL = "nofollow noopener noreferrer"  # links in answers lead to sources we cite, not ones we vouch for
+_HTTP_LINK = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TAG_HASH_CHARS = 8  # enough to keep two tags that read alike as one slug apart
+
+
+class _SafeMarkdown(MarkdownIt):
+    """CommonMark with raw HTML off; a link is a link only when it is absolute http(s)."""
+
+    def validateLink(self, url: str) -> bool:  # markdown-it calls it for every link destination
+        return is_http_url(url)
+
+
+def _link_rel_and_heading_levels(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{min(int(token.tag[1]) + ANSWER_HEADING_SHIFT, 6)}"
+        for child in token.children or ():
+            if child.type == "link_open":
+                child.attrSet("rel", LINK_REL)
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    md = _SafeMarkdown("commonmark", {"html": False})
+    md.disable("image")  # an image would be fetched from a third party on every view; its text stays
+    md.core.ruler.push("faq_links_and_headings", _link_rel_and_heading_levels)
+    return md
+
+
+def markdown_html(text: str) -> Markup:
+    """An answer's markdown as HTML that cannot run anything (see the module docstring)."""
+    return Markup(_markdown().render(text))  # noqa: S704 - markdown-it escaped every character of the input
+
+
+def is_http_url(url: object) -> bool:
+    """Only absolute http(s) addresses become links (the loader already refuses others in sources)."""
+    return isinstance(url, str) and bool(_HTTP_LINK.match(url))
+
+
+def tag_slug(tag: str) -> str:
+    """A tag as it appears in a URL and a file name: itself when it is a slug (every shipped tag is), else
+    a slug of it with a short hash, so any tag a moderator types gets a safe, stable address."""
+    if _SLUG.match(tag):
+        return tag
+    readable = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") or "tag"
+    return f"{readable}-{hashlib.sha256(tag.encode()).hexdigest()[:TAG_HASH_CHARS]}"
+
+
+def long_date(day: dt.date) -> str:
+    """'1 December 2026': unambiguous to every reader, unlike 01/12/2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Where pages are, seen from the page being rendered. The server uses absolute paths (/q/pesco-what);
+    the static export relative ones with .html (q/pesco-what.html), so it works from any folder of any
+    static host and from file://."""
+
+    root: str = "/"  # from this page to the site's root: "/" on the server; "" or "../" in the export
+    suffix: str = ""  # ".html" in the static export
+    static: bool = False  # the static export has no /ask: its home page filters the list instead
+
+    def home(self) -> str:
+        return f"{self.root}index.html" if self.static else self.root
+
+    def entry(self, entry_id: str) -> str:
+        return f"{self.root}q/{entry_id}{self.suffix}"
+
+    def topic(self, tag: str) -> str:
+        return f"{self.root}t/{tag_slug(tag)}{self.suffix}"
+
+    def asset(self, name: str) -> str:
+        return f"{self.root}static/{name}"
+
+    def ask(self) -> str:
+        return f"{self.root}ask"
+
+
+SERVER_URLS = Urls()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every page needs besides its own content."""
+
+    urls: Urls = SERVER_URLS
+    canonical: str | None = None  # the page's absolute address, when the site's base URL is known
+
+
+SERVER_PAGE = Page()
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bot.web", "templates"),
+        autoescape=True,  # every template is HTML: escape everything that is not already Markup
+        undefined=StrictUndefined,  # a misspelt variable is an error in the tests, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = markdown_html
+    env.filters["long_date"] = long_date
+    env.tests["http_url"] = is_http_url
+    env.globals.update(
+        site_name=SITE_NAME,
+        wording=wording,
+        source_details=wording.source_details,
+        max_message_chars=MAX_MESSAGE_CHARS,
+        Status=Status,
+        NoAnswer=NoAnswer,
+    )
+    return env
+
+
+def _render(template: str, page: Page, **context: Any) -> str:
+    return _environment().get_template(template).render(urls=page.urls, canonical=page.canonical, **context)
+
+
+def _search_text(entry: Entry) -> str:
+    """What the static site's filter looks in: every phrasing, lower-cased (the JS folds accents too)."""
+    return " ".join(q.lower() for q in entry.questions)
+
+
+def home_page(engine: Engine, page: Page = SERVER_PAGE) -> str:
+    """The question box (on the static site: a filter), the topics, and every canonical question."""
+    entries = sorted(engine.knowledge.entries, key=lambda e: e.title.lower())
+    return _render(
+        "home.html",
+        page,
+        topics=engine.topic_counts(),
+        questions=[(e, _search_text(e)) for e in entries],
+    )
+
+
+def entry_page(engine: Engine, entry_id: str, page: Page = SERVER_PAGE) -> str | None:
+    """One entry at its stable address; None if there is no such entry."""
+    answer = engine.answer_entry(entry_id)
+    if answer is None or answer.entry is None:
+        return None
+    visible_tags = [t for t in answer.entry.tags if t in engine.topics]
+    return _render("entry.html", page, answer=answer, entry=answer.entry, tags=visible_tags)
+
+
+def topic_page(engine: Engine, tag: str, page: Page = SERVER_PAGE) -> str | None:
+    """The questions filed under a topic; None if no browsable topic has this tag or slug."""
+    found = next((t for t in engine.topics if tag in {t, tag_slug(t)}), None)
+    if found is None:
+        return None
+    entries = sorted(engine.entries_tagged(found), key=lambda e: e.title.lower())
+    return _render("topic.html", page, tag=found, entries=entries)
+
+
+def ask_page(engine: Engine, message: str, reply: Reply | None, page: Page = SERVER_PAGE) -> str:
+    """The answer page: every question found in the message, each answered, with choices, or the
+    off-topic reply or the no-subject prompt, exactly as the CLI and Discord decide."""
+    parts: Sequence[Answer] = reply.shown if reply is not None else ()
+    return _render("ask.html", page, message=message, parts=parts, several=len(parts) > 1, topics=engine.topics)
+
+
+def not_found_page(page: Page = SERVER_PAGE) -> str:
+    return _render("404.html", page)

@@ -1,0 +1,182 @@
+"""bot/render/html.py: markdown that cannot run anything, and the pages the server and the static site share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.render.html import (
+    SERVER_PAGE,
+    Page,
+    Urls,
+    ask_page,
+    entry_page,
+    home_page,
+    long_date,
+    markdown_html,
+    not_found_page,
+    tag_slug,
+    topic_page,
+)
+from bot.render.wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC
+
+from ..conftest import HOSTILE_QUESTION
+from ..htmlcheck import assert_inert, parse
+
+STATIC_SUB = Urls(root="../", suffix=".html", static=True)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](  javascript:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "[x](vbscript:msgbox(1))",
+        "<javascript:alert(1)>",
+        '<div onclick="alert(1)">x</div>',
+        "[x]: javascript:alert(1)\n\n[y][x]",
+    ],
+)
+def test_markdown_renders_hostile_input_as_text(markdown):
+    html = str(markdown_html(markdown))
+    parsed = assert_inert(html)
+    assert parsed.links() == [] and "<script" not in html and "<img" not in html
+
+
+def test_an_image_is_a_link_never_fetched():
+    html = str(markdown_html("![chart](https://example.org/chart.png)"))
+    assert "<img" not in html and parse(html).links() == ["https://example.org/chart.png"]
+
+
+def test_markdown_keeps_formatting_and_http_links_only():
+    text = "**bold**, *it*, [ok](https://example.org/a?b=1&c=2), [rel](/x), [mail](mailto:a@b.c)\n\n- one\n- two"
+    html = str(markdown_html(text))
+    parsed = parse(html)
+    assert parsed.links() == ["https://example.org/a?b=1&c=2"]
+    assert parsed.all("a")[0]["rel"] == "nofollow noopener noreferrer"
+    assert "<strong>bold</strong>" in html and "<em>it</em>" in html and "<li>two</li>" in html
+    assert "[rel](/x)" in parsed.plain and "[mail](mailto:a@b.c)" in parsed.plain
+
+
+def test_an_answers_own_headings_sit_below_the_page_headings():
+    assert "<h3>Title</h3>" in str(markdown_html("# Title")) and "<h6>" in str(markdown_html("###### deep"))
+
+
+def test_tag_slug_is_the_tag_when_it_is_a_slug_and_safe_otherwise():
+    assert tag_slug("third-states") == "third-states"
+    odd = tag_slug("<b>odd tag</b>")
+    assert odd.startswith("b-odd-tag-b-") and odd == tag_slug("<b>odd tag</b>") != tag_slug("b odd tag b")
+
+
+def test_long_date_is_unambiguous():
+    assert long_date(dt.date(2026, 12, 1)) == "1 December 2026"
+
+
+def test_urls_for_the_server_and_the_static_export():
+    assert (SERVER_PAGE.urls.home(), SERVER_PAGE.urls.entry("a"), SERVER_PAGE.urls.topic("b")) == ("/", "/q/a", "/t/b")
+    assert (STATIC_SUB.home(), STATIC_SUB.entry("a"), STATIC_SUB.asset("style.css")) == (
+        "../index.html",
+        "../q/a.html",
+        "../static/style.css",
+    )
+
+
+def test_home_page_is_accessible_and_lists_topics_and_questions(engine):
+    html = home_page(engine)
+    parsed = assert_inert(html)
+    assert '<html lang="en">' in html and parsed.all("main") and parsed.all("nav")
+    assert [h for h in parsed.tags if h[0] == "h1"] and parsed.all("h2")
+    (label,) = parsed.all("label")
+    (box,) = [i for i in parsed.all("input") if i.get("id") == label["for"]]
+    assert box["name"] == "q" and parsed.all("form")[0]["action"] == "/ask"
+    links = parsed.links()
+    assert "/t/pesco" in links and "/q/pesco-what" in links
+    assert len([link for link in links if link.startswith("/q/")]) == len(engine.knowledge.entries)
+    assert not parsed.all("script")  # the server's pages need no JavaScript at all
+
+
+def test_static_home_page_filters_instead_of_asking(engine):
+    parsed = parse(home_page(engine, Page(Urls(root="", suffix=".html", static=True))))
+    assert not [f for f in parsed.all("form") if "action" in f]
+    assert parsed.all("script") == [{"src": "static/filter.js"}]
+    items = [attrs for attrs in parsed.all("li") if "data-text" in attrs]
+    assert len(items) == len(engine.knowledge.entries) and any("whats pesco" in i["data-text"] for i in items)
+
+
+def test_entry_page_has_title_answer_numbered_sources_related_tags_and_review_date(engine):
+    html = entry_page(engine, "pesco-what")
+    parsed = assert_inert(html)
+    entry = engine.entry("pesco-what")
+    assert f"<h1>{entry.title}</h1>" in html and "<strong>" in html
+    sources = html.split('<ol class="sources">')[1].split("</ol>")[0]
+    assert sources.count("<li>") == len(entry.sources) and 'href="https://' in sources
+    assert engine.knowledge.sources[entry.sources[0]].publisher in sources
+    assert {f"/q/{r}" for r in entry.related} <= set(parsed.links())
+    assert {f"/t/{t}" for t in entry.tags if t in engine.topics} <= set(parsed.links())
+    assert "/t/time-sensitive" not in parsed.links()  # a moderators' tag, not a topic
+    assert f'Last reviewed <time datetime="{entry.reviewed.isoformat()}">' in html
+    assert entry_page(engine, "no-such-entry") is None
+
+
+def test_topic_page_lists_its_questions_and_hides_moderator_tags(engine):
+    parsed = parse(topic_page(engine, "pesco"))
+    assert {f"/q/{e.id}" for e in engine.entries_tagged("pesco")} <= set(parsed.links())
+    assert topic_page(engine, "time-sensitive") is None and topic_page(engine, "nope") is None
+    assert "/t/time-sensitive" not in parse(entry_page(engine, "pesco-members")).links()
+
+
+def test_ask_page_shows_each_outcome_in_the_bots_words(engine):
+    answered = parse(ask_page(engine, "What is PESCO?", engine.answer_message("What is PESCO?")))
+    assert "/q/pesco-what" in answered.links() and "Sources" in answered.plain
+    unsure = ask_page(engine, "defence spending", engine.answer_message("defence spending"))
+    suggested = [f"/q/{c.entry.id}" for c in engine.ask("defence spending").candidates]
+    assert NOT_SURE.replace("'", "&#39;") in unsure and suggested and set(suggested) <= set(parse(unsure).links())
+    off = parse(ask_page(engine, "best pizza in rome", engine.answer_message("best pizza in rome")))
+    assert OFF_TOPIC in off.plain and "/t/pesco" in off.links()
+    vague = parse(ask_page(engine, "Is that true?", engine.answer_message("Is that true?")))
+    assert " ".join(NO_SUBJECT.split()) in vague.plain
+
+
+def test_several_questions_get_several_answers(engine):
+    message = "What is PESCO? And who is the High Representative?"
+    reply = engine.answer_message(message)
+    parsed = parse(ask_page(engine, message, reply))
+    assert len(reply.answers) == 2
+    assert len(parsed.all("section")) == 2 and "1. “What is PESCO?”" in parsed.plain
+
+
+def test_empty_ask_page_is_just_the_box(engine):
+    parsed = parse(ask_page(engine, "", None))
+    assert not parsed.all("section") and parsed.all("input")[0]["value"] == ""
+
+
+def test_a_hostile_entry_renders_as_inert_text_everywhere(hostile_engine):
+    engine = hostile_engine
+    pages = [
+        entry_page(engine, "hostile-answer"),
+        entry_page(engine, "hostile-answer", Page(STATIC_SUB)),
+        home_page(engine),
+        home_page(engine, Page(Urls(root="", suffix=".html", static=True))),
+        ask_page(engine, HOSTILE_QUESTION, engine.answer_message(HOSTILE_QUESTION)),
+        ask_page(engine, "<script>alert(7)</script>", engine.answer_message("<script>alert(7)</script>")),
+        topic_page(engine, "<b>odd tag</b>"),
+    ]
+    for html in pages:
+        assert_inert(html)
+    entry = parse(pages[0])
+    assert "Before <script>alert(1)</script> after." in entry.plain
+    assert "[click](javascript:alert(1))" in entry.plain and "<img src=x onerror=alert(1)>" in entry.plain
+    assert "<script>alert(2)</script> a hostile title" in entry.plain
+    assert "https://example.org/page?a=1&b=2" in entry.links()
+
+
+def test_not_found_page_links_home(engine):
+    parsed = parse(not_found_page())
+    assert "/" in parsed.links() and "Page not found" in parsed.plain
