@@ -38,15 +38,29 @@ class Engine:
     """Edits build a new Engine and swap it in; readers keep the one they started with."""
 
     def __init__(
-        self, knowledge: Knowledge, thresholds: Thresholds | None = None, weights: Weights | None = None
+        self,
+        knowledge: Knowledge,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+        *,
+        index: Index | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        with collector_paused():
-            self.index = Index(knowledge.entries, knowledge.synonyms, weights)
+        if index is None:
+            with collector_paused():
+                index = Index(knowledge.entries, knowledge.synonyms, weights)
+        self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
+
+    def updated(self, knowledge: Knowledge) -> Engine:
+        """The engine of an edited knowledge set with the same synonyms: only what changed is indexed again."""
+        assert knowledge.synonyms == self.knowledge.synonyms, "synonyms changed: build a new Engine"
+        with collector_paused():
+            index = self.index.updated(knowledge.entries)
+        return Engine(knowledge, self.thresholds, index=index)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)

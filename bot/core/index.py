@@ -152,6 +152,154 @@ def _sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tupl
     return distinct, [np.bincount(inverse, weights=v, minlength=len(distinct)) for v in values]
 
 
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """What the index is built from, entry by entry, in flat arrays: each phrasing's distinct terms (and
+    adjacent pairs), each answer's terms, and the words behind them. Normalising text is the slow part of
+    a build; an edit re-reads only the entries that changed and splices their rows in (Index.updated)."""
+
+    phrasing_terms: np.ndarray  # int32: the term numbers of every phrasing, phrasing after phrasing
+    phrasing_starts: np.ndarray  # int64, one more than phrasings: phrasing p's terms are [starts[p], starts[p+1])
+    phrasing_entry: np.ndarray  # int32: the entry of each phrasing (phrasings are numbered entry by entry)
+    phrasing_question: np.ndarray  # int32: which of its entry's questions it is
+    phrasing_keys: list[str]  # its terms sorted: what rapidfuzz compares and what makes two phrasings the same
+    first_phrasing: np.ndarray  # int64, one more than entries: entry e's phrasings are [first[e], first[e+1])
+    answer_terms: np.ndarray  # int32: every answer's terms, entry after entry
+    answer_starts: np.ndarray  # int64, one more than entries
+    surface: Counter[str]  # every word of the questions and answers, counted: the spelling index's vocabulary
+
+
+@dataclass(slots=True)
+class _Vocabulary:
+    """Every term numbered, in order of first appearance. A pair "a_b" remembers its two words' numbers
+    (for its English rarity); -1 marks a single word. An edited index copies it and numbers on."""
+
+    numbers: dict[str, int]
+    first: list[int]
+    second: list[int]
+
+    def number_of(self, name: str) -> int:
+        number = self.numbers.get(name)
+        if number is None:
+            number = self.numbers[name] = len(self.numbers)
+            first, _, second = name.partition("_")
+            pair = bool(second)
+            self.first.append(self.numbers[first] if pair else -1)
+            self.second.append(self.numbers[second] if pair else -1)
+        return number
+
+    def copy(self) -> _Vocabulary:
+        return _Vocabulary(dict(self.numbers), list(self.first), list(self.second))
+
+
+def _analyse(entries: Sequence[Entry], normalizer: Normalizer, vocabulary: _Vocabulary) -> _Rows:
+    """Normalise the entries' text into rows; new terms get the next numbers in `vocabulary`."""
+    number_of = vocabulary.number_of
+
+    surface: Counter[str] = Counter()
+    phrasing_terms: list[int] = []
+    phrasing_sizes: list[int] = []
+    phrasing_entry: list[int] = []
+    phrasing_question: list[int] = []
+    phrasing_keys: list[str] = []
+    first_phrasing = [0]
+    answer_terms: list[int] = []
+    answer_sizes: list[int] = []
+    for entry_number, entry in enumerate(entries):
+        for question_number, question in enumerate(entry.questions):
+            found = content_words(question)
+            surface.update(found)
+            unigrams = normalizer.terms_of_words(found)
+            if not unigrams:
+                continue
+            numbers = {number_of(t) for t in (*unigrams, *_bigrams(unigrams))}
+            phrasing_terms.extend(numbers)
+            phrasing_sizes.append(len(numbers))
+            phrasing_keys.append(" ".join(sorted(set(unigrams))))
+            phrasing_entry.append(entry_number)
+            phrasing_question.append(question_number)
+        first_phrasing.append(len(phrasing_entry))
+        answer_words = content_words(entry.answer)
+        surface.update(answer_words)
+        numbers_in_answer = [number_of(t) for t in normalizer.terms_of_words(answer_words)]
+        answer_terms.extend(numbers_in_answer)
+        answer_sizes.append(len(numbers_in_answer))
+    return _Rows(
+        np.asarray(phrasing_terms, dtype=np.int32),
+        _starts(phrasing_sizes),
+        np.asarray(phrasing_entry, dtype=np.int32),
+        np.asarray(phrasing_question, dtype=np.int32),
+        phrasing_keys,
+        np.asarray(first_phrasing, dtype=np.int64),
+        np.asarray(answer_terms, dtype=np.int32),
+        _starts(answer_sizes),
+        surface,
+    )
+
+
+def _starts(sizes: Sequence[int]) -> np.ndarray:
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(sizes, dtype=np.int64), out=starts[1:])
+    return starts
+
+
+def _splice(old: _Rows, first: int, end: int, new: _Rows, removed_words: Counter[str]) -> _Rows:
+    """Old entries [first, end) (whose words were `removed_words`) replaced by all of `new`'s entries."""
+    shift = (new.first_phrasing.size - 1) - (end - first)  # entries gained (or lost, if negative)
+    p_first, p_end = int(old.first_phrasing[first]), int(old.first_phrasing[end])
+    t_first, t_end = int(old.phrasing_starts[p_first]), int(old.phrasing_starts[p_end])
+    a_first, a_end = int(old.answer_starts[first]), int(old.answer_starts[end])
+    p_shift = len(new.phrasing_keys) - (p_end - p_first)
+    surface = old.surface.copy()
+    surface.subtract(removed_words)
+    surface.update(new.surface)
+    return _Rows(
+        np.concatenate([old.phrasing_terms[:t_first], new.phrasing_terms, old.phrasing_terms[t_end:]]),
+        np.concatenate(
+            [
+                old.phrasing_starts[:p_first],
+                new.phrasing_starts[:-1] + t_first,
+                old.phrasing_starts[p_end:] + (new.phrasing_terms.size - (t_end - t_first)),
+            ]
+        ),
+        np.concatenate([old.phrasing_entry[:p_first], new.phrasing_entry + first, old.phrasing_entry[p_end:] + shift]),
+        np.concatenate([old.phrasing_question[:p_first], new.phrasing_question, old.phrasing_question[p_end:]]),
+        old.phrasing_keys[:p_first] + new.phrasing_keys + old.phrasing_keys[p_end:],
+        np.concatenate(
+            [old.first_phrasing[:first], new.first_phrasing[:-1] + p_first, old.first_phrasing[end:] + p_shift]
+        ),
+        np.concatenate([old.answer_terms[:a_first], new.answer_terms, old.answer_terms[a_end:]]),
+        np.concatenate(
+            [
+                old.answer_starts[:first],
+                new.answer_starts[:-1] + a_first,
+                old.answer_starts[end:] + (new.answer_terms.size - (a_end - a_first)),
+            ]
+        ),
+        +surface,  # drops words no entry has any more
+    )
+
+
+def _words_of(entries: Iterable[Entry]) -> Counter[str]:
+    """The words of the entries' questions and answers (what _analyse counts into `surface`)."""
+    found: Counter[str] = Counter()
+    for entry in entries:
+        for question in entry.questions:
+            found.update(content_words(question))
+        found.update(content_words(entry.answer))
+    return found
+
+
+def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (ascending) and how often each occurs. np.unique does the same, several times slower
+    on millions of values (numpy 2.x): a sort and a mask are all it needs."""
+    if not len(keys):
+        return keys, keys
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
 class Index:
     def __init__(
         self,
@@ -159,55 +307,56 @@ class Index:
         synonyms: Mapping[str, Iterable[str]] | None = None,
         weights: Weights | None = None,
     ) -> None:
-        self.weights = w = weights or Weights()
+        self.weights = weights or Weights()
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
-        self._term_numbers: dict[str, int] = {}
+        self._vocabulary = _Vocabulary({}, [], [])
+        self._term_numbers = self._vocabulary.numbers
+        self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary))
 
-        def number_of(t: str) -> int:
-            number = self._term_numbers.get(t)
-            if number is None:
-                number = self._term_numbers[t] = len(self._term_numbers)
-            return number
+    def updated(self, entries: Sequence[Entry]) -> Index:
+        """The index of `entries`, an edited version of this one's: only the entries whose questions or
+        answer changed are normalised again; the rest is vectorised reassembly. Gives the same answers as a
+        fresh Index(entries) (tests/core/test_index.py checks random edit sequences)."""
+        new_entries = tuple(entries)
 
-        surface: Counter[str] = Counter({w: 0 for w in self.normalizer.synonym_words})
-        phrasing_terms: list[int] = []  # with phrasing_of: one row per (term, phrasing)
-        phrasing_of: list[int] = []
-        answer_terms: list[int] = []  # with answer_of: one row per word of an answer
-        answer_of: list[int] = []
-        phrasing_keys: list[str] = []  # sorted unigrams: what rapidfuzz compares, prepared once
-        phrasing_entry: list[int] = []
-        phrasing_question: list[int] = []
+        def same(a: Entry, b: Entry) -> bool:
+            return a.questions == b.questions and a.answer == b.answer
 
-        for entry_number, entry in enumerate(self.entries):
-            for question_number, question in enumerate(entry.questions):
-                found = content_words(question)
-                surface.update(found)
-                unigrams = self.normalizer.terms_of_words(found)
-                if not unigrams:
-                    continue
-                numbers = {number_of(t) for t in (*unigrams, *_bigrams(unigrams))}
-                phrasing_terms.extend(numbers)
-                phrasing_of.extend([len(phrasing_entry)] * len(numbers))
-                phrasing_keys.append(" ".join(sorted(set(unigrams))))
-                phrasing_entry.append(entry_number)
-                phrasing_question.append(question_number)
-            answer_words = content_words(entry.answer)
-            surface.update(answer_words)
-            numbers_in_answer = [number_of(t) for t in self.normalizer.terms_of_words(answer_words)]
-            answer_terms.extend(numbers_in_answer)
-            answer_of.extend([entry_number] * len(numbers_in_answer))
+        first = 0
+        limit = min(len(self.entries), len(new_entries))
+        while first < limit and same(self.entries[first], new_entries[first]):
+            first += 1
+        tail = 0
+        while tail < limit - first and same(self.entries[-1 - tail], new_entries[-1 - tail]):
+            tail += 1
+        updated = object.__new__(Index)
+        updated.weights, updated.entries, updated.normalizer = self.weights, new_entries, self.normalizer
+        updated._vocabulary = self._vocabulary.copy()  # this index may still be answering: its own stays
+        updated._term_numbers = updated._vocabulary.numbers
+        changed = _analyse(new_entries[first : len(new_entries) - tail], self.normalizer, updated._vocabulary)
+        end = len(self.entries) - tail
+        updated._assemble(_splice(self._rows, first, end, changed, _words_of(self.entries[first:end])), self)
+        return updated
 
+    def _assemble(self, rows: _Rows, previous: Index | None = None) -> None:
+        """Everything searching needs, from the rows: postings, weights, BM25 norms, spelling index (with
+        `previous`, an edit: its spelling index is updated rather than rebuilt)."""
+        w = self.weights
+        self._rows = rows
         term_count = len(self._term_numbers)
-        self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
-        self._phrasing_postings = _Postings.build(phrasing_terms, phrasing_of, term_count)
-        self._entry_postings, lengths = self._entry_documents(phrasing_terms, phrasing_of, answer_terms, answer_of)
+        phrasing_count = len(rows.phrasing_keys)
+        phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
+        self._phrasing_entry = rows.phrasing_entry
+        self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, term_count)
+        self._entry_postings, lengths = self._entry_documents(rows, phrasing_of)
         count = max(len(self.entries), 1)
         frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
         self._idf = idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's (as in bm25s)
         self._idf_max = math.log(1 + (count + 0.5) / 0.5)  # the idf of a term no entry has
-        self._evidence = float(len(phrasing_entry))  # P in the blend above
-        self._weight = self._blend(idf / self._idf_max, self._english_rarity(surface))
+        self._evidence = float(phrasing_count)  # P in the blend above
+        words = rows.surface + Counter(self.normalizer.synonym_words)  # a synonym's words are known words too
+        self._weight = self._blend(idf / self._idf_max, self._english_rarity(words))
         # BM25's saturated term frequency, computed once per posting
         norms = w.k1 * (1 - w.b + w.b * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
         tfs, self._coverage_factor = self._entry_postings.values
@@ -215,33 +364,26 @@ class Index:
         # terms in more entries than this only rescore candidates found through rarer terms
         self._common_df = max(COMMON_MIN_DF, int(COMMON_SHARE * count))
 
-        self._phrasing_keys = phrasing_keys
-        self._phrasing_question = np.asarray(phrasing_question, dtype=np.int32)
-        self._first_phrasing = np.searchsorted(self._phrasing_entry, np.arange(len(self.entries)))
-        is_bigram = np.zeros(term_count, dtype=bool)
-        is_bigram[[n for t, n in self._term_numbers.items() if "_" in t]] = True
+        self._phrasing_keys = rows.phrasing_keys
+        self._phrasing_question = rows.phrasing_question
+        self._first_phrasing = rows.first_phrasing[:-1]
+        is_bigram = np.asarray(self._vocabulary.first, dtype=np.int64) >= 0
         term_weight = self._weight * np.where(is_bigram, w.bigram, 1.0)
         self._phrasing_weight = np.bincount(
-            self._phrasing_postings.ids,
-            weights=term_weight[np.repeat(np.arange(term_count), np.diff(self._phrasing_postings.offsets))],
-            minlength=len(phrasing_entry),
+            phrasing_of, weights=term_weight[rows.phrasing_terms], minlength=phrasing_count
         ).astype(np.float32)
-        self._spelling = SpellingIndex(surface)
+        self._spelling: SpellingIndex = previous._spelling.updated(words) if previous else SpellingIndex(words)
         self._filler_terms = {term(w) for w in FILLER}
 
-    def _entry_documents(
-        self, phrasing_terms: list[int], phrasing_of: list[int], answer_terms: list[int], answer_of: list[int]
-    ) -> tuple[_Postings, np.ndarray]:
+    def _entry_documents(self, rows: _Rows, phrasing_of: np.ndarray) -> tuple[_Postings, np.ndarray]:
         """Each entry as one document: its phrasings' terms, plus its answer's as a weaker field.
         Returns the postings (values: term frequency, coverage factor) and each entry's length."""
         size = max(len(self.entries), 1)
-        from_questions = (
-            np.asarray(phrasing_terms, dtype=np.int64) * size
-            + self._phrasing_entry[np.asarray(phrasing_of, dtype=np.int64)]
+        answer_of = np.repeat(np.arange(len(self.entries), dtype=np.int64), np.diff(rows.answer_starts))
+        question_keys, question_tf = _counts(
+            rows.phrasing_terms.astype(np.int64) * size + rows.phrasing_entry[phrasing_of]
         )
-        from_answer = np.asarray(answer_terms, dtype=np.int64) * size + np.asarray(answer_of, dtype=np.int64)
-        question_keys, question_tf = np.unique(from_questions, return_counts=True)
-        answer_keys, answer_tf = np.unique(from_answer, return_counts=True)
+        answer_keys, answer_tf = _counts(rows.answer_terms.astype(np.int64) * size + answer_of)
         # (term, entry) pairs sorted by term then entry; a stable sort merges the two sorted runs quickly
         keys = np.sort(np.concatenate([question_keys, answer_keys]), kind="stable")
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
@@ -262,15 +404,16 @@ class Index:
     def _english_rarity(self, surface: Counter[str]) -> np.ndarray:
         """Per term, 0-1: how rare its most common written form is in English; a pair takes its words' mean."""
         common = np.full(len(self._term_numbers), self.weights.rare_zipf)
+        numbers = self._term_numbers
         for word in surface:
-            number = self._term_numbers.get(term(word))
+            number = numbers.get(term(word))
             if number is not None:
                 common[number] = max(common[number], zipf(word))
         rarity = np.clip(self._rarity(common), 0.0, 1.0)
-        for name, number in self._term_numbers.items():
-            if "_" in name:
-                first, second = name.split("_", 1)
-                rarity[number] = (rarity[self._term_numbers[first]] + rarity[self._term_numbers[second]]) / 2
+        first = np.asarray(self._vocabulary.first, dtype=np.int64)
+        second = np.asarray(self._vocabulary.second, dtype=np.int64)
+        pairs = np.flatnonzero(first >= 0)
+        rarity[pairs] = (rarity[first[pairs]] + rarity[second[pairs]]) / 2
         return rarity
 
     def _rarity(self, common: np.ndarray | float) -> np.ndarray | float:
@@ -280,11 +423,16 @@ class Index:
     def _word_rarity(self, word: str) -> float:
         return min(1.0, max(0.0, float(self._rarity(zipf(word)))))
 
+    def _known(self, name: str) -> int | None:
+        """The term's number if some entry has it (an edit can leave a numbered term no entry uses)."""
+        number = self._term_numbers.get(name)
+        return number if number is not None and self._entry_postings.frequency(number) else None
+
     def same_phrasing(self, question: str) -> list[tuple[Entry, str]]:
         """Entries with a phrasing the matcher cannot tell from this question (the same set of terms), and
         that phrasing: the collision rule of loader.collisions, asked of one question through the postings."""
         key = self.normalizer.phrasing_key(question)
-        numbers = [self._term_numbers.get(t) for t in key.split()]
+        numbers = [self._known(t) for t in key.split()]
         if not numbers or None in numbers:
             return []
         postings = self._phrasing_postings
@@ -336,7 +484,7 @@ class Index:
         unknown: list[str] = []
         total = 0.0
         for t, word in dict(zip(terms, surfaces, strict=True)).items():
-            number = self._term_numbers.get(t)
+            number = self._known(t)
             if number is None:
                 if t not in self._filler_terms:
                     total += w.unknown * float(self._blend(1.0, self._word_rarity(word)))
@@ -347,7 +495,7 @@ class Index:
             weights[number] = weight * (w.corrected if t in corrected_terms else 1.0)
             known.append(t)
         for bigram in dict.fromkeys(_bigrams(terms)):
-            number = self._term_numbers.get(bigram)
+            number = self._known(bigram)
             if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
                 weights[number] = w.bigram * float(self._weight[number])
                 total += weights[number]

@@ -260,17 +260,52 @@ class _Collected:
     pending: list[_Pending] = field(default_factory=list)
     entry_ids: dict[str, Entry] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    synonym_files: list[str] = field(default_factory=list)
+    kept: list[Entry] = field(default_factory=list)  # entries of unchanged files, valid when last read
+    # entry_ids keeps insertion order: it is also the knowledge's order of entries
 
 
 def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> LoadResult:
     """Validate a whole knowledge set given as {file name: YAML text}, in the given order."""
-    collected = _Collected()
+    return _load({name: text for name, text in files.items()}, Knowledge(()), today)
+
+
+def reload_texts(
+    previous: Knowledge, names: Iterable[str], changed: Mapping[str, str], *, today: dt.date | None = None
+) -> LoadResult | None:
+    """The knowledge set after the `changed` files got new text, validated as load_texts would: those files
+    are read again; the other files' entries and sources are taken from `previous` (they passed already)
+    and the rules across files (unique ids, known source and related ids) are checked over the whole set.
+    `names` is every file, in load order. None when a changed file has (or had) synonyms: they shape all
+    matching, so the caller loads everything again."""
+    if any(name in previous.synonym_files or _has_synonyms(text) for name, text in changed.items()):
+        return None
+    return _load({name: changed.get(name) for name in names}, previous, today)
+
+
+def _has_synonyms(text: str) -> bool:
+    return re.search(r"^synonyms\s*:", text, re.MULTILINE) is not None
+
+
+def _load(files: Mapping[str, str | None], previous: Knowledge, today: dt.date | None) -> LoadResult:
+    """Read each file given as text; take each file given as None from `previous`; check across files.
+    (Synonyms come whole from `previous`: reload_texts never passes a synonym file as unchanged text.)"""
+    collected = _Collected(synonyms=dict(previous.synonyms), synonym_files=list(previous.synonym_files))
+    kept_entries: dict[str, list[Entry]] = {}
+    for entry in previous.entries:
+        kept_entries.setdefault(entry.file, []).append(entry)
     with collector_paused():
         for name, text in files.items():
-            _read_file(_FileReader(name, text, collected.problems), collected)
+            if text is not None:
+                _read_file(_FileReader(name, text, collected.problems), collected)
+            else:
+                _keep_file(name, previous, kept_entries.get(name, []), collected)
     _check_references(collected)
     knowledge = Knowledge(
-        entries=tuple(r.entry for r in collected.pending), sources=collected.sources, synonyms=collected.synonyms
+        entries=tuple(collected.entry_ids.values()),  # in load order: file by file, as each was read
+        sources=collected.sources,
+        synonyms=collected.synonyms,
+        synonym_files=tuple(dict.fromkeys(collected.synonym_files)),
     )
     problems = collected.problems
     problems.extend(_review_warnings(knowledge, today or dt.datetime.now(dt.UTC).date()))
@@ -299,10 +334,38 @@ def _read_file(reader: _FileReader, collected: _Collected) -> None:
             collected.pending.append(read)
     if "synonyms" in top:
         _read_synonyms(reader, top["synonyms"][1], collected.synonyms)
+        collected.synonym_files.append(reader.name)
+
+
+def _keep_file(name: str, previous: Knowledge, entries: list[Entry], collected: _Collected) -> None:
+    """A file that did not change: its sources and entries as they were read before. Their references are
+    checked again with everyone's (a changed file may have removed what they point at), at the entry's line."""
+    for source in previous.sources.values():
+        if source.file == name:
+            collected.sources.setdefault(source.id, source)
+    for entry in entries:
+        first = collected.entry_ids.get(entry.id)
+        if first is not None:
+            where = f"{first.file}:{first.line}"
+            message = f"duplicate id {entry.id!r} (first at {where})"
+            collected.problems.append(Problem(name, entry.line, f"{entry.id}.id", message))
+            continue
+        collected.entry_ids[entry.id] = entry
+        collected.kept.append(entry)
 
 
 def _check_references(collected: _Collected) -> None:
     """Source and related ids may point into any file: checked once every file has been read."""
+    sources, entry_ids = collected.sources, collected.entry_ids
+    for entry in collected.kept:
+        for source_id in entry.sources:
+            if source_id not in sources:
+                message = f"unknown source id {source_id!r}"
+                collected.problems.append(Problem(entry.file, entry.line, f"{entry.id}.sources", message))
+        for related_id in entry.related:
+            if related_id not in entry_ids:
+                message = f"unknown entry id {related_id!r}"
+                collected.problems.append(Problem(entry.file, entry.line, f"{entry.id}.related", message))
     for read in collected.pending:
         for source_id, node in read.source_nodes:
             if source_id not in collected.sources:

@@ -76,18 +76,20 @@ class Knowledge:
     entries: tuple[Entry, ...]
     sources: dict[str, Source] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    synonym_files: tuple[str, ...] = ()  # the files that define synonyms (an edit there reloads everything)
 
     # Pickled (the engine cache) as columns: 100,000 dataclass objects one by one are several times slower.
     def __getstate__(self) -> tuple[object, ...]:
         columns = tuple(zip(*(tuple(getattr(e, f.name) for f in fields(Entry)) for e in self.entries), strict=True))
-        return columns, len(self.entries), self.sources, self.synonyms
+        return columns, len(self.entries), self.sources, self.synonyms, self.synonym_files
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        columns, count, sources, synonyms = state
+        columns, count, sources, synonyms, synonym_files = state
         rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=True) if count else ()
         object.__setattr__(self, "entries", tuple(Entry(*row) for row in rows))
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "synonyms", synonyms)
+        object.__setattr__(self, "synonym_files", synonym_files)
 
 
 class Status(StrEnum):

@@ -28,6 +28,27 @@ class SpellingIndex:
         # faster to save and load (the engine cache) than one of lists, and most variants have one word
         self._deletes = {variant: " ".join(found) for variant, found in deletes.items()}
 
+    def updated(self, frequency: Mapping[str, int]) -> SpellingIndex:
+        """The index for a new vocabulary that differs from this one in a few words (an edit): copies the
+        lookup tables and changes only those words' variants. Same result as SpellingIndex(frequency)."""
+        new = object.__new__(SpellingIndex)
+        new._frequency = dict(frequency)
+        new._deletes = dict(self._deletes)
+        gone = [w for w in self._frequency if w not in new._frequency and len(w) >= MIN_INDEXED_LENGTH]
+        added = [w for w in new._frequency if w not in self._frequency and len(w) >= MIN_INDEXED_LENGTH]
+        for word in gone:
+            for variant in self._variants(word):
+                rest = [w for w in new._deletes.get(variant, "").split() if w != word]
+                if rest:
+                    new._deletes[variant] = " ".join(rest)
+                else:
+                    new._deletes.pop(variant, None)
+        for word in added:
+            for variant in self._variants(word):
+                known = new._deletes.get(variant)
+                new._deletes[variant] = f"{known} {word}" if known else word
+        return new
+
     @staticmethod
     def _variants(word: str) -> set[str]:
         return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import cache
 from .atomic import atomic_write
 from .engine import Engine, Thresholds
-from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts
+from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts, reload_texts
 from .models import Entry, Problem, Severity, Source
 from .yaml_edit import append_item, entry_record, replace_item, source_record
 
@@ -82,42 +82,107 @@ class EditResult:
     unlinked: tuple[EditResult, ...] = ()  # a removal's earlier steps: related links removed from other entries
 
 
+Fingerprint = dict[str, tuple[int, int]]  # file → (modification time in ns, size)
+
+
+def fingerprint(directory: Path) -> Fingerprint:
+    """The knowledge files as seen from outside: any save changes this, and no file is read."""
+    try:
+        return {str(path): ((st := path.stat()).st_mtime_ns, st.st_size) for path in knowledge_files(directory)}
+    except OSError:  # a file vanished mid-listing (an editor's save): the next look sees the new state
+        return {}
+
+
 class KnowledgeStore:
+    """The knowledge as files on disk and as the engine that answers from them, kept in step.
+
+    Moderators' edits go through here (validated, saved atomically, indexed incrementally). Files changed
+    behind its back — a hand edit, or another bot process sharing the directory — are picked up by
+    reload_if_changed() (polled by the adapters) and before every edit, so an edit never works on stale lines.
+    """
+
     def __init__(
         self,
         directory: Path,
         thresholds: Thresholds | None = None,
         new_entries_file: str = "community.yaml",
+        *,
+        cache_dir: Path | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.thresholds = thresholds or Thresholds()
         self.new_entries_path = self.directory / new_entries_file
+        self.cache_dir = cache_dir
         self._lock = threading.Lock()
+        self._seen: Fingerprint = {}
         self.engine = self._engine_from_disk()
 
     # ---- reading and validating -------------------------------------------------------------------
 
-    def _read(self) -> dict[str, str]:
-        return {str(p): p.read_text(encoding="utf-8") for p in knowledge_files(self.directory)}
+    def _read(self, name: str) -> str:
+        path = Path(name)
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
     def _engine_from_disk(self) -> Engine:
         """The files as they are now, validated; EditRefused if any is broken."""
-        engine, result = open_engine(self.directory, self.thresholds)
+        seen = fingerprint(self.directory)
+        engine, result = open_engine(self.directory, self.thresholds, cache_dir=self.cache_dir)
         if engine is None:
             raise EditRefused(result.errors)
+        self._seen = seen
         return engine
 
-    def _commit(self, files: dict[str, str], changed: dict[str, str]) -> LoadResult:
-        """Validate the whole set with `changed` applied; write only if valid; then swap the engine."""
-        result = load_texts(dict(sorted({**files, **changed}.items())))
+    def _apply(self, changed: dict[str, str]) -> tuple[Engine, LoadResult]:
+        """The engine with `changed` files' texts, validated: incrementally when the synonyms stay."""
+        names = sorted({str(p) for p in knowledge_files(self.directory)} | set(changed))
+        knowledge = self.engine.knowledge
+        result = reload_texts(knowledge, names, changed)
+        if result is None:  # synonyms may change: everything is read and indexed again
+            result = load_texts({name: changed.get(name) or self._read(name) for name in names})
         if result.errors:
             raise EditRefused(result.errors)
+        if result.knowledge.synonyms == knowledge.synonyms:
+            return self.engine.updated(result.knowledge), result
+        return Engine(result.knowledge, self.thresholds), result
+
+    def _catch_up(self) -> bool:
+        """Take in files that changed on disk since they were read (called with the lock held)."""
+        now = fingerprint(self.directory)
+        if now == self._seen:
+            return False
+        changed = {name: self._read(name) for name in now if now[name] != self._seen.get(name)}
+        if set(self._seen) - set(now):  # a file was deleted: read everything again
+            self.engine = self._engine_from_disk()
+            return True
+        self.engine, _ = self._apply(changed)
+        self._seen = now
+        self._save_cache()
+        return True
+
+    def _commit(self, changed: dict[str, str]) -> LoadResult:
+        """Validate with `changed` applied; write only if valid; then swap the engine in one assignment."""
+        engine, result = self._apply(changed)
         for name, text in changed.items():
             atomic_write(Path(name), text)
-        self.engine = Engine(result.knowledge, self.thresholds)
+        self._seen.update({k: v for k, v in fingerprint(self.directory).items() if k in changed})
+        self.engine = engine
+        self._save_cache()
         return result
 
+    def _save_cache(self) -> None:
+        """Other processes (and the next start) find the new engine warm; written in the background."""
+        if self.cache_dir is None:
+            return
+        engine, directory, cache_dir = self.engine, self.directory, self.cache_dir
+
+        def save() -> None:
+            files = [(str(p), p.read_bytes()) for p in knowledge_files(directory)]
+            cache.save(cache_dir, cache.key(files, None), engine)
+
+        threading.Thread(target=save, name="engine-cache", daemon=True).start()
+
     def _entry(self, entry_id: str) -> Entry:
+        self._catch_up()
         entry = self.engine.entry(entry_id)
         if entry is None:
             raise _refused("entry", f"no entry with id {entry_id!r}")
@@ -131,6 +196,7 @@ class KnowledgeStore:
             if existing is not None:
                 where = f"{Path(existing.file).name}:{existing.line}"
                 raise _refused("id", f"an entry with id {entry.id!r} already exists ({where})")
+            self._catch_up()
             return self._append(entry, str(Path(file) if file else self.new_entries_path), EditAction.ADD)
 
     def replace_entry(self, entry: Entry, action: EditAction = EditAction.EDIT) -> EditResult:
@@ -180,21 +246,28 @@ class KnowledgeStore:
 
     def add_source(self, source: Source) -> EditResult:
         with self._lock:
+            self._catch_up()
             if source.id in self.engine.knowledge.sources:
                 raise _refused("id", f"a source with id {source.id!r} already exists")
-            files = self._read()
             path = str(self.new_entries_path)
-            self._commit(files, {path: append_item(files.get(path, ""), "sources", source_record(source))})
+            self._commit({path: append_item(self._read(path), "sources", source_record(source))})
             return EditResult(EditAction.SOURCE, source.id, path)
 
     def reload(self) -> LoadResult:
-        """Re-read the files after hand edits. A broken file raises EditRefused; the old engine stays."""
+        """Re-read every file (/kb reload). A broken file raises EditRefused; the old engine stays."""
         with self._lock:
-            engine, result = open_engine(self.directory, self.thresholds)
+            seen = fingerprint(self.directory)
+            engine, result = open_engine(self.directory, self.thresholds, cache_dir=self.cache_dir)
             if engine is None:
                 raise EditRefused(result.errors)
-            self.engine = engine
+            self.engine, self._seen = engine, seen
             return result
+
+    def reload_if_changed(self) -> bool:
+        """Blocking (run it off the event loop): take in files changed on disk. True if the engine changed.
+        A broken file raises EditRefused and the old engine stays; the next call tries again."""
+        with self._lock:
+            return self._catch_up()
 
     # ---- steps (called with the lock held) --------------------------------------------------------
 
@@ -202,15 +275,13 @@ class KnowledgeStore:
         before = self._entry(entry_id)
         if entry is not None and entry.id != entry_id:
             raise _refused("id", f"an edit cannot rename {entry_id!r}; add a new entry and remove this one")
-        files = self._read()
         record = entry_record(entry) if entry is not None else None
-        result = self._commit(files, {before.file: replace_item(files[before.file], before.line, record)})
+        result = self._commit({before.file: replace_item(self._read(before.file), before.line, record)})
         after = self.engine.entry(entry_id)
         return EditResult(action, entry_id, before.file, before, after, _warnings(result, self.engine, entry_id))
 
     def _append(self, entry: Entry, file: str, action: EditAction) -> EditResult:
-        files = self._read()
-        result = self._commit(files, {file: append_item(files.get(file, ""), "entries", entry_record(entry))})
+        result = self._commit({file: append_item(self._read(file), "entries", entry_record(entry))})
         after = self.engine.entry(entry.id)
         return EditResult(action, entry.id, file, None, after, _warnings(result, self.engine, entry.id))
 

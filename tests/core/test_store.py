@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import threading
@@ -129,3 +130,52 @@ def test_undo_of_an_edit_restores_the_file_byte_for_byte(knowledge_copy):
     edited = store.replace_entry(Entry(original.id, original.questions, "A rewritten answer.", original.sources))
     store.restore_entry(edited.entry_id, edited.before, edited.file)
     assert snapshot(knowledge_copy) == before
+
+
+def test_edits_indexed_incrementally_answer_exactly_as_a_fresh_load(knowledge_copy, monkeypatch):
+    import random
+
+    from bot.core.index import Index
+    from bot.core.store import open_engine
+
+    rng = random.Random(5)
+    store = KnowledgeStore(knowledge_copy)
+    full_builds = []
+    real_init = Index.__init__
+    monkeypatch.setattr(Index, "__init__", lambda self, *a, **k: full_builds.append(1) or real_init(self, *a, **k))
+    probes = ["what is pesco", "zorblax frobnication", "is ireland in nato", "edf money", "who is kallas"]
+    ids = [e.id for e in store.engine.knowledge.entries]
+    for step in range(8):
+        kind = rng.choice(["alias", "edit", "add", "remove"])
+        entry = store.engine.entry(rng.choice(ids))
+        if kind == "alias":
+            store.add_alias(entry.id, f"zorblax frobnication {step}")
+        elif kind == "edit":
+            store.replace_entry(dataclasses.replace(entry, answer=f"Rewritten {step}: zorblax."))
+        elif kind == "add":
+            store.add_entry(new_entry(f"zorblax-{step}", (f"What is zorblax {step}?", "zorblax frobnication")))
+        elif entry.id not in {"pesco-what"}:
+            store.remove_entry(entry.id)
+            ids.remove(entry.id)
+        builds = len(full_builds)
+        fresh, _ = open_engine(knowledge_copy)
+        full_builds[builds:] = []  # the fresh engine is the only full build allowed
+        for question in probes:
+            got, want = store.engine.candidates(question, 3), fresh.candidates(question, 3)
+            assert [(c.entry.id, c.score) for c in got] == [(c.entry.id, c.score) for c in want], (step, kind)
+        assert store.engine.knowledge == fresh.knowledge
+    assert full_builds == []  # every edit was indexed incrementally
+
+
+def test_a_hand_edit_is_taken_in_before_the_next_edit_and_by_reload_if_changed(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    path = knowledge_copy / "pesco.yaml"
+    path.write_text(
+        path.read_text().replace("      - whats pesco\n", "      - whats pesco\n      - hand made phrasing\n")
+    )
+    assert store.reload_if_changed() is True and store.reload_if_changed() is False
+    assert store.engine.answer_message("hand made phrasing").primary.entry.id == "pesco-what"
+    path.write_text(path.read_text().replace("      - hand made phrasing\n", "      - hand made again\n"))
+    store.add_alias("pesco-what", "alias after the hand edit")  # works on the file as it is now
+    questions = store.engine.entry("pesco-what").questions
+    assert "hand made again" in questions and "alias after the hand edit" in questions
