@@ -15,7 +15,7 @@ from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, collisions, load_directory, uncited
 from .core.models import Severity
-from .core.store import open_engine
+from .core.store import KnowledgeStore, open_engine
 from .render.text import eval_text, reply_json, reply_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
             type=Path,
             default=None,
             help=f"knowledge directory (default: the config's, else {DEFAULT_KNOWLEDGE})",
+        )
+        p.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="build the engine from the files even if a warm-start cache of it exists (and write none)",
         )
         p.add_argument(
             "--config",
@@ -96,11 +101,13 @@ def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
     if getattr(args, "knowledge", None) is not None:
         config = dataclasses.replace(config, knowledge_dir=args.knowledge.resolve())
+    if getattr(args, "no_cache", False):
+        config = dataclasses.replace(config, cache_dir=None)
     return config
 
 
 def _load_engine(config: Config) -> tuple[Engine | None, LoadResult]:
-    return open_engine(config.knowledge_dir, config.thresholds)
+    return open_engine(config.knowledge_dir, config.thresholds, cache_dir=config.cache_dir)
 
 
 def _report_load_failure(result: LoadResult) -> int:
@@ -177,10 +184,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine, result = _load_engine(config)
     if engine is None:
         return _report_load_failure(result)
+    from .live import LiveKnowledge
     from .web.app import run_server  # aiohttp is imported only for the server
-    from .web.live import LiveEngine
 
-    return run_server(LiveEngine(config.knowledge_dir, engine, config.thresholds), args.host, args.port)
+    store = KnowledgeStore(config.knowledge_dir, config.thresholds, engine=engine, cache_dir=config.cache_dir)
+    return run_server(LiveKnowledge(store), args.host, args.port)
 
 
 def cmd_site(args: argparse.Namespace) -> int:

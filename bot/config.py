@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .core.cache import default_directory as default_cache_directory
 from .core.engine import Thresholds
 
+RELOAD_POLL_SECONDS = 2.0  # an edit by hand or by another process shows within two seconds; a stat() is cheap
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
@@ -46,6 +48,9 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     source: Path | None = None
+    # The warm-start cache of the built engine (bot/core/cache.py); None turns it off.
+    cache_dir: Path | None = field(default_factory=default_cache_directory)
+    reload_seconds: float = RELOAD_POLL_SECONDS  # how often the bot and `serve` look for changed files; 0 = never
 
     @property
     def data_path(self) -> Path:
@@ -114,11 +119,22 @@ def load_config(path: Path | str | None) -> Config:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
 
     knowledge = _section(data, "knowledge", path)
-    if set(knowledge) - {"dir"}:
-        raise ConfigError(f"{path}: unknown key(s) in [knowledge]: {', '.join(sorted(set(knowledge) - {'dir'}))}")
+    known_knowledge_keys = {"dir", "cache", "cache_dir", "reload_seconds"}
+    if set(knowledge) - known_knowledge_keys:
+        extra = ", ".join(sorted(set(knowledge) - known_knowledge_keys))
+        raise ConfigError(f"{path}: unknown key(s) in [knowledge]: {extra}")
     knowledge_dir = DEFAULT_KNOWLEDGE
     if "dir" in knowledge:
         knowledge_dir = (path.parent / str(knowledge["dir"])).resolve()
+    cache_dir: Path | None = default_cache_directory()
+    if "cache_dir" in knowledge:
+        given = Path(_convert(path, "knowledge.cache_dir", knowledge["cache_dir"], "")).expanduser()
+        cache_dir = given if given.is_absolute() else (path.parent / given).resolve()
+    if not _convert(path, "knowledge.cache", knowledge.get("cache", True), True):
+        cache_dir = None
+    reload_seconds = _convert(
+        path, "knowledge.reload_seconds", knowledge.get("reload_seconds", RELOAD_POLL_SECONDS), RELOAD_POLL_SECONDS
+    )
 
     matching = _section(data, "matching", path)
     if set(matching) - set(_THRESHOLD_KEYS):
@@ -146,4 +162,4 @@ def load_config(path: Path | str | None) -> Config:
     discord = DiscordConfig(
         **{key: _convert(path, f"discord.{key}", value, getattr(base, key)) for key, value in discord_table.items()}
     )
-    return Config(knowledge_dir=knowledge_dir, thresholds=thresholds, discord=discord, source=path)
+    return Config(knowledge_dir, thresholds, discord, path, cache_dir, reload_seconds)

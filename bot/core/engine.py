@@ -21,11 +21,11 @@ class Thresholds:
     """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py). The defaults were
     chosen with `python -m benchmarks tune` on the tuning part of tests/data/eval.yaml."""
 
-    answer: float = 44.0  # answer only at or above this confidence...
+    answer: float = 41.0  # answer only at or above this confidence...
     margin: float = 5.0  # ...and this far ahead of the runner-up
-    suggest: float = 44.0  # below this, nothing is close enough to offer
+    suggest: float = 41.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
-    coverage: float = 0.5  # ...and only if the entry explains this share of the question's words
+    coverage: float = 0.45  # ...and only if the entry explains this share of the question's words
 
     def __post_init__(self) -> None:
         if not 0 <= self.suggest <= self.answer <= 100:  # noqa: PLR2004 - the confidence scale

@@ -48,21 +48,21 @@ class Weights:
     filler: float = 0.3  # filler the knowledge does use ("tell me about...") counts for little (tuned)
     # A word the knowledge has never seen (after typo correction) says the question is about something
     # else; it weighs this many times a known word of the same rarity (tuned).
-    unknown: float = 1.3
+    unknown: float = 1.0
     # Word weights. A term's idf says how rare it is in this knowledge; with a few hundred phrasings that is
     # a noisy estimate ("deal", used once, looks as telling as "pesco"). It is blended with the word's
     # rarity in general English (language.py), leaning on English the fewer phrasings there are:
     #     weight = idf_max * (P * idf / idf_max + english_prior * english) / (P + english_prior)
     # P = number of phrasings; english is 0 for words as common as common_zipf, 1 for words as rare as
     # rare_zipf, linear between (all three tuned).
-    english_prior: float = 1000.0
-    common_zipf: float = 6.0
+    english_prior: float = 300.0
+    common_zipf: float = 5.0
     rare_zipf: float = 3.0
     keep_word_zipf: float = 3.5  # a real English word this common is never "corrected" ("bot" is not "both")
     # Confidence = weighted mean of coverage, nearest-phrasing overlap and rapidfuzz similarity, each 0-1
     # (shares tuned; they are divided by their sum, so the mean stays on 0-100); ranking adds the entry's
     # BM25 relative to the best one (it knows every phrasing).
-    coverage_share: float = 0.20
+    coverage_share: float = 0.30
     neighbour_share: float = 0.60
     fuzzy_share: float = 0.20
     bm25_rank: float = 30.0

@@ -108,14 +108,16 @@ class KnowledgeStore:
         new_entries_file: str = "community.yaml",
         *,
         cache_dir: Path | None = None,
+        engine: Engine | None = None,
     ) -> None:
+        """Loads the directory (EditRefused if it has errors), or takes `engine`, already built from it."""
         self.directory = Path(directory)
         self.thresholds = thresholds or Thresholds()
         self.new_entries_path = self.directory / new_entries_file
         self.cache_dir = cache_dir
         self._lock = threading.Lock()
-        self._seen: Fingerprint = {}
-        self.engine = self._engine_from_disk()
+        self._seen: Fingerprint = fingerprint(self.directory)
+        self.engine = engine if engine is not None else self._engine_from_disk()
 
     # ---- reading and validating -------------------------------------------------------------------
 

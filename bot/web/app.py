@@ -18,12 +18,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
+from ..config import RELOAD_POLL_SECONDS
 from ..core.engine import Engine
 from ..core.questions import MAX_MESSAGE_CHARS
+from ..live import LiveKnowledge
 from ..render.html import ask_page, entry_page, home_page, not_found_page, topic_page
 from ..render.text import reply_json
 from .assets import ASSETS, asset
-from .live import RELOAD_POLL_SECONDS, LiveEngine
 from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ SECURITY_HEADERS = {
 HTML = "text/html"
 RATE_LIMITED = "You are asking very quickly. Please try again in {seconds} s."
 
-LIVE = web.AppKey("live", LiveEngine)
+LIVE = web.AppKey("live", LiveKnowledge)
 LIMITER = web.AppKey("limiter", RateLimiter)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -154,12 +155,12 @@ async def static_file(request: web.Request) -> web.Response:
 
 
 def create_app(
-    live: LiveEngine,
+    live: LiveKnowledge,
     *,
     limiter: RateLimiter | None = None,
     reload_every: float | None = RELOAD_POLL_SECONDS,
 ) -> web.Application:
-    """The application over a LiveEngine; `reload_every=None` turns the file watching off."""
+    """The application over the live knowledge; `reload_every=None` turns the file watching off."""
     app = web.Application(middlewares=[_guard], client_max_size=CLIENT_MAX_SIZE)
     app[LIVE] = live
     app[LIMITER] = limiter if limiter is not None else RateLimiter()
@@ -189,7 +190,7 @@ def _address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-async def _serve(app: web.Application, live: LiveEngine, host: str, port: int) -> None:
+async def _serve(app: web.Application, live: LiveKnowledge, host: str, port: int) -> None:
     runner = web.AppRunner(app, access_log=None)  # no log of visitors' addresses or questions
     await runner.setup()
     try:
@@ -206,7 +207,7 @@ async def _serve(app: web.Application, live: LiveEngine, host: str, port: int) -
         await runner.cleanup()
 
 
-def run_server(live: LiveEngine, host: str, port: int) -> int:
+def run_server(live: LiveKnowledge, host: str, port: int) -> int:
     """`python -m bot serve`: 0 after a clean stop (Ctrl+C, SIGTERM), 2 if it cannot listen."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -16,9 +16,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.engine import Engine
-from bot.core.store import open_engine
+from bot.core.store import KnowledgeStore
+from bot.live import LiveKnowledge
 from bot.web.app import create_app
-from bot.web.live import LiveEngine
 from bot.web.ratelimit import RateLimiter
 
 from ..conftest import KNOWLEDGE, ROOT
@@ -26,10 +26,8 @@ from ..conftest import KNOWLEDGE, ROOT
 MakeClient = Callable[..., Awaitable[TestClient]]
 
 
-def live_engine(directory: Path = KNOWLEDGE) -> LiveEngine:
-    engine, result = open_engine(directory)
-    assert engine is not None, result.errors
-    return LiveEngine(directory, engine)
+def live_engine(directory: Path = KNOWLEDGE, engine: Engine | None = None) -> LiveKnowledge:
+    return LiveKnowledge(KnowledgeStore(directory, engine=engine))
 
 
 @pytest.fixture
@@ -41,7 +39,7 @@ async def make_client(engine: Engine) -> AsyncIterator[MakeClient]:
         directory: Path = KNOWLEDGE, *, limiter: RateLimiter | None = None, reload_every: float | None = None
     ) -> TestClient:
         # the shipped knowledge never changes during the tests: its engine is built once per session
-        live = LiveEngine(KNOWLEDGE, engine) if directory == KNOWLEDGE else live_engine(directory)
+        live = live_engine(KNOWLEDGE, engine) if directory == KNOWLEDGE else live_engine(directory)
         app = create_app(live, limiter=limiter, reload_every=reload_every)
         client = TestClient(TestServer(app))
         await client.start_server()

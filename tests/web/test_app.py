@@ -240,7 +240,7 @@ async def test_a_broken_edit_keeps_the_old_knowledge_and_logs_one_line(make_clie
     client = await make_client(knowledge_copy, reload_every=0.05)
     pesco = knowledge_copy / "pesco.yaml"
     good = pesco.read_text()
-    with caplog.at_level(logging.INFO, logger="bot.web.live"):
+    with caplog.at_level(logging.INFO, logger="bot.live"):
         pesco.write_text(good + "\n  - this: [is not yaml\n")
 
         async def logged():
