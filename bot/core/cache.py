@@ -46,11 +46,12 @@ def _code_hash() -> bytes:
 
 
 def key(files: Iterable[tuple[str, bytes]], weights: Weights | None) -> str:
-    """The cache key of a knowledge set: its files' names and bytes, the engine's code and the weights."""
+    """The cache key of a knowledge set: its files' full paths and bytes, the engine's code and the weights.
+    (The path matters: the engine remembers where each entry was read, and edits are written there.)"""
     digest = hashlib.sha256(_code_hash())
     digest.update(repr(dataclasses.astuple(weights or Weights())).encode())
     for name, content in sorted(files):
-        digest.update(Path(name).name.encode() + b"\0" + hashlib.sha256(content).digest())
+        digest.update(str(Path(name).resolve()).encode() + b"\0" + hashlib.sha256(content).digest())
     return digest.hexdigest()
 
 

@@ -16,6 +16,7 @@ from ..config import Config
 from ..core.engine import Engine
 from ..core.models import Answer
 from ..core.store import EditRefused, KnowledgeStore
+from ..live import LiveKnowledge
 from . import exts
 from .runtime_data import RuntimeData
 
@@ -68,6 +69,7 @@ class FaqBot(commands.AutoShardedBot):
         self.store = store
         self.runtime = runtime
         self.sync_commands = sync_commands
+        self._watching: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +85,8 @@ class FaqBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         for extension in extensions():
             await self.load_extension(extension)
+        if self.config.reload_seconds > 0:  # hand edits, git pulls, other shards' moderators
+            self._watching = asyncio.create_task(LiveKnowledge(self.store).watch(self.config.reload_seconds))
         if self.sync_commands:
             await self._sync()
         else:
@@ -104,6 +108,8 @@ class FaqBot(commands.AutoShardedBot):
         """No prefix commands: questions are handled by the Ask cog's listener, not the command parser."""
 
     async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
         await super().close()
         self.runtime.close()
 
@@ -132,7 +138,9 @@ def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
 
 def open_store(config: Config) -> KnowledgeStore | None:
     try:
-        return KnowledgeStore(config.knowledge_dir, config.thresholds, config.discord.new_entries_file)
+        return KnowledgeStore(
+            config.knowledge_dir, config.thresholds, config.discord.new_entries_file, cache_dir=config.cache_dir
+        )
     except EditRefused as refused:
         for problem in refused.problems:
             log.error("%s", problem)
