@@ -21,6 +21,7 @@ from .fake_discord import FakeDiscord, Recorded
 
 TOKEN = "fake-token-abc.123"
 MESSAGE_RESPONSES = (4, 7)  # interaction callbacks that post or update a message
+DEFERRED_RESPONSES = (5, 6)  # "thinking…" and a deferred update: the message comes as a follow-up or edit
 
 
 def sent_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -91,6 +92,25 @@ async def reply_to(fake: FakeDiscord, channel_id: str, count: int = 1, timeout: 
 
 async def callback_for(fake: FakeDiscord, interaction: dict[str, Any], timeout: float = 10) -> Recorded:
     return (await fake.wait_for_request(is_callback(interaction), timeout=timeout))[0]
+
+
+async def response_to(fake: FakeDiscord, interaction: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+    """What the member sees in answer to an interaction: the response's message (or modal), or after a
+    deferral the first follow-up or edit of the original response."""
+    callback = (await callback_for(fake, interaction, timeout)).body
+    if callback.get("type") not in DEFERRED_RESPONSES:
+        return dict(callback.get("data") or {})
+    return dict((await follow_ups(fake, interaction, timeout=timeout))[0].body or {})
+
+
+async def follow_ups(
+    fake: FakeDiscord, interaction: dict[str, Any], count: int = 1, timeout: float = 10
+) -> list[Recorded]:
+    """The follow-ups and edits of the original response sent with an interaction's token, in order."""
+    prefix = f"/webhooks/{fake.application_id}/{interaction['token']}"
+    return await fake.wait_for_request(
+        lambda r: r.method in ("POST", "PATCH") and r.path.startswith(prefix), timeout=timeout, count=count
+    )
 
 
 async def quiet(fake: FakeDiscord, predicate: Callable[[Recorded], bool], seconds: float = 0.5) -> bool:

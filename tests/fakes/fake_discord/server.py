@@ -4,7 +4,6 @@ waits for what the bot sent. REST is in rest.py, the gateway in gateway.py, payl
 from __future__ import annotations
 
 import asyncio
-import itertools
 import re
 import time
 from collections.abc import Callable
@@ -18,6 +17,9 @@ from .gateway import Gateway
 from .payloads import EVERYONE_PERMISSIONS, ChannelType, MessageType
 from .rest import Rest
 
+DISCORD_EPOCH_MS = 1_420_070_400_000  # snowflakes count milliseconds from 2015-01-01
+SNOWFLAKE_TIME_SHIFT = 22  # the low 22 bits are worker, process and increment
+
 
 @dataclass
 class Recorded:
@@ -26,7 +28,28 @@ class Recorded:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments, by file name
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    """The next `times` requests matching `method` and `path` are answered with `status`."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    times: int
+    retry_after: float = 0.0  # for 429: what Discord says to wait
+
+
+@dataclass
+class InteractionState:
+    """What Discord remembers of an interaction: when it was created and whether it was acknowledged."""
+
+    token: str
+    created: float = field(default_factory=time.monotonic)
+    acknowledged: bool = False
 
 
 class InteractionType:
@@ -38,7 +61,7 @@ class InteractionType:
 
 class FakeDiscord:
     def __init__(self) -> None:
-        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._last_id = 0
         self.bot_user = payloads.user(self.new_id(), "FaqBot", bot=True)
         self.bot_user["global_name"] = None
         self.application_id = self.new_id()
@@ -55,8 +78,11 @@ class FakeDiscord:
             self.forum_channel_id: self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
         }
         self.commands: list[dict[str, Any]] = []
-        self.refused: list[list[str]] = []  # the problems of every message refused for Discord's limits
-        self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
+        # why Discord refused each request it refused: a message over its limits, a late or second
+        # acknowledgement, an expired follow-up (the harness asserts none happened)
+        self.refused: list[list[str]] = []
+        self.interactions: dict[str, InteractionState] = {}  # by interaction id
+        self._faults: list[Fault] = []
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -100,7 +126,10 @@ class FakeDiscord:
     # ---- state -------------------------------------------------------------------------------------
 
     def new_id(self) -> str:
-        return str(next(self._ids))
+        """A snowflake of the current time, as Discord makes them (discord.py reads creation times from them)."""
+        now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << SNOWFLAKE_TIME_SHIFT
+        self._last_id = max(self._last_id + 1, now)
+        return str(self._last_id)
 
     def user(self, name: str, *, bot: bool = False) -> dict[str, Any]:
         return payloads.user(self.new_id(), name, bot=bot)
@@ -129,21 +158,39 @@ class FakeDiscord:
             **extra,
         )
 
-    async def record(self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]) -> None:
+    async def record(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        headers: dict[str, str],
+        files: dict[str, bytes] | None = None,
+    ) -> None:
         async with self._request_seen:
-            self.requests.append(Recorded(method, path, query, body, headers))
+            self.requests.append(Recorded(method, path, query, body, headers, files or {}))
             self._request_seen.notify_all()
 
-    def rate_limit_next(self, method: str, path_pattern: str, retry_after: float = 0.3) -> None:
-        """Answer the next matching request with a 429 (as Discord does, with Via and retry_after)."""
-        self._rate_limits.append((method, re.compile(path_pattern), retry_after))
+    def fail_next(self, method: str, path_pattern: str, status: int, times: int = 1, retry_after: float = 0.3) -> None:
+        """Answer the next `times` matching requests with `status` (a 429 as Discord sends it, with Via and
+        retry_after), then serve them again."""
+        self._faults.append(Fault(method, re.compile(path_pattern), status, times, retry_after))
 
-    def take_rate_limit(self, method: str, path: str) -> float | None:
-        for limit in list(self._rate_limits):
-            if limit[0] == method and limit[1].search(path):
-                self._rate_limits.remove(limit)
-                return limit[2]
+    def rate_limit_next(self, method: str, path_pattern: str, retry_after: float = 0.3, times: int = 1) -> None:
+        """Answer the next matching request(s) with a 429."""
+        self.fail_next(method, path_pattern, 429, times, retry_after)
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.method == method and fault.path.search(path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
         return None
+
+    def refuse(self, why: str) -> None:
+        self.refused.append([why])
 
     # ---- gateway -----------------------------------------------------------------------------------
 
@@ -272,20 +319,25 @@ class FakeDiscord:
             interaction["message"] = message
         return interaction
 
+    async def _send_interaction(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """INTERACTION_CREATE; from now on the bot has 3 s for its first response (rest.py enforces it)."""
+        self.interactions[interaction["id"]] = InteractionState(interaction["token"])
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    def interaction_by_token(self, token: str) -> InteractionState | None:
+        return next((i for i in self.interactions.values() if i.token == token), None)
+
     def _command_id(self, name: str) -> str:
         return next((c["id"] for c in self.commands if c["name"] == name), "0")
 
     async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": 1, "options": options or []}
-        interaction = self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs)
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
+        return await self._send_interaction(self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs))
 
     async def autocomplete(self, name: str, options: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": 1, "options": options}
-        interaction = self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs)
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
+        return await self._send_interaction(self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs))
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any
@@ -294,19 +346,17 @@ class FakeDiscord:
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
         if values is not None:
             data["values"] = values
-        interaction = self._interaction(
-            InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
+        return await self._send_interaction(
+            self._interaction(
+                InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
+            )
         )
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
 
     async def submit_modal(self, custom_id: str, values: dict[str, str], **kwargs: Any) -> dict[str, Any]:
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
-        interaction = self._interaction(
-            InteractionType.MODAL_SUBMIT, {"custom_id": custom_id, "components": rows}, **kwargs
+        return await self._send_interaction(
+            self._interaction(InteractionType.MODAL_SUBMIT, {"custom_id": custom_id, "components": rows}, **kwargs)
         )
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
 
     # ---- what the bot sent -------------------------------------------------------------------------
 
