@@ -3,6 +3,10 @@
 None of it is needed to answer questions; it feeds /kb history, undo, review and stats. The schema is a
 list of migrations applied in order from PRAGMA user_version, so an old database is upgraded in place;
 WAL lets readers and the writer overlap.
+
+Every call is blocking (SQLite may wait seconds for another process's lock): the bot makes them from one
+dedicated worker thread (FaqBot.runtime_call), never on the event loop. The database is opened by `open()`
+or on first use, not when the object is made.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.models import Answer, Entry, Status
 from ..core.store import EditAction, EditResult
@@ -61,7 +66,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
-BUSY_TIMEOUT_MS = 5000  # wait this long for another writer's lock before giving up
+BUSY_TIMEOUT_S = 5.0  # wait this long for another writer's lock (a backup, the sqlite3 shell) before giving up
 NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
 
 
@@ -129,36 +134,58 @@ def _entry(text: str | None) -> Entry | None:
     return entry_from_record(json.loads(text)) if text else None
 
 
-class RuntimeData:
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self._migrate()
+T = TypeVar("T")
 
-    def _migrate(self) -> None:
-        with self._lock:
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise RuntimeDataError(f"{self.path} has schema version {version}; this bot knows {SCHEMA_VERSION}")
-            for number in range(version, SCHEMA_VERSION):
-                # user_version is set inside the same transaction: a crash leaves the old version whole
-                self._db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
+
+class RuntimeData:
+    def __init__(self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        self.busy_timeout_s = busy_timeout_s
+        self._lock = threading.Lock()  # one connection, one user at a time
+        self._db: sqlite3.Connection | None = None
+
+    def open(self) -> None:
+        """Open (create, upgrade) the database now rather than on first use."""
+        self._execute(lambda db: None)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, check_same_thread=False, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeDataError(f"{self.path} has schema version {version}; this bot knows {SCHEMA_VERSION}")
+        for number in range(version, SCHEMA_VERSION):
+            # user_version is set inside the same transaction: a crash leaves the old version whole
+            db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
+
+    def _execute(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """The one way to the database: every query runs here, with the connection opened if need be."""
+        with self._lock:
+            if self._db is None:
+                self._db = self._connect()
+            return work(self._db)
 
     def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> sqlite3.Cursor:
-        with self._lock:  # one connection shared by the event loop and worker threads: one user at a time
-            return self._db.execute(sql, parameters)
+        return self._execute(lambda db: db.execute(sql, parameters))
 
     def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
+        return self._execute(lambda db: db.execute(sql, parameters).fetchall())
 
     # ---- audit ------------------------------------------------------------------------------------
 

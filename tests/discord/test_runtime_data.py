@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
 from bot.core.models import Answer, Candidate, Entry, Status
 from bot.core.store import EditAction, EditResult
 from bot.discord.runtime_data import SCHEMA_VERSION, ReviewReason, ReviewState, RuntimeData, RuntimeDataError
+
+from ..fakes.harness import LoopWatch, reply_to, response_to, running_bot, stored_message
+from .exts.kb.test_cog import MODERATOR, kb, option
 
 ENTRY = Entry("pesco-what", ("What is PESCO?",), "An answer.", ("s",))
 
@@ -78,9 +82,36 @@ def test_votes_one_per_member_per_message(data):
 
 def test_a_new_database_gets_every_migration_and_a_newer_one_is_refused(tmp_path):
     path = tmp_path / "data.sqlite3"
-    RuntimeData(path).close()
+    runtime = RuntimeData(path)
+    assert not path.exists()  # opened on first use (from the bot's runtime-data thread), not when made
+    runtime.open()
+    runtime.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     with pytest.raises(RuntimeDataError, match="schema version"):
-        RuntimeData(path)
+        RuntimeData(path).open()
+
+
+async def test_a_locked_database_holds_up_neither_answers_nor_the_event_loop(tmp_path):
+    """Another process holds the write lock (a backup, the sqlite3 shell): the bot's writes wait on their
+    own thread; members are answered and /kb answers as if nothing were wrong."""
+    data_path = tmp_path / "data.sqlite3"
+    async with running_bot(data_path=data_path) as (fake, _), LoopWatch() as loop:
+        locker = sqlite3.connect(data_path, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            for question in ("what is pesco", "is ireland in pesco", "who is the high rep"):
+                await fake.say(question, mention_bot=True)
+            first = await reply_to(fake, fake.text_channel_id)
+            vote = await fake.click(stored_message(fake, first), "faq:vote:pesco-what:0")
+            why = await fake.slash("kb", kb("why", option("question", "what is pesco")), **MODERATOR)
+            await reply_to(fake, fake.text_channel_id, count=3)
+            assert "moderators will look" in (await response_to(fake, vote))["content"]
+            assert (await response_to(fake, why))["embeds"]
+            assert time.monotonic() - started < 2.0  # each write waits up to 5 s for the lock, elsewhere
+            assert loop.longest < 0.5
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()

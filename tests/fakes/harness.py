@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import sqlite3
 import tempfile
+import time
+import traceback
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 import yarl
@@ -19,9 +22,51 @@ from bot.discord.runtime_data import RuntimeData
 
 from .fake_discord import FakeDiscord, Recorded
 
+T = TypeVar("T")
 TOKEN = "fake-token-abc.123"
 MESSAGE_RESPONSES = (4, 7)  # interaction callbacks that post or update a message
 DEFERRED_RESPONSES = (5, 6)  # "thinking…" and a deferred update: the message comes as a follow-up or edit
+
+
+class LoopCheckedRuntimeData(RuntimeData):
+    """The bot's runtime data, noting every query made on the event loop's thread: there must be none
+    (SQLite can wait seconds for a lock; the bot sends its calls to its runtime-data thread)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_event_loop: list[str] = []
+
+    def _execute(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with contextlib.suppress(RuntimeError):  # no running loop: a worker thread, as it should be
+            asyncio.get_running_loop()
+            self.on_event_loop.append("".join(traceback.format_stack(limit=12)))
+        return super()._execute(work)
+
+
+class LoopWatch:
+    """The longest the event loop went without running a task (a blocked loop stalls every member)."""
+
+    STEP_S = 0.02
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(self.STEP_S)
+            self.longest = max(self.longest, time.monotonic() - before - self.STEP_S)
+
+    async def __aenter__(self) -> LoopWatch:
+        self._task = asyncio.create_task(self._watch())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
 
 
 def sent_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -45,10 +90,16 @@ def assert_never_pings(body: dict[str, Any]) -> None:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    knowledge_dir: Path | None = None, data_path: Path | None = None, *, sync: bool = True, **discord_settings: Any
+    knowledge_dir: Path | None = None,
+    data_path: Path | None = None,
+    *,
+    sync: bool = True,
+    runtime_options: dict[str, Any] | None = None,
+    **discord_settings: Any,
 ) -> AsyncIterator[tuple[FakeDiscord, FaqBot]]:
     """The bot on a fresh fake Discord. Pass the same knowledge_dir and data_path again to "restart" it.
-    On the way out it checks what every test must hold: no message the bot sent could ping anyone."""
+    On the way out it checks what every test must hold: no message the bot sent could ping anyone, Discord
+    refused nothing, and no runtime-data query ran on the event loop."""
     fake = await FakeDiscord().start()
     data_path = data_path or Path(tempfile.mkdtemp(prefix="faqbot-")) / "bot-data.sqlite3"
     settings = {"forum_channel_ids": (int(fake.forum_channel_id),), "data_path": str(data_path), **discord_settings}
@@ -59,7 +110,8 @@ async def running_bot(
     point_at_server(config.discord.api_base, config.discord.gateway_url)
     store = open_store(config)
     assert store is not None
-    bot = FaqBot(config, store, RuntimeData(config.data_path), sync_commands=sync, guild_ready_timeout=0.05)
+    runtime = LoopCheckedRuntimeData(config.data_path, **(runtime_options or {}))
+    bot = FaqBot(config, store, runtime, sync_commands=sync, guild_ready_timeout=0.05)
     task = asyncio.create_task(bot.start(TOKEN))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), timeout=10)
@@ -74,6 +126,7 @@ async def running_bot(
     for body in sent_messages(fake):
         assert_never_pings(body)
     assert fake.refused == [], f"Discord would have refused: {fake.refused}"
+    assert runtime.on_event_loop == [], "runtime data used on the event loop:\n" + "\n".join(runtime.on_event_loop)
 
 
 def is_message_post(channel_id: str) -> Callable[[Recorded], bool]:

@@ -53,15 +53,10 @@ class Ask(commands.Cog):
 
     # ---- shared steps -------------------------------------------------------------------------------
 
-    def _answer(self, message: str, title: str | None) -> Reply:
-        """Match and record: runs in a worker thread (the index and SQLite must not hold up the event loop)."""
-        reply = self.bot.engine.answer_message(message[:MAX_MESSAGE_CHARS], title)
-        for part in reply.parts:
-            self.bot.record(part)
-        return reply
-
     async def answer(self, message: str, title: str | None = None) -> Reply:
-        return await asyncio.to_thread(self._answer, message, title)
+        """Match in a worker thread (the index must not hold up the event loop); record with `bot.record`
+        once the reply is sent."""
+        return await asyncio.to_thread(self.bot.engine.answer_message, message[:MAX_MESSAGE_CHARS], title)
 
     def take_token(self, user_id: int, channel_id: int) -> float:
         """Spend one question from the member's and the channel's allowance: 0.0 if allowed, else the
@@ -126,6 +121,7 @@ class Ask(commands.Cog):
         sent = await message.reply(**first, mention_author=False)
         for more in rest:  # over Discord's limits for one message: the rest follows, nothing dropped
             sent = await sent.reply(**more, mention_author=False)
+        await self.bot.record(reply.parts)
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
         if not self.bot.config.discord.answer_dms:
@@ -155,10 +151,10 @@ class Ask(commands.Cog):
         title = getattr(message.channel, "name", None)
         reply = await self.answer(message.content, title)
         off_topic = not reply.answers and not reply.unsure and reply.primary.reason is NoAnswer.OFF_TOPIC
-        if off_topic and not self.bot.config.discord.forum_reply_off_topic:
-            return
-        for kwargs in self.messages(reply):
-            await message.channel.send(**kwargs)
+        if not off_topic or self.bot.config.discord.forum_reply_off_topic:
+            for kwargs in self.messages(reply):
+                await message.channel.send(**kwargs)
+        await self.bot.record(reply.parts)
 
     # ---- slash commands -----------------------------------------------------------------------------
 
@@ -178,11 +174,13 @@ class Ask(commands.Cog):
         done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
         if not done:  # a very large knowledge base: acknowledge within Discord's 3 s, answer after
             await interaction.response.defer(ephemeral=private, thinking=True)
-        for kwargs in self.messages(await work):
+        reply = await work
+        for kwargs in self.messages(reply):
             if interaction.response.is_done():
                 await interaction.followup.send(**kwargs, ephemeral=private)
             else:
                 await interaction.response.send_message(**kwargs, ephemeral=private)
+        await self.bot.record(reply.parts)
 
     @ask_command.autocomplete("question")
     async def ask_autocomplete(

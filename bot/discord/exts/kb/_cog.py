@@ -80,7 +80,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
             return None
         for step in (*result.unlinked, result):
-            self.bot.runtime.record_edit(step, interaction.user.id)
+            await self.bot.runtime_call(self.bot.runtime.record_edit, step, interaction.user.id)
         lines = [f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."]
         lines += [f"⚠️ {warning}" for warning in result.warnings]
         await tell(interaction, "\n".join(lines))
@@ -155,7 +155,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.describe(entry="Only this entry's changes")
     async def history(self, interaction: discord.Interaction[FaqBot], entry: str | None = None) -> None:
         entry_id = entry.strip() if entry else None
-        rows = self.bot.runtime.history(entry_id, limit=HISTORY_ROWS)
+        rows = await self.bot.runtime_call(self.bot.runtime.history, entry_id, limit=HISTORY_ROWS)
         if not rows:
             await tell(interaction, "No changes recorded yet.")
             return
@@ -164,17 +164,17 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="undo", description="Revert an entry's last change")
     @app_commands.describe(entry="The entry whose last change to revert")
     async def undo(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
-        row = self.bot.runtime.last_change(entry.strip())
+        row = await self.bot.runtime_call(self.bot.runtime.last_change, entry.strip())
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
             return
         result = await self.apply(interaction, self.bot.store.restore_entry, row.entry_id, row.before, row.file)
         if result is not None:
-            self.bot.runtime.mark_undone(row.id)
+            await self.bot.runtime_call(self.bot.runtime.mark_undone, row.id)
 
     @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
     async def review(self, interaction: discord.Interaction[FaqBot]) -> None:
-        items = self.bot.runtime.review_queue()
+        items = await self.bot.runtime_call(self.bot.runtime.review_queue)
         if not items:
             await tell(interaction, "Nothing to review: every recent question was answered confidently.")
             return
@@ -198,7 +198,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="stats", description="Most asked entries, votes, unanswered questions")
     async def stats(self, interaction: discord.Interaction[FaqBot]) -> None:
-        await tell(interaction, embed=stats_embed(self.bot.runtime.stats()))
+        await tell(interaction, embed=stats_embed(await self.bot.runtime_call(self.bot.runtime.stats)))
 
     for _command in (edit, alias, remove, show, undo, history):
         _command.autocomplete("entry")(entry_autocomplete)

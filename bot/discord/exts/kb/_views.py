@@ -90,21 +90,24 @@ class ReviewView(ModeratorView):
         except EditRefused as refused:
             await tell(interaction, refusal_text(refused))
             return
-        interaction.client.runtime.record_edit(result, interaction.user.id)
-        interaction.client.runtime.close_review(item.question_key, ReviewState.RESOLVED)
+        bot = interaction.client
+        await bot.runtime_call(bot.runtime.record_edit, result, interaction.user.id)
+        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
         quoted = trim(item.question, QUOTED_QUESTION_CHARS)
         await self._advance(interaction, f"Added “{quoted}” as a phrasing of `{entry_id}`.")
 
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
-        interaction.client.runtime.close_review(item.question_key, ReviewState.RESOLVED)
+        bot = interaction.client
+        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
         await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
     async def dismiss(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
-        interaction.client.runtime.close_review(item.question_key, ReviewState.DISMISSED)
+        bot = interaction.client
+        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.DISMISSED)
         await self._advance(interaction, "Dismissed.")
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="kb:review:next", row=1)

@@ -226,7 +226,7 @@ async def test_review_shows_an_unanswered_question_and_add_as_phrasing_makes_it_
         choose = await fake.click(message, "kb:review:alias", values=["hr-vp-who"], **MODERATOR)
         assert "as a phrasing of `hr-vp-who`" in (await callback_for(fake, choose)).body["data"]["content"]
         assert bot.engine.ask(question).entry.id == "hr-vp-who"
-        assert bot.runtime.review_queue() == []
+        assert await bot.runtime_call(bot.runtime.review_queue) == []
 
 
 async def test_reload_after_a_hand_edit_and_a_broken_file_keeps_the_old_knowledge(knowledge_copy):
