@@ -20,7 +20,7 @@ from ..core.engine import Engine
 from ..core.models import Answer
 from ..core.store import EditRefused, KnowledgeStore
 from . import exts
-from .runtime_data import RuntimeData
+from .runtime_data import RuntimeData, RuntimeDataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +98,13 @@ class FaqBot(commands.AutoShardedBot):
 
         try:
             await self.runtime_call(record_all)
-        except Exception:  # runtime data is optional to answering; log and go on
+        except RuntimeDataUnavailable:
+            pass  # optional to answering; RuntimeData has logged the outage once
+        except Exception:
             log.exception("could not record the question for review")
 
     async def setup_hook(self) -> None:
-        try:
-            await self.runtime_call(self.runtime.open)
-        except Exception:
-            log.exception("could not open the runtime data")
+        await self.runtime_call(self.runtime.open)  # if it cannot be opened: one line logged, the bot runs on
         for extension in extensions():
             await self.load_extension(extension)
         if self.sync_commands:

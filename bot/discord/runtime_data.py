@@ -7,14 +7,21 @@ WAL lets readers and the writer overlap.
 Every call is blocking (SQLite may wait seconds for another process's lock): the bot makes them from one
 dedicated worker thread (FaqBot.runtime_call), never on the event loop. The database is opened by `open()`
 or on first use, not when the object is made.
+
+The database is optional, so it may fail: damaged, read-only, locked, on a full disk, missing. Then every
+call raises RuntimeDataUnavailable, one line is logged for the whole outage, calls fail fast for
+RETRY_AFTER_S, and the next call after that opens the database again (and logs when it is back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +31,8 @@ from typing import Any, TypeVar
 from ..core.models import Answer, Entry, Status
 from ..core.store import EditAction, EditResult
 from ..core.yaml_edit import entry_from_record, entry_record
+
+log = logging.getLogger(__name__)
 
 # Each item upgrades the schema by one version; append, never edit (databases in the field ran the old ones).
 MIGRATIONS: tuple[str, ...] = (
@@ -67,6 +76,10 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
 BUSY_TIMEOUT_S = 5.0  # wait this long for another writer's lock (a backup, the sqlite3 shell) before giving up
+# After a failure, calls fail at once for this long, then the database is opened again. A lock or a file a
+# person is repairing comes back within seconds to minutes: a retry every 15 s brings history back soon after
+# and costs nothing, while failing fast in between keeps calls from queueing behind 5-second lock waits.
+RETRY_AFTER_S = 15.0
 NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
 
 
@@ -126,6 +139,11 @@ class RuntimeDataError(Exception):
     pass
 
 
+class RuntimeDataUnavailable(RuntimeDataError):
+    """The database cannot be used now (damaged, read-only, locked, disk full...); the reason is the message.
+    Answering goes on without it."""
+
+
 def _json(entry: Entry | None) -> str | None:
     return json.dumps(entry_record(entry)) if entry is not None else None
 
@@ -138,15 +156,30 @@ T = TypeVar("T")
 
 
 class RuntimeData:
-    def __init__(self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(
+        self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S, retry_after_s: float = RETRY_AFTER_S
+    ) -> None:
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
+        self.retry_after_s = retry_after_s
         self._lock = threading.Lock()  # one connection, one user at a time
         self._db: sqlite3.Connection | None = None
+        self._retry_at = 0.0  # while unavailable: no new attempt before this (time.monotonic)
+        self._outage: str | None = None  # why it is unavailable, while it is
 
-    def open(self) -> None:
-        """Open (create, upgrade) the database now rather than on first use."""
-        self._execute(lambda db: None)
+    @property
+    def unavailable(self) -> str | None:
+        """Why the database cannot be used, or None if it could be last time it was tried."""
+        return self._outage
+
+    def open(self) -> bool:
+        """Open (create, upgrade) the database now rather than on first use. False if it cannot be used
+        (logged once); it will be tried again later."""
+        try:
+            self._execute(lambda db: None)
+        except RuntimeDataUnavailable:
+            return False
+        return True
 
     def close(self) -> None:
         with self._lock:
@@ -174,12 +207,43 @@ class RuntimeData:
             # user_version is set inside the same transaction: a crash leaves the old version whole
             db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
 
-    def _execute(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """The one way to the database: every query runs here, with the connection opened if need be."""
+    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False) -> T:
+        """The one way to the database: every query runs here, with the connection opened if need be.
+        RuntimeDataUnavailable if it cannot be used; `retry_now` tries even within the retry delay."""
         with self._lock:
             if self._db is None:
-                self._db = self._connect()
-            return work(self._db)
+                if self._outage is not None and not retry_now and time.monotonic() < self._retry_at:
+                    raise RuntimeDataUnavailable(self._outage)
+                try:
+                    self._db = self._connect()
+                except (sqlite3.Error, OSError, RuntimeDataError) as error:
+                    raise self._lost(error) from error
+                if self._outage is not None:
+                    log.info("runtime data is back (%s): history, undo, review and stats work again", self.path)
+                    self._outage = None
+            try:
+                return work(self._db)
+            except sqlite3.Error as error:
+                raise self._lost(error) from error
+
+    def _lost(self, error: Exception) -> RuntimeDataUnavailable:
+        """Close the connection, fail fast until the retry time, and log once per outage."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        self._retry_at = time.monotonic() + self.retry_after_s
+        reason = str(error) or type(error).__name__
+        if self._outage is None:
+            log.warning(
+                "runtime data unavailable (%s: %s): the bot answers as usual; /kb history, undo, review and "
+                "stats wait until it is back (trying again every %g s)",
+                self.path,
+                reason,
+                self.retry_after_s,
+            )
+        self._outage = reason
+        return RuntimeDataUnavailable(reason)
 
     def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         return self._execute(lambda db: db.execute(sql, parameters))

@@ -13,6 +13,7 @@ import discord
 
 from ..core.loader import ID_PATTERN
 from ..render.embeds import answer_embed, button_label
+from .runtime_data import RuntimeDataUnavailable
 
 if TYPE_CHECKING:
     from .client import FaqBot
@@ -87,7 +88,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
 
         try:
             await interaction.client.runtime_call(record)
-        except Exception:  # runtime data is optional: the member was thanked either way
+        except RuntimeDataUnavailable:
+            pass  # optional: the member was thanked either way; RuntimeData has logged the outage once
+        except Exception:
             log.exception("could not record a vote")
 
     async def _question(self, interaction: discord.Interaction[FaqBot]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 import time
 
@@ -9,7 +11,14 @@ import pytest
 
 from bot.core.models import Answer, Candidate, Entry, Status
 from bot.core.store import EditAction, EditResult
-from bot.discord.runtime_data import SCHEMA_VERSION, ReviewReason, ReviewState, RuntimeData, RuntimeDataError
+from bot.discord.runtime_data import (
+    SCHEMA_VERSION,
+    ReviewReason,
+    ReviewState,
+    RuntimeData,
+    RuntimeDataError,
+    RuntimeDataUnavailable,
+)
 
 from ..fakes.harness import LoopWatch, reply_to, response_to, running_bot, stored_message
 from .exts.kb.test_cog import MODERATOR, kb, option
@@ -89,8 +98,10 @@ def test_a_new_database_gets_every_migration_and_a_newer_one_is_refused(tmp_path
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    newer = RuntimeData(path)
+    assert newer.open() is False  # not used (the bot runs on without it), and not damaged either
     with pytest.raises(RuntimeDataError, match="schema version"):
-        RuntimeData(path).open()
+        newer.stats()
 
 
 async def test_a_locked_database_holds_up_neither_answers_nor_the_event_loop(tmp_path):
@@ -115,3 +126,93 @@ async def test_a_locked_database_holds_up_neither_answers_nor_the_event_loop(tmp
         finally:
             locker.execute("ROLLBACK")
             locker.close()
+
+
+def test_an_unusable_database_raises_unavailable_logs_once_and_is_opened_again_later(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.discord.runtime_data")
+    path = tmp_path / "data.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    data = RuntimeData(path, retry_after_s=0.2)
+    assert data.open() is False
+    with pytest.raises(RuntimeDataUnavailable, match="not a database"):
+        data.stats()  # within the retry delay: fails at once, without trying the file again
+    with pytest.raises(RuntimeDataUnavailable):
+        data.record_vote(1, 2, "pesco-what", True)
+    warnings = [r for r in caplog.records if r.name == "bot.discord.runtime_data" and r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
+    assert "Traceback" not in caplog.text
+    path.unlink()  # a person moves the damaged file away
+    time.sleep(0.25)
+    assert data.stats().unanswered_open == 0
+    assert data.unavailable is None and "is back" in caplog.text
+    data.close()
+
+
+def _corrupt(path):
+    path.write_bytes(b"not a database" * 100)
+    return path
+
+
+def _unopenable(path):
+    (path.parent / "file").write_text("a file where a directory should be")
+    return path.parent / "file" / "data.sqlite3"
+
+
+def _locked(path):
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")  # held until the test ends (the connection is kept by the closure)
+    _locked.held = locker
+    return path
+
+
+@pytest.mark.parametrize("break_it", [_corrupt, _unopenable, _locked], ids=["corrupt", "unopenable", "locked"])
+async def test_without_runtime_data_the_bot_answers_and_edits_save_saying_undo_is_unavailable(
+    knowledge_copy, tmp_path, caplog, break_it
+):
+    data_path = break_it(tmp_path / "data.sqlite3")
+    async with running_bot(knowledge_copy, data_path, runtime_options={"busy_timeout_s": 0.1}) as (fake, bot):
+        await fake.say("what is pesco", mention_bot=True)
+        answer = await reply_to(fake, fake.text_channel_id)
+        assert answer.body["embeds"][0]["title"] == "What is PESCO?"
+        vote = await fake.click(stored_message(fake, answer), "faq:vote:pesco-what:0")
+        assert "moderators will look" in (await response_to(fake, vote))["content"]
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco tldr")), **MODERATOR
+        )
+        content = (await response_to(fake, alias))["content"]
+        assert content.startswith("Added a phrasing to `pesco-what`") and "`/kb undo` will not see" in content
+        assert bot.engine.ask("pesco tldr").entry.id == "pesco-what"
+        for command in ("history", "review", "stats"):
+            reply = await response_to(fake, await fake.slash("kb", kb(command), **MODERATOR))
+            assert reply["content"].startswith("History, undo, review and stats are unavailable"), command
+    if break_it is _locked:
+        _locked.held.close()
+    assert "pesco tldr" in (knowledge_copy / "pesco.yaml").read_text()
+    warnings = [r for r in caplog.records if r.name == "bot.discord.runtime_data" and r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "the bot answers as usual" in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_a_database_locked_while_running_comes_back_and_history_works_again(knowledge_copy, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.discord.runtime_data")
+    data_path = tmp_path / "data.sqlite3"
+    options = {"busy_timeout_s": 0.1, "retry_after_s": 0.3}
+    async with running_bot(knowledge_copy, data_path, runtime_options=options) as (fake, _):
+        locker = sqlite3.connect(data_path, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        first = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "one")), **MODERATOR
+        )
+        assert "`/kb undo` will not see" in (await response_to(fake, first))["content"]
+        locker.execute("ROLLBACK")
+        locker.close()
+        await asyncio.sleep(0.4)
+        second = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "two")), **MODERATOR
+        )
+        assert "undo" not in (await response_to(fake, second))["content"]
+        history = await response_to(
+            fake, await fake.slash("kb", kb("history", option("entry", "pesco-what")), **MODERATOR)
+        )
+        assert len(history["embeds"][0]["fields"]) == 1  # the second change; the first could not be recorded
+    assert "runtime data is back" in caplog.text

@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from ...client import FaqBot
 
 REFUSAL = "Only moderators (the configured moderator roles, or Manage Server) can change the knowledge."
+UNAVAILABLE = (
+    "History, undo, review and stats are unavailable until the runtime database is back (the bot's log says "
+    "why). Answers and edits work as usual."
+)
+NOT_RECORDED = (
+    "⚠️ Saved, but it could not be recorded in the history (the runtime database is unavailable): "
+    "`/kb undo` will not see this change."
+)
 PROBLEMS_SHOWN = 10  # a refused edit lists this many problems: the first ones are the ones to fix
 PROBLEM_CHARS = 300
 

@@ -25,7 +25,8 @@ from ....render.embeds import (
     why_text,
 )
 from ...client import FaqBot
-from ._checks import REFUSAL, is_moderator, problems_text, refusal_text, tell
+from ...runtime_data import RuntimeDataUnavailable
+from ._checks import NOT_RECORDED, REFUSAL, UNAVAILABLE, is_moderator, problems_text, refusal_text, tell
 from ._forms import EntryForm, SourceForm
 from ._views import ConfirmRemove, ReviewView
 
@@ -63,13 +64,21 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     ) -> None:
         if isinstance(error, app_commands.CheckFailure):
             return  # interaction_check has already told the member why
+        if isinstance(getattr(error, "original", None), RuntimeDataUnavailable):
+            await tell(interaction, UNAVAILABLE)  # RuntimeData has logged the outage once
+            return
         log.error("/kb failed", exc_info=error)
         await tell(interaction, "Something went wrong; the knowledge files are unchanged.")
 
     async def apply(
-        self, interaction: discord.Interaction[FaqBot], operation: Callable[..., EditResult], *args: Any
+        self,
+        interaction: discord.Interaction[FaqBot],
+        operation: Callable[..., EditResult],
+        *args: Any,
+        then: Callable[[], None] | None = None,
     ) -> EditResult | None:
-        """Run one store edit off the event loop, audit it, and tell the moderator what happened."""
+        """Run one store edit off the event loop, audit it, and tell the moderator what happened. `then`
+        runs on the runtime-data thread after the audit (marking a change undone, closing a review item)."""
         try:
             result = await asyncio.to_thread(operation, *args)
         except EditRefused as refused:
@@ -79,10 +88,20 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             log.exception("saving the knowledge failed")
             await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
             return None
-        for step in (*result.unlinked, result):
-            await self.bot.runtime_call(self.bot.runtime.record_edit, step, interaction.user.id)
+        runtime, user_id = self.bot.runtime, interaction.user.id
+
+        def audit() -> None:
+            for step in (*result.unlinked, result):
+                runtime.record_edit(step, user_id)
+            if then is not None:
+                then()
+
         lines = [f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."]
         lines += [f"⚠️ {warning}" for warning in result.warnings]
+        try:
+            await self.bot.runtime_call(audit)
+        except RuntimeDataUnavailable:
+            lines.append(NOT_RECORDED)
         await tell(interaction, "\n".join(lines))
         return result
 
@@ -168,9 +187,15 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
             return
-        result = await self.apply(interaction, self.bot.store.restore_entry, row.entry_id, row.before, row.file)
-        if result is not None:
-            await self.bot.runtime_call(self.bot.runtime.mark_undone, row.id)
+        runtime = self.bot.runtime
+        await self.apply(
+            interaction,
+            self.bot.store.restore_entry,
+            row.entry_id,
+            row.before,
+            row.file,
+            then=lambda: runtime.mark_undone(row.id),
+        )
 
     @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
     async def review(self, interaction: discord.Interaction[FaqBot]) -> None:

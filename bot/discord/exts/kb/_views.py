@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from ....core.store import EditRefused
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
-from ...runtime_data import ReviewItem, ReviewState
-from ._checks import REFUSAL, is_moderator, refusal_text, tell
+from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
+from ._checks import NOT_RECORDED, REFUSAL, UNAVAILABLE, is_moderator, refusal_text, tell
 from ._forms import EntryForm
 
 if TYPE_CHECKING:
@@ -90,24 +91,37 @@ class ReviewView(ModeratorView):
         except EditRefused as refused:
             await tell(interaction, refusal_text(refused))
             return
-        bot = interaction.client
-        await bot.runtime_call(bot.runtime.record_edit, result, interaction.user.id)
-        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
+        bot, user_id = interaction.client, interaction.user.id
+
+        def audit() -> None:
+            bot.runtime.record_edit(result, user_id)
+            bot.runtime.close_review(item.question_key, ReviewState.RESOLVED)
+
         quoted = trim(item.question, QUOTED_QUESTION_CHARS)
-        await self._advance(interaction, f"Added “{quoted}” as a phrasing of `{entry_id}`.")
+        note = f"Added “{quoted}” as a phrasing of `{entry_id}`."
+        try:
+            await bot.runtime_call(audit)
+        except RuntimeDataUnavailable:
+            note += "\n" + NOT_RECORDED
+        await self._advance(interaction, note)
 
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
         bot = interaction.client
-        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
+        with contextlib.suppress(RuntimeDataUnavailable):  # then it stays in the queue: no harm done
+            await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
         await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
     async def dismiss(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
         bot = interaction.client
-        await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.DISMISSED)
+        try:
+            await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.DISMISSED)
+        except RuntimeDataUnavailable:
+            await tell(interaction, UNAVAILABLE)
+            return
         await self._advance(interaction, "Dismissed.")
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="kb:review:next", row=1)
