@@ -15,7 +15,6 @@ from aiohttp import web
 
 from .limits import (
     ALREADY_ACKNOWLEDGED,
-    FIRST_RESPONSE_S,
     FOLLOW_UP_S,
     UNKNOWN_INTERACTION,
     UNKNOWN_WEBHOOK,
@@ -201,7 +200,7 @@ class Rest:
                 400, ALREADY_ACKNOWLEDGED, f"Interaction has already been acknowledged ({interaction_id}, type {kind})"
             )
         late = time.monotonic() - state.created
-        if late > FIRST_RESPONSE_S:
+        if late > self.fake.first_response_s:
             return self._refuse(
                 404, UNKNOWN_INTERACTION, f"Unknown interaction: first response {late:.1f} s after {interaction_id}"
             )

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from . import payloads
 from .gateway import Gateway
+from .limits import FIRST_RESPONSE_S
 from .payloads import EVERYONE_PERMISSIONS, ChannelType, MessageType
 from .rest import Rest
 
@@ -82,6 +83,7 @@ class FakeDiscord:
         # acknowledgement, an expired follow-up (the harness asserts none happened)
         self.refused: list[list[str]] = []
         self.interactions: dict[str, InteractionState] = {}  # by interaction id
+        self.first_response_s = FIRST_RESPONSE_S  # a test may shorten it, to show what is acknowledged first
         self._faults: list[Fault] = []
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None

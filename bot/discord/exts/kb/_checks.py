@@ -36,6 +36,13 @@ def is_moderator(interaction: discord.Interaction[FaqBot]) -> bool:
     return any(role.id in allowed for role in member.roles)
 
 
+async def thinking(interaction: discord.Interaction[Any]) -> None:
+    """Acknowledge at once, privately ("thinking…"): Discord allows 3 s for the first response, and saving,
+    re-indexing or a busy database can take longer. What the step has to say follows as a follow-up."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
 async def tell(interaction: discord.Interaction[Any], text: str = "", **kwargs: Any) -> None:
     """An ephemeral reply, whether or not the interaction was already answered."""
     kwargs = {"ephemeral": True, **kwargs}

@@ -1,4 +1,6 @@
-"""The /kb commands. Each one validates through the store, audits, and answers the moderator privately."""
+"""The /kb commands. Each one acknowledges at once ("thinking…", private), then validates through the store,
+saves, re-indexes and audits off the event loop, and answers the moderator in a private follow-up. Only the
+commands that open a form answer with the form itself (a form must be the first response)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ....core.engine import Engine
 from ....core.models import Entry
 from ....core.store import EditAction, EditRefused, EditResult
 from ....render.embeds import (
@@ -26,7 +29,16 @@ from ....render.embeds import (
 )
 from ...client import FaqBot
 from ...runtime_data import RuntimeDataUnavailable
-from ._checks import NOT_RECORDED, REFUSAL, UNAVAILABLE, is_moderator, problems_text, refusal_text, tell
+from ._checks import (
+    NOT_RECORDED,
+    REFUSAL,
+    UNAVAILABLE,
+    is_moderator,
+    problems_text,
+    refusal_text,
+    tell,
+    thinking,
+)
 from ._forms import EntryForm, SourceForm
 from ._views import ConfirmRemove, ReviewView
 
@@ -108,15 +120,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     async def entry_autocomplete(
         self, interaction: discord.Interaction[FaqBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        engine = self.bot.engine
-        needle = current.strip().lower()
-        matches = [e for e in engine.knowledge.entries if needle in e.id or needle in e.title.lower()]
-        if not matches and needle:
-            matches = [c.entry for c in await asyncio.to_thread(engine.candidates, current, CHOICES)]
-        return [
-            app_commands.Choice(name=trim(f"{e.id} — {e.title}", CHOICE_NAME_LIMIT), value=e.id)
-            for e in matches[:CHOICES]
-        ]
+        matches = await asyncio.to_thread(_entries_matching, self.bot.engine, current)
+        return [app_commands.Choice(name=trim(f"{e.id} — {e.title}", CHOICE_NAME_LIMIT), value=e.id) for e in matches]
 
     async def _entry_or_tell(self, interaction: discord.Interaction[FaqBot], entry_id: str) -> Entry | None:
         found = self.bot.engine.entry(entry_id.strip())
@@ -138,15 +143,17 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="alias", description="Add another phrasing to an entry")
     @app_commands.describe(entry="The entry", question="The new phrasing, as members ask it")
     async def alias(self, interaction: discord.Interaction[FaqBot], entry: str, question: str) -> None:
+        await thinking(interaction)
         await self.apply(interaction, self.bot.store.add_alias, entry.strip(), question)
 
     @app_commands.command(name="remove", description="Remove an entry (asks to confirm)")
     @app_commands.describe(entry="The entry to remove")
     async def remove(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
+        await thinking(interaction)
         found = await self._entry_or_tell(interaction, entry)
         if found is None:
             return
-        linking = [e.id for e in self.bot.engine.knowledge.entries if found.id in e.related]
+        linking = await asyncio.to_thread(_linking_to, self.bot.engine, found.id)
         note = f"\nThese entries link to it; the links will be removed too: {', '.join(linking)}" if linking else ""
         title = trim(found.title, QUOTED_TITLE_CHARS)
         await tell(interaction, f"Remove `{found.id}` — “{title}”?{note}", view=ConfirmRemove(self, found.id))
@@ -160,6 +167,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="show", description="Show an entry, or why a question matches it")
     @app_commands.describe(entry="The entry", question="Optional: show how this question matches the entry")
     async def show(self, interaction: discord.Interaction[FaqBot], entry: str, question: str | None = None) -> None:
+        await thinking(interaction)
         found = await self._entry_or_tell(interaction, entry)
         if found is None:
             return
@@ -168,11 +176,13 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="why", description="Which entries a question matches, with phrasings and scores")
     async def why(self, interaction: discord.Interaction[FaqBot], question: str) -> None:
+        await thinking(interaction)
         await tell(interaction, embed=await asyncio.to_thread(why_embed, self.bot.engine, question))
 
     @app_commands.command(name="history", description="Recent changes: who, when, what")
     @app_commands.describe(entry="Only this entry's changes")
     async def history(self, interaction: discord.Interaction[FaqBot], entry: str | None = None) -> None:
+        await thinking(interaction)
         entry_id = entry.strip() if entry else None
         rows = await self.bot.runtime_call(self.bot.runtime.history, entry_id, limit=HISTORY_ROWS)
         if not rows:
@@ -183,6 +193,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     @app_commands.command(name="undo", description="Revert an entry's last change")
     @app_commands.describe(entry="The entry whose last change to revert")
     async def undo(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
+        await thinking(interaction)
         row = await self.bot.runtime_call(self.bot.runtime.last_change, entry.strip())
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
@@ -199,15 +210,17 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
     async def review(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await thinking(interaction)
         items = await self.bot.runtime_call(self.bot.runtime.review_queue)
         if not items:
             await tell(interaction, "Nothing to review: every recent question was answered confidently.")
             return
-        view = ReviewView(self, items)
+        view = await ReviewView.build(self, items)
         await tell(interaction, embed=view.embed(), view=view)
 
     @app_commands.command(name="reload", description="Re-read the knowledge files after hand edits")
     async def reload(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await thinking(interaction)
         try:
             result = await asyncio.to_thread(self.bot.store.reload)
         except EditRefused as refused:
@@ -223,8 +236,23 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="stats", description="Most asked entries, votes, unanswered questions")
     async def stats(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await thinking(interaction)
         await tell(interaction, embed=stats_embed(await self.bot.runtime_call(self.bot.runtime.stats)))
 
     for _command in (edit, alias, remove, show, undo, history):
         _command.autocomplete("entry")(entry_autocomplete)
     del _command
+
+
+def _entries_matching(engine: Engine, current: str) -> list[Entry]:
+    """Entries whose id or title contains what was typed, else the best matches for it (a worker thread:
+    a scan of a large knowledge base must not hold up the event loop)."""
+    needle = current.strip().lower()
+    matches = [e for e in engine.knowledge.entries if needle in e.id or needle in e.title.lower()]
+    if not matches and needle:
+        matches = [c.entry for c in engine.candidates(current, CHOICES)]
+    return matches[:CHOICES]
+
+
+def _linking_to(engine: Engine, entry_id: str) -> list[str]:
+    return [e.id for e in engine.knowledge.entries if entry_id in e.related]

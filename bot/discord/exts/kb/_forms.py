@@ -10,7 +10,7 @@ import discord
 
 from ....core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS
 from ....core.models import Entry
-from ._checks import REFUSAL, is_moderator, tell
+from ._checks import REFUSAL, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class EntryForm(_Form):
         if not is_moderator(interaction):
             await tell(interaction, REFUSAL)
             return
+        await thinking(interaction)
         store = interaction.client.store
         questions = str(self.questions.value)
         entry_id = str(self.entry_id.value).strip()
@@ -136,6 +137,7 @@ class SourceForm(_Form, title="New source"):
         if not is_moderator(interaction):
             await tell(interaction, REFUSAL)
             return
+        await thinking(interaction)
         source = parse_source_form(
             str(self.source_id.value),
             str(self.source_title.value),

@@ -1,13 +1,16 @@
-"""Buttons and menus of /kb: confirm a removal, and work through the review queue."""
+"""Buttons and menus of /kb: confirm a removal, and work through the review queue. Each click is
+acknowledged at once (the message is updated, or the update deferred) before anything is saved or read."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from ....core.models import Candidate
 from ....core.store import EditRefused
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
 from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
@@ -39,6 +42,7 @@ class ConfirmRemove(ModeratorView):
     @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger, custom_id="kb:remove:confirm")
     async def confirm(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         self.stop()
+        await interaction.response.edit_message(content=f"Removing `{self.entry_id}`…", view=None)
         await self.cog.apply(interaction, interaction.client.store.remove_entry, self.entry_id)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="kb:remove:cancel")
@@ -50,11 +54,9 @@ class ConfirmRemove(ModeratorView):
 class ReviewView(ModeratorView):
     """One queued question at a time: add it as a phrasing of an entry, start a new entry, or dismiss."""
 
-    def __init__(self, cog: Kb, items: list[ReviewItem], position: int = 0) -> None:
+    def __init__(self, cog: Kb, items: list[ReviewItem], position: int, candidates: Sequence[Candidate]) -> None:
         super().__init__(timeout=REVIEW_TIMEOUT_S)
         self.cog, self.items, self.position = cog, items, position
-        item = items[position]
-        candidates = cog.bot.engine.candidates(item.question, SELECT_OPTIONS) if item.question.strip() else []
         options = [
             discord.SelectOption(
                 label=trim(c.entry.title, SELECT_OPTION_LIMIT),
@@ -70,20 +72,32 @@ class ReviewView(ModeratorView):
             self.select.callback = self.add_as_phrasing  # type: ignore[method-assign,assignment]
             self.add_item(self.select)
 
+    @classmethod
+    async def build(cls, cog: Kb, items: list[ReviewItem], position: int = 0) -> ReviewView:
+        """The view for items[position], with the entries its question comes closest to (matched in a worker
+        thread, off the event loop)."""
+        question = items[position].question
+        candidates = (
+            await asyncio.to_thread(cog.bot.engine.candidates, question, SELECT_OPTIONS) if question.strip() else []
+        )
+        return cls(cog, items, position, candidates)
+
     def embed(self) -> discord.Embed:
         return review_embed(self.items[self.position], self.position, len(self.items))
 
     async def _advance(self, interaction: discord.Interaction[FaqBot], note: str) -> None:
+        """Show the next item in place of this one (the click was deferred: the message is edited)."""
         remaining = [i for n, i in enumerate(self.items) if n != self.position]
         if not remaining:
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=f"{note}\nThe review queue is empty.", embed=None, view=None
             )
             return
-        view = ReviewView(self.cog, remaining, min(self.position, len(remaining) - 1))
-        await interaction.response.edit_message(content=note, embed=view.embed(), view=view)
+        view = await ReviewView.build(self.cog, remaining, min(self.position, len(remaining) - 1))
+        await interaction.edit_original_response(content=note, embed=view.embed(), view=view)
 
     async def add_as_phrasing(self, interaction: discord.Interaction[FaqBot]) -> None:
+        await interaction.response.defer()  # an update of this message will follow
         item = self.items[self.position]
         entry_id = self.select.values[0]
         try:
@@ -108,13 +122,14 @@ class ReviewView(ModeratorView):
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
+        await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
         bot = interaction.client
         with contextlib.suppress(RuntimeDataUnavailable):  # then it stays in the queue: no harm done
             await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
-        await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
     async def dismiss(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()
         item = self.items[self.position]
         bot = interaction.client
         try:
@@ -126,5 +141,6 @@ class ReviewView(ModeratorView):
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="kb:review:next", row=1)
     async def next_item(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
-        view = ReviewView(self.cog, self.items, (self.position + 1) % len(self.items))
-        await interaction.response.edit_message(embed=view.embed(), view=view)
+        await interaction.response.defer()
+        view = await ReviewView.build(self.cog, self.items, (self.position + 1) % len(self.items))
+        await interaction.edit_original_response(embed=view.embed(), view=view)
