@@ -22,7 +22,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -80,6 +80,10 @@ BUSY_TIMEOUT_S = 5.0  # wait this long for another writer's lock (a backup, the 
 # person is repairing comes back within seconds to minutes: a retry every 15 s brings history back soon after
 # and costs nothing, while failing fast in between keeps calls from queueing behind 5-second lock waits.
 RETRY_AFTER_S = 15.0
+# An audit row is what makes a saved edit undoable: it is worth a short wait (a lock held by a checkpoint or a
+# backup's next page is usually gone within a second), but not a long one (the moderator waits for the reply).
+AUDIT_ATTEMPTS = 3
+AUDIT_RETRY_S = 0.5
 NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
 
 
@@ -253,18 +257,56 @@ class RuntimeData:
 
     # ---- audit ------------------------------------------------------------------------------------
 
+    def record_edits(
+        self,
+        steps: Sequence[EditResult],
+        user_id: int,
+        *,
+        undoes: int | None = None,
+        resolves: str | None = None,
+        attempts: int = AUDIT_ATTEMPTS,
+    ) -> int:
+        """Audit the steps of one saved edit, mark the change it `undoes` as undone and close the review item
+        it `resolves`, all in one transaction (all of it is recorded, or none). A saved edit that is not
+        audited cannot be undone, so a failure is retried `attempts` times, AUDIT_RETRY_S apart, even while
+        the database is in its retry delay; RuntimeDataUnavailable if it still fails. The last row's id."""
+
+        def write(db: sqlite3.Connection) -> int:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                last = 0
+                for step in steps:
+                    last = self._insert_audit(db, step, user_id)
+                if undoes is not None:
+                    db.execute("UPDATE audit SET undone = 1 WHERE id = ?", (undoes,))
+                if resolves is not None:
+                    db.execute(
+                        "UPDATE unanswered SET state = ? WHERE question_key = ?", (ReviewState.RESOLVED.value, resolves)
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            return last
+
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._execute(write, retry_now=True)
+            except RuntimeDataUnavailable:
+                if attempt == attempts:
+                    raise
+                time.sleep(AUDIT_RETRY_S)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
     def record_edit(self, result: EditResult, user_id: int) -> int:
-        cursor = self._write(
+        return self.record_edits([result], user_id)
+
+    @staticmethod
+    def _insert_audit(db: sqlite3.Connection, step: EditResult, user_id: int) -> int:
+        cursor = db.execute(
             "INSERT INTO audit (at, user_id, action, entry_id, file, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                _now(),
-                user_id,
-                result.action.value,
-                result.entry_id,
-                result.file,
-                _json(result.before),
-                _json(result.after),
-            ),
+            (_now(), user_id, step.action.value, step.entry_id, step.file, _json(step.before), _json(step.after)),
         )
         return int(cursor.lastrowid or 0)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.store import EditRefused
+from ....core.store import EditRefused, EditResult
 from ....render.embeds import CONTENT_LIMIT, trim
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ UNAVAILABLE = (
     "History, undo, review and stats are unavailable until the runtime database is back (the bot's log says "
     "why). Answers and edits work as usual."
 )
+FAILED = "Something went wrong; the knowledge files are unchanged."
 NOT_RECORDED = (
     "⚠️ Saved, but it could not be recorded in the history (the runtime database is unavailable): "
     "`/kb undo` will not see this change."
@@ -52,6 +53,17 @@ async def tell(interaction: discord.Interaction[Any], text: str = "", **kwargs: 
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+def failure_text(interaction: discord.Interaction[Any]) -> str:
+    """What to say when a step failed unexpectedly: never "unchanged" once its edit was saved."""
+    saved = interaction.extras.get("saved")
+    if isinstance(saved, EditResult):
+        return (
+            f"Saved `{saved.entry_id}`, but something went wrong after saving (the bot's log has the details): "
+            f"check it with `/kb show` and `/kb history`."
+        )
+    return FAILED
 
 
 def problems_text(heading: str, refused: EditRefused, *, full: bool = False) -> str:

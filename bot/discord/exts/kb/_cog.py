@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from ._checks import (
     NOT_RECORDED,
     REFUSAL,
     UNAVAILABLE,
+    failure_text,
     is_moderator,
     problems_text,
     refusal_text,
@@ -43,6 +45,18 @@ from ._forms import EntryForm, SourceForm
 from ._views import ConfirmRemove, ReviewView
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Saved:
+    result: EditResult
+    done: str  # "Added a phrasing to `x` (file)."
+    notes: tuple[str, ...]  # warnings, and whether the history has it
+
+    @property
+    def text(self) -> str:
+        return "\n".join((self.done, *self.notes))
+
 
 HISTORY_ROWS = 8
 QUOTED_TITLE_CHARS = 200
@@ -80,17 +94,20 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             await tell(interaction, UNAVAILABLE)  # RuntimeData has logged the outage once
             return
         log.error("/kb failed", exc_info=error)
-        await tell(interaction, "Something went wrong; the knowledge files are unchanged.")
+        await tell(interaction, failure_text(interaction))
 
     async def apply(
         self,
         interaction: discord.Interaction[FaqBot],
         operation: Callable[..., EditResult],
         *args: Any,
-        then: Callable[[], None] | None = None,
-    ) -> EditResult | None:
-        """Run one store edit off the event loop, audit it, and tell the moderator what happened. `then`
-        runs on the runtime-data thread after the audit (marking a change undone, closing a review item)."""
+        undoes: int | None = None,
+        resolves: str | None = None,
+        announce: bool = True,
+    ) -> Saved | None:
+        """Run one store edit off the event loop, audit it (with the change it `undoes` and the review item it
+        `resolves`), and tell the moderator what happened — unless `announce` is False: the caller shows
+        `Saved.text` its own way. The interaction must already be acknowledged. None if nothing was saved."""
         try:
             result = await asyncio.to_thread(operation, *args)
         except EditRefused as refused:
@@ -100,22 +117,21 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             log.exception("saving the knowledge failed")
             await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
             return None
-        runtime, user_id = self.bot.runtime, interaction.user.id
-
-        def audit() -> None:
-            for step in (*result.unlinked, result):
-                runtime.record_edit(step, user_id)
-            if then is not None:
-                then()
-
-        lines = [f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."]
-        lines += [f"⚠️ {warning}" for warning in result.warnings]
+        interaction.extras["saved"] = result  # from here on, nothing may tell the moderator "unchanged"
+        notes = [f"⚠️ {warning}" for warning in result.warnings]
+        runtime = self.bot.runtime
+        steps = [*result.unlinked, result]
         try:
-            await self.bot.runtime_call(audit)
-        except RuntimeDataUnavailable:
-            lines.append(NOT_RECORDED)
-        await tell(interaction, "\n".join(lines))
-        return result
+            await self.bot.runtime_call(
+                runtime.record_edits, steps, interaction.user.id, undoes=undoes, resolves=resolves
+            )
+        except RuntimeDataUnavailable:  # retried already; the edit stays saved
+            notes.append(NOT_RECORDED)
+        done = f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."
+        saved = Saved(result, done, tuple(notes))
+        if announce:
+            await tell(interaction, saved.text)
+        return saved
 
     async def entry_autocomplete(
         self, interaction: discord.Interaction[FaqBot], current: str
@@ -198,15 +214,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
             return
-        runtime = self.bot.runtime
-        await self.apply(
-            interaction,
-            self.bot.store.restore_entry,
-            row.entry_id,
-            row.before,
-            row.file,
-            then=lambda: runtime.mark_undone(row.id),
-        )
+        await self.apply(interaction, self.bot.store.restore_entry, row.entry_id, row.before, row.file, undoes=row.id)
 
     @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
     async def review(self, interaction: discord.Interaction[FaqBot]) -> None:

@@ -10,7 +10,7 @@ import discord
 
 from ....core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS
 from ....core.models import Entry
-from ._checks import REFUSAL, is_moderator, tell, thinking
+from ._checks import REFUSAL, failure_text, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
 
 if TYPE_CHECKING:
@@ -27,14 +27,13 @@ SOURCE_TITLE_CHARS = 300
 URL_CHARS = 1000
 PUBLISHER_CHARS = 200
 DATE_CHARS = len("2025-05-27")
-FAILED = "Something went wrong; the knowledge files are unchanged."
 
 
 class _Form(discord.ui.Modal):
     # discord.py's own Modal.on_error drops BaseView's `item` argument; ours matches Modal's
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         log.error("a /kb form failed", exc_info=error)
-        await tell(interaction, FAILED)
+        await tell(interaction, failure_text(interaction))
 
 
 class EntryForm(_Form):

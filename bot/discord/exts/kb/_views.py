@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from ....core.models import Candidate
-from ....core.store import EditRefused
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
 from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
-from ._checks import NOT_RECORDED, REFUSAL, UNAVAILABLE, is_moderator, refusal_text, tell
+from ._checks import REFUSAL, UNAVAILABLE, failure_text, is_moderator, tell
 from ._forms import EntryForm
 
 if TYPE_CHECKING:
     from ...client import FaqBot
     from ._cog import Kb
+
+log = logging.getLogger(__name__)
 
 CONFIRM_TIMEOUT_S = 300
 REVIEW_TIMEOUT_S = 900
@@ -32,6 +34,12 @@ class ModeratorView(discord.ui.View):
             await tell(interaction, REFUSAL)
             return False
         return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.error("a /kb button failed", exc_info=error)
+        await tell(interaction, failure_text(interaction))
 
 
 class ConfirmRemove(ModeratorView):
@@ -100,24 +108,14 @@ class ReviewView(ModeratorView):
         await interaction.response.defer()  # an update of this message will follow
         item = self.items[self.position]
         entry_id = self.select.values[0]
-        try:
-            result = await asyncio.to_thread(interaction.client.store.add_alias, entry_id, item.question)
-        except EditRefused as refused:
-            await tell(interaction, refusal_text(refused))
-            return
-        bot, user_id = interaction.client, interaction.user.id
-
-        def audit() -> None:
-            bot.runtime.record_edit(result, user_id)
-            bot.runtime.close_review(item.question_key, ReviewState.RESOLVED)
-
-        quoted = trim(item.question, QUOTED_QUESTION_CHARS)
-        note = f"Added “{quoted}” as a phrasing of `{entry_id}`."
-        try:
-            await bot.runtime_call(audit)
-        except RuntimeDataUnavailable:
-            note += "\n" + NOT_RECORDED
-        await self._advance(interaction, note)
+        store = interaction.client.store
+        saved = await self.cog.apply(
+            interaction, store.add_alias, entry_id, item.question, resolves=item.question_key, announce=False
+        )
+        if saved is not None:
+            quoted = trim(item.question, QUOTED_QUESTION_CHARS)
+            note = "\n".join((f"Added “{quoted}” as a phrasing of `{entry_id}`.", *saved.notes))
+            await self._advance(interaction, note)
 
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:

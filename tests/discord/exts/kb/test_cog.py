@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import sqlite3
+import threading
 import time
 
 import pytest
@@ -347,3 +349,42 @@ async def test_every_kb_step_acknowledges_at_once_and_answers_after_a_slow_save(
         assert "Removed" in (await follow_ups(fake, confirm))[0].body["content"]
         assert loop.longest < SLOW_SAVE_S / 2  # the saves ran off the event loop
     # on the way out, the harness asserts that Discord refused no late or second acknowledgement
+
+
+async def test_an_audit_row_that_meets_a_lock_is_retried_and_undo_sees_the_edit(knowledge_copy, tmp_path, monkeypatch):
+    data_path = tmp_path / "data.sqlite3"
+    async with running_bot(knowledge_copy, data_path, runtime_options={"busy_timeout_s": 0.1}) as (fake, bot):
+        locker = sqlite3.connect(data_path, isolation_level=None, check_same_thread=False)
+        locker.execute("BEGIN IMMEDIATE")  # a backup holds the write lock until just after the save
+        save = bot.store.add_alias
+
+        def save_then_release_soon(*args):
+            result = save(*args)
+            threading.Timer(0.3, locker.close).start()  # closing releases the lock
+            return result
+
+        monkeypatch.setattr(bot.store, "add_alias", save_then_release_soon)
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco in brief")), **MODERATOR
+        )
+        content = (await response_to(fake, alias))["content"]
+        assert content.startswith("Added a phrasing to `pesco-what`") and "undo" not in content
+        undo = await fake.slash("kb", kb("undo", option("entry", "pesco-what")), **MODERATOR)
+        assert "Reverted" in (await response_to(fake, undo))["content"]
+        assert "pesco in brief" not in bot.engine.entry("pesco-what").questions
+
+
+async def test_a_failure_after_the_save_never_says_the_files_are_unchanged(knowledge_copy, monkeypatch):
+    async with running_bot(knowledge_copy) as (fake, bot):
+
+        def broken(*args, **kwargs):
+            raise ValueError("a bug after the save")
+
+        monkeypatch.setattr(bot.runtime, "record_edits", broken)
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco in brief")), **MODERATOR
+        )
+        content = (await response_to(fake, alias))["content"]
+        assert content.startswith("Saved `pesco-what`, but something went wrong after saving")
+        assert "unchanged" not in content
+    assert "pesco in brief" in (knowledge_copy / "pesco.yaml").read_text()
