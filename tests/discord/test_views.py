@@ -68,10 +68,20 @@ async def test_only_the_member_who_asked_can_turn_the_topics_pages():
         assert turned.body["type"] == 7 and "Page 2 of" in turned.body["data"]["embeds"][0]["footer"]["text"]
 
 
-def test_buttons_for_the_longest_allowed_id_fit_discords_custom_id_limit():
+def test_buttons_and_forms_for_the_longest_allowed_id_fit_discords_custom_id_limit():
+    import re
+
     from bot.core.loader import MAX_ID_CHARS
+    from bot.core.models import Entry
+    from bot.discord.exts.kb._forms import FORM_TEMPLATE, EntryForm, SourceForm
     from bot.discord.views import CUSTOM_ID_LIMIT, PickSuggestion, VoteButton
 
     longest = "a" * MAX_ID_CHARS
     for item in (PickSuggestion(longest), VoteButton(longest, True), VoteButton(longest, False)):
         assert len(item.custom_id) <= CUSTOM_ID_LIMIT  # discord.py would raise before that, too
+    entry = Entry(longest, ("Q?",), "A.")
+    forms = [EntryForm(None, 1, existing=entry), EntryForm(None, 1), SourceForm(None, 1)]
+    for form in forms:
+        assert re.fullmatch(FORM_TEMPLATE, form.custom_id) and len(form.custom_id) <= CUSTOM_ID_LIMIT
+    assert re.fullmatch(FORM_TEMPLATE, forms[0].custom_id)["entry_id"] == longest
+    assert len({EntryForm(None, 1).custom_id for _ in range(100)}) == 100  # every opened form has its own

@@ -147,14 +147,14 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="add", description="Add an entry (opens a form)")
     async def add(self, interaction: discord.Interaction[FaqBot]) -> None:
-        await interaction.response.send_modal(EntryForm(self))
+        await interaction.response.send_modal(EntryForm(self, interaction.user.id))
 
     @app_commands.command(name="edit", description="Edit an entry (opens the form, prefilled)")
     @app_commands.describe(entry="The entry to edit")
     async def edit(self, interaction: discord.Interaction[FaqBot], entry: str) -> None:
         found = await self._entry_or_tell(interaction, entry)
         if found is not None:
-            await interaction.response.send_modal(EntryForm(self, existing=found))
+            await interaction.response.send_modal(EntryForm(self, interaction.user.id, existing=found))
 
     @app_commands.command(name="alias", description="Add another phrasing to an entry")
     @app_commands.describe(entry="The entry", question="The new phrasing, as members ask it")
@@ -178,7 +178,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @source.command(name="add", description="Add a source (opens a form)")
     async def source_add(self, interaction: discord.Interaction[FaqBot]) -> None:
-        await interaction.response.send_modal(SourceForm(self))
+        await interaction.response.send_modal(SourceForm(self, interaction.user.id))
 
     @app_commands.command(name="show", description="Show an entry, or why a question matches it")
     @app_commands.describe(entry="The entry", question="Optional: show how this question matches the entry")

@@ -1,14 +1,19 @@
 """The /kb forms (Discord modals): add or edit an entry, add a source. Each re-checks the moderator (a
-form can be submitted long after it was opened) and hands what was typed to the cog's one `apply` step."""
+form can be submitted long after it was opened) and hands what was typed to the cog's one `apply` step.
+
+Every opened form has its own custom_id (a random nonce in it): discord.py keeps open modals by custom_id, so
+two moderators with the same form open never replace each other's. Only the moderator who opened a form can
+submit it; a refused submission leaves the form open (discord.py stops a modal only after on_submit)."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS
+from ....core.loader import ID_PATTERN, MAX_ANSWER_CHARS, MAX_ID_CHARS
 from ....core.models import Entry
 from ._checks import REFUSAL, failure_text, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
@@ -27,9 +32,35 @@ SOURCE_TITLE_CHARS = 300
 URL_CHARS = 1000
 PUBLISHER_CHARS = 200
 DATE_CHARS = len("2025-05-27")
+# 64 random bits per opened form: two forms never share an id by chance, and the longest id (an edit form
+# of an entry id at MAX_ID_CHARS) still fits Discord's 100-character custom_id (tests/discord/test_views.py)
+FORM_NONCE_BYTES = 8
+FORM_TEMPLATE = (
+    rf"kb:form:(?P<kind>new|edit|source)(?::(?P<entry_id>{ID_PATTERN}))?:(?P<nonce>[0-9a-f]{{{2 * FORM_NONCE_BYTES}}})"
+)
+ANOTHER_MODERATORS_FORM = "This form was opened by another moderator; open your own with the same command."
+
+
+def form_id(kind: str, entry_id: str = "") -> str:
+    """kb:form:KIND[:ENTRY-ID]:NONCE (FORM_TEMPLATE), new for every opened form."""
+    return ":".join(("kb:form", kind, *((entry_id,) if entry_id else ()), secrets.token_hex(FORM_NONCE_BYTES)))
 
 
 class _Form(discord.ui.Modal):
+    def __init__(self, opener_id: int, custom_id: str, **kwargs: Any) -> None:
+        super().__init__(timeout=FORM_TIMEOUT_S, custom_id=custom_id, **kwargs)
+        self.opener_id = opener_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Refusing here (not in on_submit) keeps the form open for the moderator it belongs to."""
+        if not is_moderator(interaction):
+            await tell(interaction, REFUSAL)
+            return False
+        if interaction.user.id != self.opener_id:  # Discord never sends this; a forged submission might
+            await tell(interaction, ANOTHER_MODERATORS_FORM)
+            return False
+        return True
+
     # discord.py's own Modal.on_error drops BaseView's `item` argument; ours matches Modal's
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         log.error("a /kb form failed", exc_info=error)
@@ -39,11 +70,11 @@ class _Form(discord.ui.Modal):
 class EntryForm(_Form):
     """Add or edit an entry: questions one per line, the answer, source ids, tags."""
 
-    def __init__(self, cog: Kb, existing: Entry | None = None, first_question: str = "") -> None:
+    def __init__(self, cog: Kb, opener_id: int, existing: Entry | None = None, first_question: str = "") -> None:
         super().__init__(
+            opener_id,
+            form_id("edit", existing.id) if existing else form_id("new"),
             title="Edit entry" if existing else "New entry",
-            timeout=FORM_TIMEOUT_S,
-            custom_id=f"kb:form:{existing.id if existing else 'new'}",
         )
         self.cog, self.existing = cog, existing
         self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
@@ -86,9 +117,6 @@ class EntryForm(_Form):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
-            return
         await thinking(interaction)
         store = interaction.client.store
         questions = str(self.questions.value)
@@ -128,14 +156,11 @@ class SourceForm(_Form, title="New source"):
         label="Date (2025-05-27, 2025-05 or 2025)", max_length=DATE_CHARS, custom_id="kb:source-date"
     )
 
-    def __init__(self, cog: Kb) -> None:
-        super().__init__(timeout=FORM_TIMEOUT_S, custom_id="kb:source-form")
+    def __init__(self, cog: Kb, opener_id: int) -> None:
+        super().__init__(opener_id, form_id("source"))
         self.cog = cog
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
-            return
         await thinking(interaction)
         source = parse_source_form(
             str(self.source_id.value),

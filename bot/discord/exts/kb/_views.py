@@ -120,7 +120,7 @@ class ReviewView(ModeratorView):
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]
-        await interaction.response.send_modal(EntryForm(self.cog, first_question=item.question))
+        await interaction.response.send_modal(EntryForm(self.cog, interaction.user.id, first_question=item.question))
         bot = interaction.client
         with contextlib.suppress(RuntimeDataUnavailable):  # then it stays in the queue: no harm done
             await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)

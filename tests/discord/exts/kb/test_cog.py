@@ -280,15 +280,32 @@ async def test_remove_asks_to_confirm_then_removes(knowledge_copy):
     assert load_directory(knowledge_copy).ok
 
 
-async def test_a_form_submitted_by_a_non_moderator_is_refused_and_saves_nothing(knowledge_copy):
+async def test_a_form_submitted_by_someone_else_is_refused_and_stays_open_for_its_moderator(knowledge_copy):
     before = snapshot(knowledge_copy)
     async with running_bot(knowledge_copy) as (fake, bot):
         form = await open_form(fake, kb("add"), **MODERATOR)  # opened by a moderator...
         member = fake.user("member")
         reply = await submit(fake, form, NEW_ENTRY, user=member)  # ...submitted by someone who is not one
         assert "Only moderators" in reply
+        other_moderator = fake.user("other-moderator")
+        assert "another moderator" in await submit(fake, form, NEW_ENTRY, user=other_moderator, **MODERATOR)
         assert bot.engine.entry("zorblax-initiative") is None
-    assert snapshot(knowledge_copy) == before
+        assert snapshot(knowledge_copy) == before
+        assert (await submit(fake, form, NEW_ENTRY, **MODERATOR)).startswith("Added `zorblax-initiative`")
+
+
+async def test_two_moderators_with_the_same_form_open_both_save(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        second = {**MODERATOR, "user": fake.user("second-moderator")}
+        form_a = await open_form(fake, kb("add"), **MODERATOR)
+        form_b = await open_form(fake, kb("add"), **second)
+        edit_a = await open_form(fake, kb("edit", option("entry", "pesco-what")), **MODERATOR)
+        edit_b = await open_form(fake, kb("edit", option("entry", "pesco-what")), **second)
+        assert len({form_a, form_b, edit_a, edit_b}) == 4
+        assert (await submit(fake, form_a, NEW_ENTRY, **MODERATOR)).startswith("Added `zorblax-initiative`")
+        other = {**NEW_ENTRY, "kb:questions": "What is the Quuxly Pact?"}
+        assert (await submit(fake, form_b, other, **second)).startswith("Added `quuxly-pact`")
+        assert bot.engine.entry("zorblax-initiative") and bot.engine.entry("quuxly-pact")
 
 
 async def test_undo_reverts_the_last_change_and_never_undoes_an_undo(knowledge_copy):
