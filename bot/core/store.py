@@ -19,6 +19,7 @@ from .atomic import atomic_write
 from .engine import Engine, Thresholds
 from .loader import LoadResult, knowledge_files, load_directory, load_texts
 from .models import Entry, Problem, Severity, Source
+from .versions import entry_version
 from .yaml_edit import append_item, entry_record, replace_item, source_record
 
 
@@ -46,6 +47,16 @@ class EditRefused(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(p.short() for p in self.problems))
+
+
+class EditConflict(EditRefused):
+    """The entry is not the version the edit was made from (changed, removed or added since): nothing was
+    written. `current` is the entry as it is now (None if it does not exist)."""
+
+    def __init__(self, entry_id: str, current: Entry | None) -> None:
+        self.entry_id, self.current = entry_id, current
+        what = "no longer exists" if current is None else "has changed"
+        super().__init__([Problem("", 0, "version", f"{entry_id!r} {what} since this edit was started")])
 
 
 def _refused(key: str, message: str) -> EditRefused:
@@ -98,6 +109,13 @@ class KnowledgeStore:
         self.engine = Engine(result.knowledge, self.thresholds)
         return result
 
+    def _check_version(self, entry_id: str, expected: str | None) -> None:
+        """EditConflict unless the entry is still the version `expected` (None: no check)."""
+        if expected is not None:
+            current = self.engine.entry(entry_id)
+            if entry_version(current) != expected:
+                raise EditConflict(entry_id, current)
+
     def _entry(self, entry_id: str) -> Entry:
         entry = self.engine.entry(entry_id)
         if entry is None:
@@ -114,23 +132,31 @@ class KnowledgeStore:
                 raise _refused("id", f"an entry with id {entry.id!r} already exists ({where})")
             return self._append(entry, str(Path(file) if file else self.new_entries_path), EditAction.ADD)
 
-    def replace_entry(self, entry: Entry, action: EditAction = EditAction.EDIT) -> EditResult:
+    # `expected` (every edit of an existing entry takes it): the entry's version (bot.core.versions) as the
+    # edit's author saw it. If the entry has changed since, EditConflict and nothing is written.
+
+    def replace_entry(
+        self, entry: Entry, action: EditAction = EditAction.EDIT, *, expected: str | None = None
+    ) -> EditResult:
         with self._lock:
+            self._check_version(entry.id, expected)
             return self._replace(entry.id, entry, action)
 
-    def add_alias(self, entry_id: str, question: str) -> EditResult:
+    def add_alias(self, entry_id: str, question: str, *, expected: str | None = None) -> EditResult:
         with self._lock:
             question = " ".join(question.split())
             if not question:
                 raise _refused("question", "must not be empty")
+            self._check_version(entry_id, expected)
             entry = self._entry(entry_id)
             if question.lower() in (q.lower() for q in entry.questions):
                 raise _refused("question", f"{entry_id!r} already has this phrasing")
             return self._replace(entry_id, replace(entry, questions=(*entry.questions, question)), EditAction.ALIAS)
 
-    def remove_entry(self, entry_id: str) -> EditResult:
+    def remove_entry(self, entry_id: str, *, expected: str | None = None) -> EditResult:
         """Remove an entry; links to it from other entries' `related` are removed first (each step valid)."""
         with self._lock:
+            self._check_version(entry_id, expected)
             self._entry(entry_id)
             unlinked = tuple(
                 self._replace(
@@ -147,9 +173,13 @@ class KnowledgeStore:
                 result.action, entry_id, result.file, result.before, None, result.warnings + note, unlinked
             )
 
-    def restore_entry(self, entry_id: str, before: Entry | None, file: str) -> EditResult:
-        """Put an entry back as it was (undo): re-add, replace or remove."""
+    def restore_entry(
+        self, entry_id: str, before: Entry | None, file: str, *, expected: str | None = None
+    ) -> EditResult:
+        """Put an entry back as it was (undo): re-add, replace or remove. `expected`: the version the undone
+        change left (undo must not silently discard a later change the history does not know about)."""
         with self._lock:
+            self._check_version(entry_id, expected)
             exists = self.engine.entry(entry_id) is not None
             if before is None:
                 if not exists:

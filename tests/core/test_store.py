@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import threading
@@ -10,7 +11,8 @@ import pytest
 
 from bot.core.loader import load_directory
 from bot.core.models import Entry, Source
-from bot.core.store import EditAction, EditRefused, KnowledgeStore
+from bot.core.store import EditAction, EditConflict, EditRefused, KnowledgeStore
+from bot.core.versions import changed_fields, entry_version
 
 from ..conftest import entry_of, snapshot
 
@@ -129,3 +131,32 @@ def test_undo_of_an_edit_restores_the_file_byte_for_byte(knowledge_copy):
     edited = store.replace_entry(Entry(original.id, original.questions, "A rewritten answer.", original.sources))
     store.restore_entry(edited.entry_id, edited.before, edited.file)
     assert snapshot(knowledge_copy) == before
+
+
+def test_an_edit_made_from_an_older_version_is_refused_and_writes_nothing(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    seen = store.engine.entry("pesco-members")
+    version = entry_version(seen)
+    store.add_alias("pesco-members", "whos in the pesco club")  # someone else's edit, meanwhile
+    before = snapshot(knowledge_copy)
+    mine = dataclasses.replace(seen, answer="My rewrite, from the old text.")
+    with pytest.raises(EditConflict) as conflict:
+        store.replace_entry(mine, expected=version)
+    assert conflict.value.current.questions[-1] == "whos in the pesco club"
+    assert changed_fields(seen, conflict.value.current) == ("questions",)
+    with pytest.raises(EditConflict):
+        store.add_alias("pesco-members", "another", expected=version)
+    assert snapshot(knowledge_copy) == before
+    current = store.engine.entry("pesco-members")
+    assert store.replace_entry(dataclasses.replace(current, answer="Mine."), expected=entry_version(current)).after
+
+
+def test_undo_and_remove_check_the_version_too(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    added = store.add_alias("pesco-what", "pesco tl;dr")
+    store.add_alias("pesco-what", "a change the history does not know about")
+    with pytest.raises(EditConflict):  # undoing the first would silently drop the second
+        store.restore_entry("pesco-what", added.before, added.file, expected=entry_version(added.after))
+    with pytest.raises(EditConflict):
+        store.remove_entry("pesco-what", expected=entry_version(added.after))
+    assert store.engine.entry("pesco-what") is not None

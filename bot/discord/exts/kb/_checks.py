@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.store import EditRefused, EditResult
+from ....core.models import Entry
+from ....core.store import EditConflict, EditRefused, EditResult
+from ....core.versions import changed_fields
 from ....render.embeds import CONTENT_LIMIT, trim
 
 if TYPE_CHECKING:
@@ -74,3 +77,22 @@ def problems_text(heading: str, refused: EditRefused, *, full: bool = False) -> 
 
 def refusal_text(refused: EditRefused) -> str:
     return problems_text("Not saved — the knowledge files are unchanged:", refused)
+
+
+def conflict_text(conflict: EditConflict, seen: Entry | None, since: str, advice: str, *, verb: str = "saved") -> str:
+    """Why an edit made from an older version was refused: what happened to the entry since `since`, and
+    which of its fields changed."""
+    if conflict.current is None:
+        what = "no longer exists"
+    elif seen is None:
+        what = "exists again"
+    else:
+        what = f"has changed ({', '.join(changed_fields(seen, conflict.current)) or 'its position'})"
+    return f"Not {verb} — `{conflict.entry_id}` {what} since {since}. {advice}"
+
+
+def typed_file(text: str | None, name: str) -> dict[str, Any]:
+    """What a moderator typed into a refused form, given back as a file (it may exceed a message)."""
+    if text is None:
+        return {}
+    return {"file": discord.File(io.BytesIO(text.encode("utf-8")), filename=f"{name}.txt")}

@@ -5,6 +5,7 @@ commands that open a form answer with the form itself (a form must be the first 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from discord.ext import commands
 
 from ....core.engine import Engine
 from ....core.models import Entry
-from ....core.store import EditAction, EditRefused, EditResult
+from ....core.store import EditAction, EditConflict, EditRefused, EditResult
+from ....core.versions import entry_version
 from ....render.embeds import (
     CHOICE_NAME_LIMIT,
     CHOICES,
@@ -34,12 +36,14 @@ from ._checks import (
     NOT_RECORDED,
     REFUSAL,
     UNAVAILABLE,
+    conflict_text,
     failure_text,
     is_moderator,
     problems_text,
     refusal_text,
     tell,
     thinking,
+    typed_file,
 )
 from ._forms import EntryForm, SourceForm
 from ._views import ConfirmRemove, ReviewView
@@ -59,6 +63,7 @@ class Saved:
 
 
 HISTORY_ROWS = 8
+TYPED_FILE = "what-you-typed"
 QUOTED_TITLE_CHARS = 200
 DONE = {
     EditAction.ADD: "Added",
@@ -104,14 +109,23 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         undoes: int | None = None,
         resolves: str | None = None,
         announce: bool = True,
+        conflict: Callable[[EditConflict], str] | None = None,
+        typed: str | None = None,
+        **options: Any,
     ) -> Saved | None:
         """Run one store edit off the event loop, audit it (with the change it `undoes` and the review item it
         `resolves`), and tell the moderator what happened — unless `announce` is False: the caller shows
-        `Saved.text` its own way. The interaction must already be acknowledged. None if nothing was saved."""
+        `Saved.text` its own way. The interaction must already be acknowledged. None if nothing was saved:
+        then the moderator is told why (`conflict` words an edit made from an older version) and gets back
+        what they `typed`. `options` go to the store operation (expected=VERSION)."""
         try:
-            result = await asyncio.to_thread(operation, *args)
+            result = await asyncio.to_thread(functools.partial(operation, *args, **options))
+        except EditConflict as changed:
+            words = (conflict or _conflict_text)(changed)
+            await tell(interaction, words + _attached(typed), **typed_file(typed, TYPED_FILE))
+            return None
         except EditRefused as refused:
-            await tell(interaction, refusal_text(refused))
+            await tell(interaction, refusal_text(refused) + _attached(typed), **typed_file(typed, TYPED_FILE))
             return None
         except OSError as error:  # disk full, permissions...: the atomic save left the old file in place
             log.exception("saving the knowledge failed")
@@ -172,7 +186,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         linking = await asyncio.to_thread(_linking_to, self.bot.engine, found.id)
         note = f"\nThese entries link to it; the links will be removed too: {', '.join(linking)}" if linking else ""
         title = trim(found.title, QUOTED_TITLE_CHARS)
-        await tell(interaction, f"Remove `{found.id}` — “{title}”?{note}", view=ConfirmRemove(self, found.id))
+        await tell(interaction, f"Remove `{found.id}` — “{title}”?{note}", view=ConfirmRemove(self, found))
 
     source = app_commands.Group(name="source", description="Sources entries can cite")
 
@@ -214,7 +228,25 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
             return
-        await self.apply(interaction, self.bot.store.restore_entry, row.entry_id, row.before, row.file, undoes=row.id)
+        # Undo only what the history knows: if the entry is not as the audited change left it (a hand edit, or a
+        # save the history could not record), restoring the older text would silently drop that change.
+        await self.apply(
+            interaction,
+            self.bot.store.restore_entry,
+            row.entry_id,
+            row.before,
+            row.file,
+            expected=entry_version(row.after),
+            undoes=row.id,
+            conflict=lambda changed: conflict_text(
+                changed,
+                row.after,
+                "its last recorded change",
+                "That was a hand edit or a save the history could not record; undoing would lose it. "
+                "Change it with `/kb edit` instead.",
+                verb="undone",
+            ),
+        )
 
     @app_commands.command(name="review", description="Questions the bot could not answer, most frequent first")
     async def review(self, interaction: discord.Interaction[FaqBot]) -> None:
@@ -250,6 +282,14 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     for _command in (edit, alias, remove, show, undo, history):
         _command.autocomplete("entry")(entry_autocomplete)
     del _command
+
+
+def _conflict_text(conflict: EditConflict) -> str:
+    return conflict_text(conflict, None, "this edit was started", "Look at it again and redo the change.")
+
+
+def _attached(typed: str | None) -> str:
+    return "\nWhat you typed is attached, so nothing is lost." if typed is not None else ""
 
 
 def _entries_matching(engine: Engine, current: str) -> list[Entry]:

@@ -15,7 +15,8 @@ import discord
 
 from ....core.loader import ID_PATTERN, MAX_ANSWER_CHARS, MAX_ID_CHARS
 from ....core.models import Entry
-from ._checks import REFUSAL, failure_text, is_moderator, tell, thinking
+from ....core.versions import entry_version
+from ._checks import REFUSAL, conflict_text, failure_text, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class EntryForm(_Form):
             title="Edit entry" if existing else "New entry",
         )
         self.cog, self.existing = cog, existing
+        self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
         self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Entry id (optional for new entries)",
             required=False,
@@ -134,9 +136,32 @@ class EntryForm(_Form):
             review_by=self.existing.review_by if self.existing else None,
         )
         if self.existing:
-            await self.cog.apply(interaction, store.replace_entry, entry)
+            await self.cog.apply(
+                interaction,
+                store.replace_entry,
+                entry,
+                expected=self.version,
+                typed=self.typed(),
+                conflict=lambda changed: conflict_text(
+                    changed,
+                    self.existing,
+                    "you opened the form",
+                    "Open `/kb edit` again to see the new text, and add your changes to it.",
+                ),
+            )
         else:
-            await self.cog.apply(interaction, store.add_entry, entry)
+            await self.cog.apply(interaction, store.add_entry, entry, typed=self.typed())
+
+    def typed(self) -> str:
+        """Every field as the moderator typed it, labelled: given back if the form is refused."""
+        fields = {
+            "Entry id": self.entry_id,
+            "Questions, one per line": self.questions,
+            "Answer": self.answer,
+            "Source ids": self.sources,
+            "Tags": self.tags,
+        }
+        return "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
 
 
 class SourceForm(_Form, title="New source"):

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.models import Candidate
+from ....core.models import Candidate, Entry
+from ....core.versions import entry_version
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
 from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
-from ._checks import REFUSAL, UNAVAILABLE, failure_text, is_moderator, tell
+from ._checks import REFUSAL, UNAVAILABLE, conflict_text, failure_text, is_moderator, tell
 from ._forms import EntryForm
 
 if TYPE_CHECKING:
@@ -43,15 +44,23 @@ class ModeratorView(discord.ui.View):
 
 
 class ConfirmRemove(ModeratorView):
-    def __init__(self, cog: Kb, entry_id: str) -> None:
+    def __init__(self, cog: Kb, entry: Entry) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT_S)
-        self.cog, self.entry_id = cog, entry_id
+        self.cog, self.entry, self.entry_id = cog, entry, entry.id
 
     @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger, custom_id="kb:remove:confirm")
     async def confirm(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(content=f"Removing `{self.entry_id}`…", view=None)
-        await self.cog.apply(interaction, interaction.client.store.remove_entry, self.entry_id)
+        await self.cog.apply(
+            interaction,
+            interaction.client.store.remove_entry,
+            self.entry_id,
+            expected=entry_version(self.entry),
+            conflict=lambda changed: conflict_text(
+                changed, self.entry, "you asked to remove it", "Look at it again with `/kb show` first."
+            ),
+        )
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="kb:remove:cancel")
     async def cancel(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
@@ -65,6 +74,7 @@ class ReviewView(ModeratorView):
     def __init__(self, cog: Kb, items: list[ReviewItem], position: int, candidates: Sequence[Candidate]) -> None:
         super().__init__(timeout=REVIEW_TIMEOUT_S)
         self.cog, self.items, self.position = cog, items, position
+        self.offered = {c.entry.id: c.entry for c in candidates}  # as shown: a pick of a changed one is refused
         options = [
             discord.SelectOption(
                 label=trim(c.entry.title, SELECT_OPTION_LIMIT),
@@ -108,11 +118,23 @@ class ReviewView(ModeratorView):
         await interaction.response.defer()  # an update of this message will follow
         item = self.items[self.position]
         entry_id = self.select.values[0]
-        store = interaction.client.store
+        store, seen = interaction.client.store, self.offered.get(entry_id)
         saved = await self.cog.apply(
-            interaction, store.add_alias, entry_id, item.question, resolves=item.question_key, announce=False
+            interaction,
+            store.add_alias,
+            entry_id,
+            item.question,
+            resolves=item.question_key,
+            announce=False,
+            expected=entry_version(seen),
+            conflict=lambda changed: conflict_text(
+                changed, seen, "this review was shown", "The choices are updated: look at them again."
+            ),
         )
-        if saved is not None:
+        if saved is None:  # refused (told why): show the same question with choices as they are now
+            view = await ReviewView.build(self.cog, self.items, self.position)
+            await interaction.edit_original_response(embed=view.embed(), view=view)
+        else:
             quoted = trim(item.question, QUOTED_QUESTION_CHARS)
             note = "\n".join((f"Added “{quoted}” as a phrasing of `{entry_id}`.", *saved.notes))
             await self._advance(interaction, note)

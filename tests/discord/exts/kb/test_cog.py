@@ -16,7 +16,15 @@ from bot.core.loader import load_directory
 
 from ....conftest import KNOWLEDGE, entry_of, snapshot
 from ....fakes.fake_discord import MANAGE_GUILD
-from ....fakes.harness import LoopWatch, callback_for, follow_ups, reply_to, response_to, running_bot
+from ....fakes.harness import (
+    LoopWatch,
+    callback_for,
+    follow_ups,
+    reply_to,
+    response_to,
+    running_bot,
+    stored_message,
+)
 
 pytestmark = pytest.mark.timeout(90)
 MODERATOR = {"permissions": MANAGE_GUILD}
@@ -405,3 +413,71 @@ async def test_a_failure_after_the_save_never_says_the_files_are_unchanged(knowl
         assert content.startswith("Saved `pesco-what`, but something went wrong after saving")
         assert "unchanged" not in content
     assert "pesco in brief" in (knowledge_copy / "pesco.yaml").read_text()
+
+
+async def test_a_form_saved_over_a_newer_version_is_refused_naming_what_changed_and_giving_the_text_back(
+    knowledge_copy,
+):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        form = await open_form(fake, kb("edit", option("entry", "pesco-members")), **MODERATOR)
+        other = {**MODERATOR, "user": fake.user("other-moderator")}
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-members"), option("question", "whos in the pesco club")), **other
+        )
+        assert "Added a phrasing" in (await response_to(fake, alias))["content"]
+        typed = {
+            "kb:id": "pesco-members",
+            "kb:questions": "Which countries are in PESCO?",
+            "kb:answer": "My careful rewrite of the members answer.",
+            "kb:sources": "eda-pesco",
+            "kb:tags": "pesco",
+        }
+        submitted = await fake.submit_modal(form, typed, **MODERATOR)
+        (reply,) = await follow_ups(fake, submitted)
+        assert reply.body["content"].startswith(
+            "Not saved — `pesco-members` has changed (questions) since you opened the form."
+        )
+        assert "attached" in reply.body["content"]
+        (given_back,) = reply.files.values()
+        assert "My careful rewrite of the members answer." in given_back.decode()
+        assert "whos in the pesco club" in bot.engine.entry("pesco-members").questions
+    text = (knowledge_copy / "pesco.yaml").read_text()
+    assert "whos in the pesco club" in text and "My careful rewrite" not in text
+
+
+async def test_review_add_as_phrasing_of_an_entry_changed_meanwhile_is_refused_and_the_choices_refresh(
+    knowledge_copy,
+):
+    question = "who heads the bureau of frobnication in brussels"
+    async with running_bot(knowledge_copy) as (fake, bot):
+        await fake.say(question, mention_bot=True)
+        await reply_to(fake, fake.text_channel_id)
+        review = await response_to(fake, await fake.slash("kb", kb("review"), **MODERATOR))
+        alias = await fake.slash(
+            "kb",
+            kb("alias", option("entry", "hr-vp-who"), option("question", "who is the eu foreign chief")),
+            **MODERATOR,
+        )
+        await response_to(fake, alias)
+        message = next(m for m in fake.messages.values() if m["components"] == review["components"])
+        choose = await fake.click(message, "kb:review:alias", values=["hr-vp-who"], **MODERATOR)
+        refused, refreshed = await follow_ups(fake, choose, count=2)
+        assert "`hr-vp-who` has changed (questions) since this review was shown" in refused.body["content"]
+        assert question not in bot.engine.entry("hr-vp-who").questions
+        again = await fake.click(stored_message(fake, refreshed), "kb:review:alias", values=["hr-vp-who"], **MODERATOR)
+        assert "as a phrasing of `hr-vp-who`" in (await response_to(fake, again))["content"]
+
+
+async def test_undo_refuses_when_the_entry_changed_since_its_last_recorded_change(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco tl;dr")), **MODERATOR
+        )
+        await response_to(fake, alias)
+        path = knowledge_copy / "pesco.yaml"
+        path.write_text(path.read_text().replace("      - pesco tl;dr\n", "      - pesco tl;dr\n      - by hand\n"))
+        await response_to(fake, await fake.slash("kb", kb("reload"), **MODERATOR))
+        undo = await fake.slash("kb", kb("undo", option("entry", "pesco-what")), **MODERATOR)
+        content = (await response_to(fake, undo))["content"]
+        assert content.startswith("Not undone — `pesco-what` has changed (questions) since its last recorded change")
+        assert "by hand" in bot.engine.entry("pesco-what").questions
