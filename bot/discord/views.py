@@ -24,6 +24,9 @@ CUSTOM_ID_LIMIT = 100  # Discord's limit for a component's custom_id
 PICK_TEMPLATE = rf"faq:pick:(?P<entry_id>{ID_PATTERN})"
 VOTE_TEMPLATE = rf"faq:vote:(?P<entry_id>{ID_PATTERN}):(?P<helpful>[01])"
 MENTION = re.compile(r"<@!?\d+>")
+ENTRY_GONE = (
+    "That answer has since been removed from the knowledge base, so there is nothing to vote on; please ask again."
+)
 
 
 class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PICK_TEMPLATE):
@@ -75,6 +78,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
         return cls(match["entry_id"], match["helpful"] == "1")
 
     async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
+        if interaction.client.engine.entry(self.entry_id) is None:  # removed since (or a forged id): no vote
+            await interaction.response.send_message(ENTRY_GONE, ephemeral=True)
+            return
         thanks = "Thanks — glad it helped." if self.helpful else "Thanks — moderators will look at this answer."
         await interaction.response.send_message(thanks, ephemeral=True)  # first: the vote is stored after
         message_id = interaction.message.id if interaction.message else interaction.id
