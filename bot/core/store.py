@@ -72,6 +72,7 @@ class EditResult:
     after: Entry | None = None  # as it is now (None when removed)
     warnings: tuple[str, ...] = ()
     unlinked: tuple[EditResult, ...] = ()  # a removal's earlier steps: related links removed from other entries
+    relinked: tuple[EditResult, ...] = ()  # an undone removal's later steps: those related links put back
 
 
 class KnowledgeStore:
@@ -174,10 +175,18 @@ class KnowledgeStore:
             )
 
     def restore_entry(
-        self, entry_id: str, before: Entry | None, file: str, *, expected: str | None = None
+        self,
+        entry_id: str,
+        before: Entry | None,
+        file: str,
+        *,
+        expected: str | None = None,
+        relink: Sequence[Entry] = (),
     ) -> EditResult:
         """Put an entry back as it was (undo): re-add, replace or remove. `expected`: the version the undone
-        change left (undo must not silently discard a later change the history does not know about)."""
+        change left (undo must not silently discard a later change the history does not know about).
+        `relink`: undoing a removal, the entries as they were before it removed their related links to this
+        one; the links are put back where they were (entries removed since are named in a warning)."""
         with self._lock:
             self._check_version(entry_id, expected)
             exists = self.engine.entry(entry_id) is not None
@@ -187,7 +196,24 @@ class KnowledgeStore:
                 return self._replace(entry_id, None, EditAction.UNDO)
             if exists:
                 return self._replace(entry_id, before, EditAction.UNDO)
-            return self._append(before, file, EditAction.UNDO)
+            result = self._append(before, file, EditAction.UNDO)
+            return self._relink(result, relink) if relink else result
+
+    def _relink(self, result: EditResult, linked_before: Sequence[Entry]) -> EditResult:
+        target, relinked, gone = result.entry_id, [], []
+        notes: tuple[str, ...] = ()
+        for seen in linked_before:
+            current = self.engine.entry(seen.id)
+            if current is None:
+                gone.append(seen.id)
+            elif target not in current.related:
+                related = _with_link(current.related, seen.related, target)
+                relinked.append(self._replace(current.id, replace(current, related=related), EditAction.UNDO))
+        if relinked:
+            notes += ("put back the related links from: " + ", ".join(r.entry_id for r in relinked),)
+        if gone:
+            notes += ("not put back (removed since): the links from " + ", ".join(gone),)
+        return replace(result, warnings=result.warnings + notes, relinked=tuple(relinked))
 
     def add_source(self, source: Source) -> EditResult:
         with self._lock:
@@ -224,6 +250,12 @@ class KnowledgeStore:
         files = self._read()
         result = self._commit(files, {file: append_item(files.get(file, ""), "entries", entry_record(entry))})
         return EditResult(action, entry.id, file, None, self.engine.entry(entry.id), _warnings(result, entry.id))
+
+
+def _with_link(related: tuple[str, ...], related_before: tuple[str, ...], target: str) -> tuple[str, ...]:
+    """`related` with `target` back where it was in `related_before` (links added since keep their place)."""
+    order = [r for r in related_before if r == target or r in related]
+    return (*order, *(r for r in related if r not in order))
 
 
 def _warnings(result: LoadResult, entry_id: str) -> tuple[str, ...]:

@@ -72,6 +72,13 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL
     );
     """,
+    # 2: the rows one edit wrote (a removal and the related links it removed) share an operation id, the id
+    # of its first row, so undo reverts them together; older rows each stand alone
+    """
+    ALTER TABLE audit ADD COLUMN operation INTEGER;
+    UPDATE audit SET operation = id;
+    CREATE INDEX audit_operation ON audit (operation);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
@@ -119,6 +126,7 @@ class AuditRow:
     before: Entry | None
     after: Entry | None
     undone: bool
+    operation: int  # the id of the first row its edit wrote (a removal's unlink steps share it)
 
 
 @dataclass(frozen=True)
@@ -266,19 +274,21 @@ class RuntimeData:
         resolves: str | None = None,
         attempts: int = AUDIT_ATTEMPTS,
     ) -> int:
-        """Audit the steps of one saved edit, mark the change it `undoes` as undone and close the review item
-        it `resolves`, all in one transaction (all of it is recorded, or none). A saved edit that is not
-        audited cannot be undone, so a failure is retried `attempts` times, AUDIT_RETRY_S apart, even while
-        the database is in its retry delay; RuntimeDataUnavailable if it still fails. The last row's id."""
+        """Audit the steps of one saved edit as one operation, mark the operation it `undoes` as undone and
+        close the review item it `resolves`, all in one transaction (all of it is recorded, or none). A saved
+        edit that is not audited cannot be undone, so a failure is retried `attempts` times, AUDIT_RETRY_S
+        apart, even while the database is in its retry delay; RuntimeDataUnavailable if it still fails. The
+        last row's id."""
 
         def write(db: sqlite3.Connection) -> int:
             db.execute("BEGIN IMMEDIATE")
             try:
-                last = 0
+                operation = last = 0
                 for step in steps:
-                    last = self._insert_audit(db, step, user_id)
+                    last = self._insert_audit(db, step, user_id, operation or None)
+                    operation = operation or last
                 if undoes is not None:
-                    db.execute("UPDATE audit SET undone = 1 WHERE id = ?", (undoes,))
+                    db.execute("UPDATE audit SET undone = 1 WHERE operation = ?", (undoes,))
                 if resolves is not None:
                     db.execute(
                         "UPDATE unanswered SET state = ? WHERE question_key = ?", (ReviewState.RESOLVED.value, resolves)
@@ -303,15 +313,29 @@ class RuntimeData:
         return self.record_edits([result], user_id)
 
     @staticmethod
-    def _insert_audit(db: sqlite3.Connection, step: EditResult, user_id: int) -> int:
+    def _insert_audit(db: sqlite3.Connection, step: EditResult, user_id: int, operation: int | None) -> int:
+        """One audit row; the first row of an operation (`operation` None) is its own operation."""
         cursor = db.execute(
-            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now(), user_id, step.action.value, step.entry_id, step.file, _json(step.before), _json(step.after)),
+            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after, operation) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                user_id,
+                step.action.value,
+                step.entry_id,
+                step.file,
+                _json(step.before),
+                _json(step.after),
+                operation,
+            ),
         )
-        return int(cursor.lastrowid or 0)
+        row_id = int(cursor.lastrowid or 0)
+        if operation is None:
+            db.execute("UPDATE audit SET operation = id WHERE id = ?", (row_id,))
+        return row_id
 
     # Interpolated into queries (ruff's S608 is silenced there): a constant, never user input.
-    _AUDIT_COLUMNS = "id, at, user_id, action, entry_id, file, before, after, undone"
+    _AUDIT_COLUMNS = "id, at, user_id, action, entry_id, file, before, after, undone, operation"
 
     def history(self, entry_id: str | None = None, limit: int = 10) -> list[AuditRow]:
         if entry_id:
@@ -332,8 +356,13 @@ class RuntimeData:
         )
         return self._audit(rows[0]) if rows else None
 
-    def mark_undone(self, audit_id: int) -> None:
-        self._write("UPDATE audit SET undone = 1 WHERE id = ?", (audit_id,))
+    def operation_rows(self, operation: int) -> list[AuditRow]:
+        """Every row one edit wrote, in order (a removal: its unlink steps, then the removal)."""
+        rows = self._read(f"SELECT {self._AUDIT_COLUMNS} FROM audit WHERE operation = ? ORDER BY id", (operation,))  # noqa: S608
+        return [self._audit(row) for row in rows]
+
+    def mark_undone(self, operation: int) -> None:
+        self._write("UPDATE audit SET undone = 1 WHERE operation = ?", (operation,))
 
     @staticmethod
     def _audit(row: sqlite3.Row) -> AuditRow:
@@ -347,6 +376,7 @@ class RuntimeData:
             _entry(row["before"]),
             _entry(row["after"]),
             bool(row["undone"]),
+            int(row["operation"]),
         )
 
     # ---- questions, votes, usage ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.core.loader import load_directory
 from bot.core.models import Entry, Source
 from bot.core.store import EditAction, EditConflict, EditRefused, KnowledgeStore
 from bot.core.versions import changed_fields, entry_version
+from bot.core.yaml_edit import entry_record
 
 from ..conftest import entry_of, snapshot
 
@@ -160,3 +161,24 @@ def test_undo_and_remove_check_the_version_too(knowledge_copy):
     with pytest.raises(EditConflict):
         store.remove_entry("pesco-what", expected=entry_version(added.after))
     assert store.engine.entry("pesco-what") is not None
+
+
+def test_undoing_a_removal_puts_back_the_related_links_it_took_where_they_were(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    before = records(knowledge_copy)
+    removed = store.remove_entry("european-defence-community")
+    assert [u.entry_id for u in removed.unlinked] == ["myth-edc-created-2016"]
+    restored = store.restore_entry(
+        "european-defence-community",
+        removed.before,
+        removed.file,
+        expected=entry_version(None),
+        relink=[u.before for u in removed.unlinked],
+    )
+    assert [r.entry_id for r in restored.relinked] == ["myth-edc-created-2016"]
+    assert "put back the related links from: myth-edc-created-2016" in restored.warnings
+    assert records(knowledge_copy) == before  # the entry back (at the end of its file), each link where it was
+
+
+def records(directory):
+    return {e.id: entry_record(e) for e in load_directory(directory).knowledge.entries}

@@ -12,6 +12,7 @@ import pytest
 from bot.core.models import Answer, Candidate, Entry, Status
 from bot.core.store import EditAction, EditResult
 from bot.discord.runtime_data import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     ReviewReason,
     ReviewState,
@@ -216,3 +217,30 @@ async def test_a_database_locked_while_running_comes_back_and_history_works_agai
         )
         assert len(history["embeds"][0]["fields"]) == 1  # the second change; the first could not be recorded
     assert "runtime data is back" in caplog.text
+
+
+def test_an_edits_rows_share_one_operation_and_undo_marks_them_together(data):
+    unlink = EditResult(EditAction.UNLINK, "other", "k.yaml", ENTRY, ENTRY)
+    remove = EditResult(EditAction.REMOVE, "pesco-what", "k.yaml", ENTRY, None)
+    last = data.record_edits([unlink, remove], 1)
+    (removal,) = data.history("pesco-what")
+    assert removal.id == last and [r.action for r in data.operation_rows(removal.operation)] == [
+        EditAction.UNLINK,
+        EditAction.REMOVE,
+    ]
+    data.record_edits([EditResult(EditAction.UNDO, "pesco-what", "k.yaml", None, ENTRY)], 1, undoes=removal.operation)
+    assert data.last_change("pesco-what") is None and data.last_change("other") is None
+
+
+def test_an_old_database_is_upgraded_in_place_and_its_rows_stand_alone(tmp_path):
+    path = tmp_path / "data.sqlite3"
+    with sqlite3.connect(path) as db:  # a database as the first version of the bot left it
+        db.executescript(f"{MIGRATIONS[0]} PRAGMA user_version=1;")
+        db.execute(
+            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("2026-01-01T00:00:00+00:00", 1, "alias", "pesco-what", "k.yaml", None, None),
+        )
+    data = RuntimeData(path)
+    (row,) = data.history()
+    assert row.operation == row.id and data.last_change("pesco-what") == row
+    data.close()

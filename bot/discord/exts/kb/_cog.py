@@ -113,11 +113,11 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         typed: str | None = None,
         **options: Any,
     ) -> Saved | None:
-        """Run one store edit off the event loop, audit it (with the change it `undoes` and the review item it
-        `resolves`), and tell the moderator what happened — unless `announce` is False: the caller shows
-        `Saved.text` its own way. The interaction must already be acknowledged. None if nothing was saved:
-        then the moderator is told why (`conflict` words an edit made from an older version) and gets back
-        what they `typed`. `options` go to the store operation (expected=VERSION)."""
+        """Run one store edit off the event loop, audit it as one operation (marking the operation it `undoes`
+        and closing the review item it `resolves`), and tell the moderator what happened — unless `announce`
+        is False: the caller shows `Saved.text` its own way. The interaction must already be acknowledged.
+        None if nothing was saved: then the moderator is told why (`conflict` words an edit made from an older
+        version) and gets back what they `typed`. `options` go to the store operation (expected=VERSION)."""
         try:
             result = await asyncio.to_thread(functools.partial(operation, *args, **options))
         except EditConflict as changed:
@@ -134,7 +134,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         interaction.extras["saved"] = result  # from here on, nothing may tell the moderator "unchanged"
         notes = [f"⚠️ {warning}" for warning in result.warnings]
         runtime = self.bot.runtime
-        steps = [*result.unlinked, result]
+        steps = [*result.unlinked, result, *result.relinked]
         try:
             await self.bot.runtime_call(
                 runtime.record_edits, steps, interaction.user.id, undoes=undoes, resolves=resolves
@@ -228,6 +228,10 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         if row is None:
             await tell(interaction, f"No change to undo for `{entry}`.")
             return
+        relink: tuple[Entry, ...] = ()
+        if row.action is EditAction.REMOVE:  # the related links the removal took away come back with it
+            steps = await self.bot.runtime_call(self.bot.runtime.operation_rows, row.operation)
+            relink = tuple(s.before for s in steps if s.action is EditAction.UNLINK and s.before is not None)
         # Undo only what the history knows: if the entry is not as the audited change left it (a hand edit, or a
         # save the history could not record), restoring the older text would silently drop that change.
         await self.apply(
@@ -237,7 +241,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
             row.before,
             row.file,
             expected=entry_version(row.after),
-            undoes=row.id,
+            relink=relink,
+            undoes=row.operation,
             conflict=lambda changed: conflict_text(
                 changed,
                 row.after,

@@ -71,7 +71,14 @@ class _Form(discord.ui.Modal):
 class EntryForm(_Form):
     """Add or edit an entry: questions one per line, the answer, source ids, tags."""
 
-    def __init__(self, cog: Kb, opener_id: int, existing: Entry | None = None, first_question: str = "") -> None:
+    def __init__(
+        self,
+        cog: Kb,
+        opener_id: int,
+        existing: Entry | None = None,
+        first_question: str = "",
+        review_key: str | None = None,
+    ) -> None:
         super().__init__(
             opener_id,
             form_id("edit", existing.id) if existing else form_id("new"),
@@ -79,6 +86,7 @@ class EntryForm(_Form):
         )
         self.cog, self.existing = cog, existing
         self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
+        self.review_key = review_key  # a question from /kb review: resolved when (and only if) this form saves
         self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Entry id (optional for new entries)",
             required=False,
@@ -150,7 +158,7 @@ class EntryForm(_Form):
                 ),
             )
         else:
-            await self.cog.apply(interaction, store.add_entry, entry, typed=self.typed())
+            await self.cog.apply(interaction, store.add_entry, entry, typed=self.typed(), resolves=self.review_key)
 
     def typed(self) -> str:
         """Every field as the moderator typed it, labelled: given back if the form is refused."""

@@ -4,7 +4,6 @@ acknowledged at once (the message is updated, or the update deferred) before any
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -141,11 +140,9 @@ class ReviewView(ModeratorView):
 
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
-        item = self.items[self.position]
-        await interaction.response.send_modal(EntryForm(self.cog, interaction.user.id, first_question=item.question))
-        bot = interaction.client
-        with contextlib.suppress(RuntimeDataUnavailable):  # then it stays in the queue: no harm done
-            await bot.runtime_call(bot.runtime.close_review, item.question_key, ReviewState.RESOLVED)
+        item = self.items[self.position]  # resolved when the form is saved: an abandoned form leaves it queued
+        form = EntryForm(self.cog, interaction.user.id, first_question=item.question, review_key=item.question_key)
+        await interaction.response.send_modal(form)
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
     async def dismiss(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:

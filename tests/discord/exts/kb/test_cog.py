@@ -13,6 +13,7 @@ import time
 import pytest
 
 from bot.core.loader import load_directory
+from bot.core.yaml_edit import entry_record
 
 from ....conftest import KNOWLEDGE, entry_of, snapshot
 from ....fakes.fake_discord import MANAGE_GUILD
@@ -481,3 +482,42 @@ async def test_undo_refuses_when_the_entry_changed_since_its_last_recorded_chang
         content = (await response_to(fake, undo))["content"]
         assert content.startswith("Not undone — `pesco-what` has changed (questions) since its last recorded change")
         assert "by hand" in bot.engine.entry("pesco-what").questions
+
+
+async def test_undoing_a_removal_brings_back_the_related_links_and_nothing_else_is_left_to_undo(knowledge_copy):
+    before = load_directory(knowledge_copy).knowledge.entries
+    async with running_bot(knowledge_copy) as (fake, bot):
+        remove = await response_to(
+            fake, await fake.slash("kb", kb("remove", option("entry", "european-defence-community")), **MODERATOR)
+        )
+        message = next(m for m in fake.messages.values() if m["components"] == remove["components"])
+        confirm = await fake.click(message, "kb:remove:confirm", **MODERATOR)
+        assert "Removed" in (await follow_ups(fake, confirm))[0].body["content"]
+        assert "european-defence-community" not in bot.engine.entry("myth-edc-created-2016").related
+        undo = await fake.slash("kb", kb("undo", option("entry", "european-defence-community")), **MODERATOR)
+        content = (await response_to(fake, undo))["content"]
+        assert "Reverted" in content and "put back the related links from: myth-edc-created-2016" in content
+        assert "european-defence-community" in bot.engine.entry("myth-edc-created-2016").related
+        again = await fake.slash("kb", kb("undo", option("entry", "myth-edc-created-2016")), **MODERATOR)
+        assert "No change to undo" in (await response_to(fake, again))["content"]
+    after = load_directory(knowledge_copy).knowledge.entries
+    assert {entry_record(e)["id"]: entry_record(e) for e in after} == {
+        entry_record(e)["id"]: entry_record(e) for e in before
+    }
+
+
+async def test_review_new_entry_resolves_the_question_only_when_its_form_is_saved(knowledge_copy):
+    question = "what is the zorblax initiative"
+    async with running_bot(knowledge_copy) as (fake, _):
+        await fake.say(question, mention_bot=True)
+        await reply_to(fake, fake.text_channel_id)
+        review = await response_to(fake, await fake.slash("kb", kb("review"), **MODERATOR))
+        message = next(m for m in fake.messages.values() if m["components"] == review["components"])
+        opened = (await callback_for(fake, await fake.click(message, "kb:review:new", **MODERATOR))).body
+        assert opened["type"] == 9  # the form; the moderator closes it without saving...
+        again = await response_to(fake, await fake.slash("kb", kb("review"), **MODERATOR))
+        assert question in again["embeds"][0]["description"]  # ...and the question is still waiting
+        saved = await submit(fake, opened["data"]["custom_id"], {**NEW_ENTRY, "kb:questions": question}, **MODERATOR)
+        assert saved.startswith("Added `zorblax-initiative`")
+        empty = await response_to(fake, await fake.slash("kb", kb("review"), **MODERATOR))
+        assert empty["content"].startswith("Nothing to review")
