@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 from collections import OrderedDict
@@ -16,6 +17,7 @@ from discord.ext import commands
 from ...core.models import NoAnswer, Reply
 from ...render.embeds import CHOICE_NAME_LIMIT, CHOICES, how_to_embed, tag_pages, topics_pages, trim
 from ..client import FaqBot
+from ..delivery import send_retrying_once
 from ..replies import reply_messages
 from ..views import Pager, PickSuggestion, VoteButton
 
@@ -95,7 +97,10 @@ class Ask(commands.Cog):
         if not question and message.reference is not None:
             question = await self._replied_text(message)
         if not question:
-            await message.reply(embed=how_to_embed(), mention_author=False)
+            await send_retrying_once(
+                functools.partial(message.reply, embed=how_to_embed(), mention_author=False),
+                f"the how-to reply to message {message.id}",
+            )
             return
         await self._answer_message(message, question)
 
@@ -118,18 +123,22 @@ class Ask(commands.Cog):
             return
         reply = await self.answer(question)
         first, *rest = self.messages(reply)
-        sent = await message.reply(**first, mention_author=False)
+        what = f"the reply to message {message.id}"
+        sent = await send_retrying_once(functools.partial(message.reply, **first, mention_author=False), what)
         for more in rest:  # over Discord's limits for one message: the rest follows, nothing dropped
-            sent = await sent.reply(**more, mention_author=False)
+            sent = await send_retrying_once(functools.partial(sent.reply, **more, mention_author=False), what)
         await self.bot.record(reply.parts)
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
+        what = f"the reply to direct message {message.id}"
         if not self.bot.config.discord.answer_dms:
-            await message.channel.send("Sorry, I only answer questions in servers.")
+            await send_retrying_once(
+                functools.partial(message.channel.send, "Sorry, I only answer questions in servers."), what
+            )
             return
         question = self._question_from_mention(message)
         if not question:
-            await message.channel.send(embed=how_to_embed())
+            await send_retrying_once(functools.partial(message.channel.send, embed=how_to_embed()), what)
             return
         await self._answer_message(message, question)
 
@@ -153,7 +162,9 @@ class Ask(commands.Cog):
         off_topic = not reply.answers and not reply.unsure and reply.primary.reason is NoAnswer.OFF_TOPIC
         if not off_topic or self.bot.config.discord.forum_reply_off_topic:
             for kwargs in self.messages(reply):
-                await message.channel.send(**kwargs)
+                await send_retrying_once(
+                    functools.partial(message.channel.send, **kwargs), f"the answer to forum post {message.id}"
+                )
         await self.bot.record(reply.parts)
 
     # ---- slash commands -----------------------------------------------------------------------------
@@ -176,8 +187,11 @@ class Ask(commands.Cog):
             await interaction.response.defer(ephemeral=private, thinking=True)
         reply = await work
         for kwargs in self.messages(reply):
-            if interaction.response.is_done():
-                await interaction.followup.send(**kwargs, ephemeral=private)
+            if interaction.response.is_done():  # a follow-up can be sent again; a first response could not
+                await send_retrying_once(
+                    functools.partial(interaction.followup.send, **kwargs, ephemeral=private),
+                    f"the /ask answer to interaction {interaction.id}",
+                )
             else:
                 await interaction.response.send_message(**kwargs, ephemeral=private)
         await self.bot.record(reply.parts)
