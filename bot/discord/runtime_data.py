@@ -79,6 +79,18 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE audit SET operation = id;
     CREATE INDEX audit_operation ON audit (operation);
     """,
+    # 3: the forum posts the bot has handled (answered, or chose not to), so a restart neither answers one
+    # twice nor misses one; and small settings, such as when the bot began watching the forums
+    """
+    CREATE TABLE forum_posts (
+        post_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
@@ -448,6 +460,24 @@ class RuntimeData:
             "ON CONFLICT (message_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
             (message_id, user_id, entry_id, int(helpful), _now()),
         )
+
+    # ---- forum posts ------------------------------------------------------------------------------
+
+    def claim_post(self, post_id: int) -> bool:
+        """True the first time a forum post is claimed for answering, False ever after (across restarts)."""
+        cursor = self._write("INSERT OR IGNORE INTO forum_posts (post_id, at) VALUES (?, ?)", (post_id, _now()))
+        return cursor.rowcount == 1
+
+    def forget_posts(self, before_id: int) -> None:
+        """Forget posts older than the snowflake `before_id` (too old to be caught up on again anyway)."""
+        self._write("DELETE FROM forum_posts WHERE post_id < ?", (before_id,))
+
+    def watching_since(self, now: dt.datetime) -> dt.datetime:
+        """When the bot began watching the forums: `now` the first time it is asked, the same time ever after.
+        Posts from before it are never caught up on (adding the bot does not answer a forum's history)."""
+        self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('forums_watched_since', ?)", (now.isoformat(),))
+        (row,) = self._read("SELECT value FROM meta WHERE key = 'forums_watched_since'")
+        return dt.datetime.fromisoformat(row["value"])
 
     def stats(self, limit: int = 10) -> Stats:
         most = self._read("SELECT entry_id, count FROM usage ORDER BY count DESC LIMIT ?", (limit,))

@@ -95,12 +95,15 @@ async def running_bot(
     *,
     sync: bool = True,
     runtime_options: dict[str, Any] | None = None,
+    fake: FakeDiscord | None = None,
     **discord_settings: Any,
 ) -> AsyncIterator[tuple[FakeDiscord, FaqBot]]:
-    """The bot on a fresh fake Discord. Pass the same knowledge_dir and data_path again to "restart" it.
-    On the way out it checks what every test must hold: no message the bot sent could ping anyone, Discord
-    refused nothing, and no runtime-data query ran on the event loop."""
-    fake = await FakeDiscord().start()
+    """The bot on a fresh fake Discord (or on `fake`, which the caller then stops). Pass the same
+    knowledge_dir and data_path (and fake) again to "restart" it. On the way out it checks what every test
+    must hold: no message the bot sent could ping anyone, Discord refused nothing, and no runtime-data query
+    ran on the event loop."""
+    own_fake = fake is None
+    fake = fake or await FakeDiscord().start()
     data_path = data_path or Path(tempfile.mkdtemp(prefix="faqbot-")) / "bot-data.sqlite3"
     settings = {"forum_channel_ids": (int(fake.forum_channel_id),), "data_path": str(data_path), **discord_settings}
     config = Config(discord=DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url, **settings))
@@ -120,7 +123,8 @@ async def running_bot(
         await bot.close()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, timeout=5)
-        await fake.stop()
+        if own_fake:
+            await fake.stop()
         discord.http.Route.BASE = saved[0]
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(saved[1]))
     for body in sent_messages(fake):
@@ -145,6 +149,11 @@ async def reply_to(fake: FakeDiscord, channel_id: str, count: int = 1, timeout: 
 
 async def callback_for(fake: FakeDiscord, interaction: dict[str, Any], timeout: float = 10) -> Recorded:
     return (await fake.wait_for_request(is_callback(interaction), timeout=timeout))[0]
+
+
+async def no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    """For bot.before_identify_hook: discord.py waits 5 s before every IDENTIFY but the first (Discord's
+    identify rate limit); the fake has none, so tests of a new session need not wait."""
 
 
 async def response_to(fake: FakeDiscord, interaction: dict[str, Any], timeout: float = 10) -> dict[str, Any]:

@@ -107,6 +107,8 @@ class Rest:
             web.patch(API + message, self.patch_message),
             web.put(f"{API}{message}/reactions/{{emoji}}/@me", self.react),
             web.post(f"{API}/users/@me/channels", self.open_dm),
+            web.get(f"{API}/guilds/{{guild}}/threads/active", self.active_threads),
+            web.get(f"{API}/channels/{{channel}}/threads/archived/public", self.archived_threads),
             web.post(f"{API}/interactions/{{interaction}}/{{token}}/callback", self.interaction_callback),
             web.post(API + webhook, self.webhook_message),
             web.patch(f"{API}{webhook}/messages/@original", self.webhook_message),
@@ -187,6 +189,15 @@ class Rest:
     def _refuse(self, status: int, code: int, why: str) -> web.Response:
         self.fake.refuse(why)
         return error(status, why, code)
+
+    async def active_threads(self, request: web.Request) -> web.Response:
+        return json_response({"threads": self.fake.threads(archived=False), "members": []})
+
+    async def archived_threads(self, request: web.Request) -> web.Response:
+        """Newest archived first, as Discord lists them (one page: the fake never has more)."""
+        threads = self.fake.threads(archived=True, parent_id=request.match_info["channel"])
+        threads.sort(key=lambda t: t["thread_metadata"]["archive_timestamp"], reverse=True)
+        return json_response({"threads": threads, "members": [], "has_more": False})
 
     async def interaction_callback(self, request: web.Request) -> web.Response:
         body = request[BODY] or {}

@@ -4,6 +4,7 @@ waits for what the bot sent. REST is in rest.py, the gateway in gateway.py, payl
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -232,7 +233,7 @@ class FakeDiscord:
                 payloads.role(self.moderator_role_id, "Moderators", 0, 1),
             ],
             "channels": [c for c in self.channels.values() if c["type"] != ChannelType.PUBLIC_THREAD],
-            "threads": [],
+            "threads": self.threads(archived=False),  # Discord sends the active ones
             "members": [payloads.member(self.bot_user)],
             "voice_states": [],
             "presences": [],
@@ -276,15 +277,32 @@ class FakeDiscord:
     async def create_forum_post(
         self, title: str, content: str, *, author: dict[str, Any] | None = None, deliver: int = 1
     ) -> dict[str, Any]:
-        """A new post in the forum: THREAD_CREATE, then its starter message (same id) `deliver` times."""
+        """A new post in the forum: THREAD_CREATE, then its starter message (same id) `deliver` times.
+        With deliver=0 the bot is told nothing, as when a post is made while it is disconnected."""
         author = author or self.owner
         thread = payloads.thread(self.new_id(), title, self.forum_channel_id, self.guild_id, author["id"])
         self.channels[thread["id"]] = thread
-        await self.dispatch("THREAD_CREATE", thread)
         starter = self.message(thread["id"], author, content, id=thread["id"])
+        if deliver:
+            await self.dispatch("THREAD_CREATE", thread)
         for _ in range(deliver):
             await self.dispatch("MESSAGE_CREATE", starter)
         return starter
+
+    def archive(self, thread_id: str) -> None:
+        """The post goes quiet and Discord archives it (from an hour of inactivity on)."""
+        metadata = self.channels[thread_id]["thread_metadata"]
+        metadata["archived"] = True
+        metadata["archive_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
+
+    def threads(self, *, archived: bool, parent_id: str | None = None) -> list[dict[str, Any]]:
+        return [
+            channel
+            for channel in self.channels.values()
+            if channel["type"] == ChannelType.PUBLIC_THREAD
+            and channel["thread_metadata"]["archived"] is archived
+            and parent_id in (None, channel["parent_id"])
+        ]
 
     def _interaction(
         self,
