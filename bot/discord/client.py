@@ -84,6 +84,8 @@ class FaqBot(commands.AutoShardedBot):
 
     async def runtime_call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Call a RuntimeData method (or any function that uses it) on the runtime-data thread."""
+        if self._runtime_closed:  # a handler still running while the bot shuts down
+            raise RuntimeDataUnavailable("the bot is shutting down")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._runtime_worker, functools.partial(method, *args, **kwargs))
 
@@ -130,8 +132,8 @@ class FaqBot(commands.AutoShardedBot):
     async def close(self) -> None:
         await super().close()
         if not self._runtime_closed:  # close() may be called twice (a signal, then `async with`)
-            self._runtime_closed = True
-            await self.runtime_call(self.runtime.close)
+            self._runtime_closed = True  # no new calls; the ones queued finish, then the database closes
+            await asyncio.get_running_loop().run_in_executor(self._runtime_worker, self.runtime.close)
             self._runtime_worker.shutdown(wait=False)
 
     async def on_ready(self) -> None:

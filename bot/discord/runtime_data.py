@@ -200,7 +200,7 @@ class RuntimeData:
         """Open (create, upgrade) the database now rather than on first use. False if it cannot be used
         (logged once); it will be tried again later."""
         try:
-            self._execute(lambda db: None)
+            self._execute(lambda db: None, writes=False)
         except RuntimeDataUnavailable:
             return False
         return True
@@ -231,9 +231,10 @@ class RuntimeData:
             # user_version is set inside the same transaction: a crash leaves the old version whole
             db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
 
-    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False) -> T:
+    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False, writes: bool = True) -> T:
         """The one way to the database: every query runs here, with the connection opened if need be.
-        RuntimeDataUnavailable if it cannot be used; `retry_now` tries even within the retry delay."""
+        RuntimeDataUnavailable if it cannot be used; `retry_now` tries even within the retry delay. An outage
+        ends with the first write that succeeds (a read-only or locked database still reads)."""
         with self._lock:
             if self._db is None:
                 if self._outage is not None and not retry_now and time.monotonic() < self._retry_at:
@@ -242,13 +243,14 @@ class RuntimeData:
                     self._db = self._connect()
                 except (sqlite3.Error, OSError, RuntimeDataError) as error:
                     raise self._lost(error) from error
-                if self._outage is not None:
-                    log.info("runtime data is back (%s): history, undo, review and stats work again", self.path)
-                    self._outage = None
             try:
-                return work(self._db)
+                result = work(self._db)
             except sqlite3.Error as error:
                 raise self._lost(error) from error
+            if writes and self._outage is not None:
+                log.info("runtime data is back (%s): history, undo, review and stats work again", self.path)
+                self._outage = None
+            return result
 
     def _lost(self, error: Exception) -> RuntimeDataUnavailable:
         """Close the connection, fail fast until the retry time, and log once per outage."""
@@ -273,7 +275,7 @@ class RuntimeData:
         return self._execute(lambda db: db.execute(sql, parameters))
 
     def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        return self._execute(lambda db: db.execute(sql, parameters).fetchall())
+        return self._execute(lambda db: db.execute(sql, parameters).fetchall(), writes=False)
 
     # ---- audit ------------------------------------------------------------------------------------
 

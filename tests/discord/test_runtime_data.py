@@ -21,7 +21,7 @@ from bot.discord.runtime_data import (
     RuntimeDataUnavailable,
 )
 
-from ..fakes.harness import LoopWatch, reply_to, response_to, running_bot, stored_message
+from ..fakes.harness import LoopWatch, is_message_post, reply_to, response_to, running_bot, stored_message
 from .exts.kb.test_cog import MODERATOR, kb, option
 
 ENTRY = Entry("pesco-what", ("What is PESCO?",), "An answer.", ("s",))
@@ -116,10 +116,10 @@ async def test_a_locked_database_holds_up_neither_answers_nor_the_event_loop(tmp
             started = time.monotonic()
             for question in ("what is pesco", "is ireland in pesco", "who is the high rep"):
                 await fake.say(question, mention_bot=True)
-            first = await reply_to(fake, fake.text_channel_id)
-            vote = await fake.click(stored_message(fake, first), "faq:vote:pesco-what:0")
+            replies = await fake.wait_for_request(is_message_post(fake.text_channel_id), count=3)
+            pesco = next(r for r in replies if r.body["embeds"][0]["title"] == "What is PESCO?")
+            vote = await fake.click(stored_message(fake, pesco), "faq:vote:pesco-what:0")
             why = await fake.slash("kb", kb("why", option("question", "what is pesco")), **MODERATOR)
-            await reply_to(fake, fake.text_channel_id, count=3)
             assert "moderators will look" in (await response_to(fake, vote))["content"]
             assert (await response_to(fake, why))["embeds"]
             assert time.monotonic() - started < 2.0  # each write waits up to 5 s for the lock, elsewhere
@@ -144,33 +144,43 @@ def test_an_unusable_database_raises_unavailable_logs_once_and_is_opened_again_l
     assert "Traceback" not in caplog.text
     path.unlink()  # a person moves the damaged file away
     time.sleep(0.25)
-    assert data.stats().unanswered_open == 0
+    assert data.stats().unanswered_open == 0  # opened again (a new, empty database)...
+    data.record_vote(1, 2, "pesco-what", True)  # ...and back once a write succeeds
     assert data.unavailable is None and "is back" in caplog.text
     data.close()
 
 
-def _corrupt(path):
+def _corrupt(path, monkeypatch, held):
     path.write_bytes(b"not a database" * 100)
     return path
 
 
-def _unopenable(path):
+def _unopenable(path, monkeypatch, held):
     (path.parent / "file").write_text("a file where a directory should be")
     return path.parent / "file" / "data.sqlite3"
 
 
-def _locked(path):
-    locker = sqlite3.connect(path, isolation_level=None)
-    locker.execute("BEGIN EXCLUSIVE")  # held until the test ends (the connection is kept by the closure)
-    _locked.held = locker
+def _locked(path, monkeypatch, held):
+    held.append(sqlite3.connect(path, isolation_level=None))
+    held[-1].execute("BEGIN EXCLUSIVE")  # another process holds the lock for the whole session
     return path
 
 
-@pytest.mark.parametrize("break_it", [_corrupt, _unopenable, _locked], ids=["corrupt", "unopenable", "locked"])
+def _read_only(path, monkeypatch, held):
+    RuntimeData(path).open()  # a good database the bot may read but not write (as on a read-only mount)
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda name, **kw: connect(f"file:{name}?mode=ro", uri=True, **kw))
+    return path
+
+
+@pytest.mark.parametrize(
+    "break_it", [_corrupt, _unopenable, _locked, _read_only], ids=["corrupt", "unopenable", "locked", "read-only"]
+)
 async def test_without_runtime_data_the_bot_answers_and_edits_save_saying_undo_is_unavailable(
-    knowledge_copy, tmp_path, caplog, break_it
+    knowledge_copy, tmp_path, caplog, monkeypatch, break_it
 ):
-    data_path = break_it(tmp_path / "data.sqlite3")
+    held: list[sqlite3.Connection] = []
+    data_path = break_it(tmp_path / "data.sqlite3", monkeypatch, held)
     async with running_bot(knowledge_copy, data_path, runtime_options={"busy_timeout_s": 0.1}) as (fake, bot):
         await fake.say("what is pesco", mention_bot=True)
         answer = await reply_to(fake, fake.text_channel_id)
@@ -186,8 +196,8 @@ async def test_without_runtime_data_the_bot_answers_and_edits_save_saying_undo_i
         for command in ("history", "review", "stats"):
             reply = await response_to(fake, await fake.slash("kb", kb(command), **MODERATOR))
             assert reply["content"].startswith("History, undo, review and stats are unavailable"), command
-    if break_it is _locked:
-        _locked.held.close()
+    for connection in held:
+        connection.close()
     assert "pesco tldr" in (knowledge_copy / "pesco.yaml").read_text()
     warnings = [r for r in caplog.records if r.name == "bot.discord.runtime_data" and r.levelname == "WARNING"]
     assert len(warnings) == 1 and "the bot answers as usual" in warnings[0].getMessage()

@@ -36,11 +36,11 @@ class LoopCheckedRuntimeData(RuntimeData):
         super().__init__(*args, **kwargs)
         self.on_event_loop: list[str] = []
 
-    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False) -> T:
+    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False, writes: bool = True) -> T:
         with contextlib.suppress(RuntimeError):  # no running loop: a worker thread, as it should be
             asyncio.get_running_loop()
             self.on_event_loop.append("".join(traceback.format_stack(limit=12)))
-        return super()._execute(work, retry_now=retry_now)
+        return super()._execute(work, retry_now=retry_now, writes=writes)
 
 
 class LoopWatch:
