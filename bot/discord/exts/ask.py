@@ -33,7 +33,9 @@ ANSWERED_POSTS_REMEMBERED = 10_000  # forum posts answered, remembered to answer
 # an older question has had a day of people's answers, and a bot back from a long outage should not flood.
 CATCH_UP_WINDOW = dt.timedelta(hours=24)
 CATCH_UP_MAX_POSTS = 50  # at most this many per catch-up (each is a fetch and a reply, paced by Discord's limits)
-ARCHIVED_POSTS_LOOKED_AT = 100  # recently archived posts to look through per forum (newest first)
+# Recently archived posts to look through per forum, newest first: one request (Discord's page size is 100),
+# and more than a day's worth in all but the busiest forums (the look stops at the first one too old anyway).
+ARCHIVED_POSTS_LOOKED_AT = 100
 POSTS_FORGOTTEN_AFTER = 2 * CATCH_UP_WINDOW  # the handled-post record keeps no more than catch-up needs
 COOLDOWN_REACTION = "⏳"
 TOPICS_REFUSAL = "Run `/topics` yourself to browse."
@@ -203,7 +205,7 @@ class Ask(commands.Cog):
         except discord.HTTPException as error:
             log.warning("could not list the forum posts to catch up on (HTTP %s)", error.status)
             return
-        answered = 0
+        looked_at = 0
         for thread in posts[:CATCH_UP_MAX_POSTS]:
             if thread.id in self._answered_posts:
                 continue
@@ -212,10 +214,10 @@ class Ask(commands.Cog):
             except discord.HTTPException:  # deleted since, or not readable: nothing to answer
                 continue
             if not starter.author.bot:
-                await self._answer_forum_post(starter)
-                answered += 1
-        if answered:
-            log.info("caught up on %d forum post(s) created while the bot was away", answered)
+                await self._answer_forum_post(starter)  # which skips any answered before a restart
+                looked_at += 1
+        if looked_at:
+            log.info("caught up on %d forum post(s) created while the bot was away", looked_at)
 
     async def _catch_up_horizon(self) -> dt.datetime:
         """Posts created before this are not caught up on: older than the window, or older than the bot's
