@@ -373,7 +373,7 @@ async def test_every_kb_step_acknowledges_at_once_and_answers_after_a_slow_save(
         message = next(m for m in fake.messages.values() if m["components"] == remove["components"])
         confirm = await fake.click(message, "kb:remove:confirm", **MODERATOR)
         assert "Removed" in (await follow_ups(fake, confirm))[0].body["content"]
-        assert loop.longest < SLOW_SAVE_S / 2  # the saves ran off the event loop
+        assert loop.longest < SLOW_SAVE_S * 0.9  # the saves ran off the event loop (each would stall it that long)
     # on the way out, the harness asserts that Discord refused no late or second acknowledgement
 
 
