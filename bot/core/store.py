@@ -20,6 +20,7 @@ from .atomic import atomic_write
 from .engine import Engine, Thresholds
 from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts, reload_texts
 from .models import Entry, Problem, Severity, Source
+from .versions import entry_version
 from .yaml_edit import append_item, entry_record, replace_item, source_record
 
 
@@ -67,6 +68,16 @@ class EditRefused(Exception):
         super().__init__("; ".join(p.short() for p in self.problems))
 
 
+class EditConflict(EditRefused):
+    """The entry is not the version the edit was made from (changed, removed or added since): nothing was
+    written. `current` is the entry as it is now (None if it does not exist)."""
+
+    def __init__(self, entry_id: str, current: Entry | None) -> None:
+        self.entry_id, self.current = entry_id, current
+        what = "no longer exists" if current is None else "has changed"
+        super().__init__([Problem("", 0, "version", f"{entry_id!r} {what} since this edit was started")])
+
+
 def _refused(key: str, message: str) -> EditRefused:
     return EditRefused([Problem("", 0, key, message)])
 
@@ -80,6 +91,7 @@ class EditResult:
     after: Entry | None = None  # as it is now (None when removed)
     warnings: tuple[str, ...] = ()
     unlinked: tuple[EditResult, ...] = ()  # a removal's earlier steps: related links removed from other entries
+    relinked: tuple[EditResult, ...] = ()  # an undone removal's later steps: those related links put back
 
 
 Fingerprint = dict[str, tuple[int, int]]  # file → (modification time in ns, size)
@@ -183,6 +195,15 @@ class KnowledgeStore:
 
         threading.Thread(target=save, name="engine-cache", daemon=True).start()
 
+    def _check_version(self, entry_id: str, expected: str | None) -> None:
+        """EditConflict unless the entry is still the version `expected` (None: no check). Files changed on
+        disk are taken in first: a hand edit since the form opened is a newer version too."""
+        self._catch_up()
+        if expected is not None:
+            current = self.engine.entry(entry_id)
+            if entry_version(current) != expected:
+                raise EditConflict(entry_id, current)
+
     def _entry(self, entry_id: str) -> Entry:
         self._catch_up()
         entry = self.engine.entry(entry_id)
@@ -201,23 +222,31 @@ class KnowledgeStore:
             self._catch_up()
             return self._append(entry, str(Path(file) if file else self.new_entries_path), EditAction.ADD)
 
-    def replace_entry(self, entry: Entry, action: EditAction = EditAction.EDIT) -> EditResult:
+    # `expected` (every edit of an existing entry takes it): the entry's version (bot.core.versions) as the
+    # edit's author saw it. If the entry has changed since, EditConflict and nothing is written.
+
+    def replace_entry(
+        self, entry: Entry, action: EditAction = EditAction.EDIT, *, expected: str | None = None
+    ) -> EditResult:
         with self._lock:
+            self._check_version(entry.id, expected)
             return self._replace(entry.id, entry, action)
 
-    def add_alias(self, entry_id: str, question: str) -> EditResult:
+    def add_alias(self, entry_id: str, question: str, *, expected: str | None = None) -> EditResult:
         with self._lock:
             question = " ".join(question.split())
             if not question:
                 raise _refused("question", "must not be empty")
+            self._check_version(entry_id, expected)
             entry = self._entry(entry_id)
             if question.lower() in (q.lower() for q in entry.questions):
                 raise _refused("question", f"{entry_id!r} already has this phrasing")
             return self._replace(entry_id, replace(entry, questions=(*entry.questions, question)), EditAction.ALIAS)
 
-    def remove_entry(self, entry_id: str) -> EditResult:
+    def remove_entry(self, entry_id: str, *, expected: str | None = None) -> EditResult:
         """Remove an entry; links to it from other entries' `related` are removed first (each step valid)."""
         with self._lock:
+            self._check_version(entry_id, expected)
             self._entry(entry_id)
             unlinked = tuple(
                 self._replace(
@@ -234,9 +263,21 @@ class KnowledgeStore:
                 result.action, entry_id, result.file, result.before, None, result.warnings + note, unlinked
             )
 
-    def restore_entry(self, entry_id: str, before: Entry | None, file: str) -> EditResult:
-        """Put an entry back as it was (undo): re-add, replace or remove."""
+    def restore_entry(
+        self,
+        entry_id: str,
+        before: Entry | None,
+        file: str,
+        *,
+        expected: str | None = None,
+        relink: Sequence[Entry] = (),
+    ) -> EditResult:
+        """Put an entry back as it was (undo): re-add, replace or remove. `expected`: the version the undone
+        change left (undo must not silently discard a later change the history does not know about).
+        `relink`: undoing a removal, the entries as they were before it removed their related links to this
+        one; the links are put back where they were (entries removed since are named in a warning)."""
         with self._lock:
+            self._check_version(entry_id, expected)
             exists = self.engine.entry(entry_id) is not None
             if before is None:
                 if not exists:
@@ -244,7 +285,24 @@ class KnowledgeStore:
                 return self._replace(entry_id, None, EditAction.UNDO)
             if exists:
                 return self._replace(entry_id, before, EditAction.UNDO)
-            return self._append(before, file, EditAction.UNDO)
+            result = self._append(before, file, EditAction.UNDO)
+            return self._relink(result, relink) if relink else result
+
+    def _relink(self, result: EditResult, linked_before: Sequence[Entry]) -> EditResult:
+        target, relinked, gone = result.entry_id, [], []
+        notes: tuple[str, ...] = ()
+        for seen in linked_before:
+            current = self.engine.entry(seen.id)
+            if current is None:
+                gone.append(seen.id)
+            elif target not in current.related:
+                related = _with_link(current.related, seen.related, target)
+                relinked.append(self._replace(current.id, replace(current, related=related), EditAction.UNDO))
+        if relinked:
+            notes += ("put back the related links from: " + ", ".join(r.entry_id for r in relinked),)
+        if gone:
+            notes += ("not put back (removed since): the links from " + ", ".join(gone),)
+        return replace(result, warnings=result.warnings + notes, relinked=tuple(relinked))
 
     def add_source(self, source: Source) -> EditResult:
         with self._lock:
@@ -297,3 +355,9 @@ def _warnings(result: LoadResult, engine: Engine, entry_id: str) -> tuple[str, .
         first_by_entry = {other.id: text for other, text in reversed(engine.index.same_phrasing(question))}
         own += [collision_message(question, text, other) for other, text in first_by_entry.items() if other != entry_id]
     return tuple(own)
+
+
+def _with_link(related: tuple[str, ...], related_before: tuple[str, ...], target: str) -> tuple[str, ...]:
+    """`related` with `target` back where it was in `related_before` (links added since keep their place)."""
+    order = [r for r in related_before if r == target or r in related]
+    return (*order, *(r for r in related if r not in order))

@@ -185,12 +185,29 @@ def _update(item: CommentedMap, record: dict[str, Any]) -> None:
             item.insert(min(position, len(item)), key, _value(key, value))
 
 
+_TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_]\w*\s*:")
+
+
+def _has_items(lines: list[str], key_line: int) -> bool:
+    """Whether the block list under the top-level key on `key_line` still has an item."""
+    for text in lines[key_line + 1 :]:
+        if not (_is_filler(text) or text[0] in " -"):
+            return False
+        if text.lstrip().startswith("- "):
+            return True
+    return False
+
+
 def replace_item(text: str, line: int, record: dict[str, Any] | None) -> str:
-    """The file's text with the item starting at `line` replaced by `record`, or removed when None."""
+    """The file's text with the item starting at `line` replaced by `record`, or removed when None (the
+    last item of a list leaves `key: []`: an empty `key:` would read as null, not as an empty list)."""
     lines = text.splitlines()
     first, end, indent = item_span(lines, line)
     if record is None:
         new: list[str] = []
+        key_line = next((n for n in range(first - 1, -1, -1) if _TOP_LEVEL_KEY.match(lines[n])), None)
+        if key_line is not None and not _has_items(lines[:first] + lines[end:], key_line):
+            lines[key_line] = lines[key_line].split(":", 1)[0] + ": []"
     else:
         snippet = "\n".join(text_line[indent:] for text_line in lines[first:end]) + "\n"
         (item,) = _yaml().load(snippet)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import pkgutil
 import sys
-from typing import Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
 import discord
 import yarl
@@ -18,7 +21,7 @@ from ..core.models import Answer
 from ..core.store import EditRefused, KnowledgeStore
 from ..live import LiveKnowledge
 from . import exts
-from .runtime_data import RuntimeData
+from .runtime_data import RuntimeData, RuntimeDataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,8 @@ log = logging.getLogger(__name__)
 # the tuning set's wrong answers fell, see `python -m bot eval`).
 LOW_CONFIDENCE_MARGIN = 10.0
 EXIT_OK, EXIT_KNOWLEDGE, EXIT_TOKEN = 0, 1, 2
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def extensions() -> list[str]:
@@ -70,19 +75,40 @@ class FaqBot(commands.AutoShardedBot):
         self.runtime = runtime
         self.sync_commands = sync_commands
         self._watching: asyncio.Task[None] | None = None
+        # SQLite blocks (up to its busy timeout when another process holds the lock): its calls run on one
+        # thread of their own, so they neither stall the event loop nor take the threads that answer questions
+        self._runtime_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime-data")
+        self._runtime_closed = False
 
     @property
     def engine(self) -> Engine:
         return self.store.engine
 
-    def record(self, answer: Answer) -> None:
-        """Usage counts, and unanswered or shaky questions for /kb review. Never blocks an answer."""
+    async def runtime_call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call a RuntimeData method (or any function that uses it) on the runtime-data thread."""
+        if self._runtime_closed:  # a handler still running while the bot shuts down
+            raise RuntimeDataUnavailable("the bot is shutting down")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._runtime_worker, functools.partial(method, *args, **kwargs))
+
+    async def record(self, answers: Iterable[Answer]) -> None:
+        """Usage counts, and unanswered or shaky questions for /kb review: after the answer is sent, never
+        holding it up."""
+        low_confidence = self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN
+
+        def record_all() -> None:
+            for answer in answers:
+                self.runtime.record_answer(answer, low_confidence)
+
         try:
-            self.runtime.record_answer(answer, self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN)
-        except Exception:  # runtime data is optional to answering; log and go on
+            await self.runtime_call(record_all)
+        except RuntimeDataUnavailable:
+            pass  # optional to answering; RuntimeData has logged the outage once
+        except Exception:
             log.exception("could not record the question for review")
 
     async def setup_hook(self) -> None:
+        await self.runtime_call(self.runtime.open)  # if it cannot be opened: one line logged, the bot runs on
         for extension in extensions():
             await self.load_extension(extension)
         if self.config.reload_seconds > 0:  # hand edits, git pulls, other shards' moderators
@@ -111,7 +137,10 @@ class FaqBot(commands.AutoShardedBot):
         if self._watching is not None:
             self._watching.cancel()
         await super().close()
-        self.runtime.close()
+        if not self._runtime_closed:  # close() may be called twice (a signal, then `async with`)
+            self._runtime_closed = True  # no new calls; the ones queued finish, then the database closes
+            await asyncio.get_running_loop().run_in_executor(self._runtime_worker, self.runtime.close)
+            self._runtime_worker.shutdown(wait=False)
 
     async def on_ready(self) -> None:
         assert self.user is not None

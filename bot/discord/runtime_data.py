@@ -3,22 +3,36 @@
 None of it is needed to answer questions; it feeds /kb history, undo, review and stats. The schema is a
 list of migrations applied in order from PRAGMA user_version, so an old database is upgraded in place;
 WAL lets readers and the writer overlap.
+
+Every call is blocking (SQLite may wait seconds for another process's lock): the bot makes them from one
+dedicated worker thread (FaqBot.runtime_call), never on the event loop. The database is opened by `open()`
+or on first use, not when the object is made.
+
+The database is optional, so it may fail: damaged, read-only, locked, on a full disk, missing. Then every
+call raises RuntimeDataUnavailable, one line is logged for the whole outage, calls fail fast for
+RETRY_AFTER_S, and the next call after that opens the database again (and logs when it is back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.models import Answer, Entry, Status
 from ..core.store import EditAction, EditResult
 from ..core.yaml_edit import entry_from_record, entry_record
+
+log = logging.getLogger(__name__)
 
 # Each item upgrades the schema by one version; append, never edit (databases in the field ran the old ones).
 MIGRATIONS: tuple[str, ...] = (
@@ -58,10 +72,37 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL
     );
     """,
+    # 2: the rows one edit wrote (a removal and the related links it removed) share an operation id, the id
+    # of its first row, so undo reverts them together; older rows each stand alone
+    """
+    ALTER TABLE audit ADD COLUMN operation INTEGER;
+    UPDATE audit SET operation = id;
+    CREATE INDEX audit_operation ON audit (operation);
+    """,
+    # 3: the forum posts the bot has handled (answered, or chose not to), so a restart neither answers one
+    # twice nor misses one; and small settings, such as when the bot began watching the forums
+    """
+    CREATE TABLE forum_posts (
+        post_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
-BUSY_TIMEOUT_MS = 5000  # wait this long for another writer's lock before giving up
+BUSY_TIMEOUT_S = 5.0  # wait this long for another writer's lock (a backup, the sqlite3 shell) before giving up
+# After a failure, calls fail at once for this long, then the database is opened again. A lock or a file a
+# person is repairing comes back within seconds to minutes: a retry every 15 s brings history back soon after
+# and costs nothing, while failing fast in between keeps calls from queueing behind 5-second lock waits.
+RETRY_AFTER_S = 15.0
+# An audit row is what makes a saved edit undoable: it is worth a short wait (a lock held by a checkpoint or a
+# backup's next page is usually gone within a second), but not a long one (the moderator waits for the reply).
+AUDIT_ATTEMPTS = 3
+AUDIT_RETRY_S = 0.5
 NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
 
 
@@ -97,6 +138,7 @@ class AuditRow:
     before: Entry | None
     after: Entry | None
     undone: bool
+    operation: int  # the id of the first row its edit wrote (a removal's unlink steps share it)
 
 
 @dataclass(frozen=True)
@@ -121,6 +163,11 @@ class RuntimeDataError(Exception):
     pass
 
 
+class RuntimeDataUnavailable(RuntimeDataError):
+    """The database cannot be used now (damaged, read-only, locked, disk full...); the reason is the message.
+    Answering goes on without it."""
+
+
 def _json(entry: Entry | None) -> str | None:
     return json.dumps(entry_record(entry)) if entry is not None else None
 
@@ -129,56 +176,180 @@ def _entry(text: str | None) -> Entry | None:
     return entry_from_record(json.loads(text)) if text else None
 
 
-class RuntimeData:
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self._migrate()
+T = TypeVar("T")
 
-    def _migrate(self) -> None:
-        with self._lock:
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise RuntimeDataError(f"{self.path} has schema version {version}; this bot knows {SCHEMA_VERSION}")
-            for number in range(version, SCHEMA_VERSION):
-                # user_version is set inside the same transaction: a crash leaves the old version whole
-                self._db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
+
+class RuntimeData:
+    def __init__(
+        self, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S, retry_after_s: float = RETRY_AFTER_S
+    ) -> None:
+        self.path = Path(path)
+        self.busy_timeout_s = busy_timeout_s
+        self.retry_after_s = retry_after_s
+        self._lock = threading.Lock()  # one connection, one user at a time
+        self._db: sqlite3.Connection | None = None
+        self._retry_at = 0.0  # while unavailable: no new attempt before this (time.monotonic)
+        self._outage: str | None = None  # why it is unavailable, while it is
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why the database cannot be used, or None if it could be last time it was tried."""
+        return self._outage
+
+    def open(self) -> bool:
+        """Open (create, upgrade) the database now rather than on first use. False if it cannot be used
+        (logged once); it will be tried again later."""
+        try:
+            self._execute(lambda db: None, writes=False)
+        except RuntimeDataUnavailable:
+            return False
+        return True
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, check_same_thread=False, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeDataError(f"{self.path} has schema version {version}; this bot knows {SCHEMA_VERSION}")
+        for number in range(version, SCHEMA_VERSION):
+            # user_version is set inside the same transaction: a crash leaves the old version whole
+            db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version={number + 1}; COMMIT;")
+
+    def _execute(self, work: Callable[[sqlite3.Connection], T], *, retry_now: bool = False, writes: bool = True) -> T:
+        """The one way to the database: every query runs here, with the connection opened if need be.
+        RuntimeDataUnavailable if it cannot be used; `retry_now` tries even within the retry delay. An outage
+        ends with the first write that succeeds (a read-only or locked database still reads)."""
+        with self._lock:
+            if self._db is None:
+                if self._outage is not None and not retry_now and time.monotonic() < self._retry_at:
+                    raise RuntimeDataUnavailable(self._outage)
+                try:
+                    self._db = self._connect()
+                except (sqlite3.Error, OSError, RuntimeDataError) as error:
+                    raise self._lost(error) from error
+            try:
+                result = work(self._db)
+            except sqlite3.Error as error:
+                raise self._lost(error) from error
+            if writes and self._outage is not None:
+                log.info("runtime data is back (%s): history, undo, review and stats work again", self.path)
+                self._outage = None
+            return result
+
+    def _lost(self, error: Exception) -> RuntimeDataUnavailable:
+        """Close the connection, fail fast until the retry time, and log once per outage."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        self._retry_at = time.monotonic() + self.retry_after_s
+        reason = str(error) or type(error).__name__
+        if self._outage is None:
+            log.warning(
+                "runtime data unavailable (%s: %s): the bot answers as usual; /kb history, undo, review and "
+                "stats wait until it is back (trying again every %g s)",
+                self.path,
+                reason,
+                self.retry_after_s,
+            )
+        self._outage = reason
+        return RuntimeDataUnavailable(reason)
 
     def _write(self, sql: str, parameters: tuple[Any, ...] = ()) -> sqlite3.Cursor:
-        with self._lock:  # one connection shared by the event loop and worker threads: one user at a time
-            return self._db.execute(sql, parameters)
+        return self._execute(lambda db: db.execute(sql, parameters))
 
     def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
+        return self._execute(lambda db: db.execute(sql, parameters).fetchall(), writes=False)
 
     # ---- audit ------------------------------------------------------------------------------------
 
+    def record_edits(
+        self,
+        steps: Sequence[EditResult],
+        user_id: int,
+        *,
+        undoes: int | None = None,
+        resolves: str | None = None,
+        attempts: int = AUDIT_ATTEMPTS,
+    ) -> int:
+        """Audit the steps of one saved edit as one operation, mark the operation it `undoes` as undone and
+        close the review item it `resolves`, all in one transaction (all of it is recorded, or none). A saved
+        edit that is not audited cannot be undone, so a failure is retried `attempts` times, AUDIT_RETRY_S
+        apart, even while the database is in its retry delay; RuntimeDataUnavailable if it still fails. The
+        last row's id."""
+
+        def write(db: sqlite3.Connection) -> int:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                operation = last = 0
+                for step in steps:
+                    last = self._insert_audit(db, step, user_id, operation or None)
+                    operation = operation or last
+                if undoes is not None:
+                    db.execute("UPDATE audit SET undone = 1 WHERE operation = ?", (undoes,))
+                if resolves is not None:
+                    db.execute(
+                        "UPDATE unanswered SET state = ? WHERE question_key = ?", (ReviewState.RESOLVED.value, resolves)
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            return last
+
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._execute(write, retry_now=True)
+            except RuntimeDataUnavailable:
+                if attempt == attempts:
+                    raise
+                time.sleep(AUDIT_RETRY_S)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
     def record_edit(self, result: EditResult, user_id: int) -> int:
-        cursor = self._write(
-            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        return self.record_edits([result], user_id)
+
+    @staticmethod
+    def _insert_audit(db: sqlite3.Connection, step: EditResult, user_id: int, operation: int | None) -> int:
+        """One audit row; the first row of an operation (`operation` None) is its own operation."""
+        cursor = db.execute(
+            "INSERT INTO audit (at, user_id, action, entry_id, file, before, after, operation) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 _now(),
                 user_id,
-                result.action.value,
-                result.entry_id,
-                result.file,
-                _json(result.before),
-                _json(result.after),
+                step.action.value,
+                step.entry_id,
+                step.file,
+                _json(step.before),
+                _json(step.after),
+                operation,
             ),
         )
-        return int(cursor.lastrowid or 0)
+        row_id = int(cursor.lastrowid or 0)
+        if operation is None:
+            db.execute("UPDATE audit SET operation = id WHERE id = ?", (row_id,))
+        return row_id
 
     # Interpolated into queries (ruff's S608 is silenced there): a constant, never user input.
-    _AUDIT_COLUMNS = "id, at, user_id, action, entry_id, file, before, after, undone"
+    _AUDIT_COLUMNS = "id, at, user_id, action, entry_id, file, before, after, undone, operation"
 
     def history(self, entry_id: str | None = None, limit: int = 10) -> list[AuditRow]:
         if entry_id:
@@ -199,8 +370,13 @@ class RuntimeData:
         )
         return self._audit(rows[0]) if rows else None
 
-    def mark_undone(self, audit_id: int) -> None:
-        self._write("UPDATE audit SET undone = 1 WHERE id = ?", (audit_id,))
+    def operation_rows(self, operation: int) -> list[AuditRow]:
+        """Every row one edit wrote, in order (a removal: its unlink steps, then the removal)."""
+        rows = self._read(f"SELECT {self._AUDIT_COLUMNS} FROM audit WHERE operation = ? ORDER BY id", (operation,))  # noqa: S608
+        return [self._audit(row) for row in rows]
+
+    def mark_undone(self, operation: int) -> None:
+        self._write("UPDATE audit SET undone = 1 WHERE operation = ?", (operation,))
 
     @staticmethod
     def _audit(row: sqlite3.Row) -> AuditRow:
@@ -214,6 +390,7 @@ class RuntimeData:
             _entry(row["before"]),
             _entry(row["after"]),
             bool(row["undone"]),
+            int(row["operation"]),
         )
 
     # ---- questions, votes, usage ------------------------------------------------------------------
@@ -285,6 +462,24 @@ class RuntimeData:
             "ON CONFLICT (message_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
             (message_id, user_id, entry_id, int(helpful), _now()),
         )
+
+    # ---- forum posts ------------------------------------------------------------------------------
+
+    def claim_post(self, post_id: int) -> bool:
+        """True the first time a forum post is claimed for answering, False ever after (across restarts)."""
+        cursor = self._write("INSERT OR IGNORE INTO forum_posts (post_id, at) VALUES (?, ?)", (post_id, _now()))
+        return cursor.rowcount == 1
+
+    def forget_posts(self, before_id: int) -> None:
+        """Forget posts older than the snowflake `before_id` (too old to be caught up on again anyway)."""
+        self._write("DELETE FROM forum_posts WHERE post_id < ?", (before_id,))
+
+    def watching_since(self, now: dt.datetime) -> dt.datetime:
+        """When the bot began watching the forums: `now` the first time it is asked, the same time ever after.
+        Posts from before it are never caught up on (adding the bot does not answer a forum's history)."""
+        self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('forums_watched_since', ?)", (now.isoformat(),))
+        (row,) = self._read("SELECT value FROM meta WHERE key = 'forums_watched_since'")
+        return dt.datetime.fromisoformat(row["value"])
 
     def stats(self, limit: int = 10) -> Stats:
         most = self._read("SELECT entry_id, count FROM usage ORDER BY count DESC LIMIT ?", (limit,))

@@ -13,6 +13,7 @@ import discord
 
 from ..core.loader import ID_PATTERN
 from ..render.embeds import answer_embed, button_label
+from .runtime_data import RuntimeDataUnavailable
 
 if TYPE_CHECKING:
     from .client import FaqBot
@@ -23,6 +24,9 @@ CUSTOM_ID_LIMIT = 100  # Discord's limit for a component's custom_id
 PICK_TEMPLATE = rf"faq:pick:(?P<entry_id>{ID_PATTERN})"
 VOTE_TEMPLATE = rf"faq:vote:(?P<entry_id>{ID_PATTERN}):(?P<helpful>[01])"
 MENTION = re.compile(r"<@!?\d+>")
+ENTRY_GONE = (
+    "That answer has since been removed from the knowledge base, so there is nothing to vote on; please ask again."
+)
 
 
 class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PICK_TEMPLATE):
@@ -45,12 +49,12 @@ class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PI
         if answer is None:  # removed since the choices were offered
             await interaction.response.send_message("That entry no longer exists; please ask again.", ephemeral=True)
             return
-        interaction.client.record(answer)
         if interaction.message is None or len(interaction.message.embeds) <= 1:
             # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
             await interaction.response.edit_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
         else:  # the choices share a message with other answers, which stay: the answer comes below
             await interaction.response.send_message(embed=answer_embed(answer), view=vote_view(self.entry_id))
+        await interaction.client.record([answer])
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
@@ -74,16 +78,26 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
         return cls(match["entry_id"], match["helpful"] == "1")
 
     async def callback(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
-        message_id = interaction.message.id if interaction.message else interaction.id
-        runtime = interaction.client.runtime
-        try:
-            runtime.record_vote(message_id, interaction.user.id, self.entry_id, self.helpful)
-            if not self.helpful:
-                runtime.record_unhelpful(await self._question(interaction), self.entry_id)
-        except Exception:  # runtime data is optional: the member is thanked either way
-            log.exception("could not record a vote")
+        if interaction.client.engine.entry(self.entry_id) is None:  # removed since (or a forged id): no vote
+            await interaction.response.send_message(ENTRY_GONE, ephemeral=True)
+            return
         thanks = "Thanks — glad it helped." if self.helpful else "Thanks — moderators will look at this answer."
-        await interaction.response.send_message(thanks, ephemeral=True)
+        await interaction.response.send_message(thanks, ephemeral=True)  # first: the vote is stored after
+        message_id = interaction.message.id if interaction.message else interaction.id
+        question = None if self.helpful else await self._question(interaction)
+        runtime = interaction.client.runtime
+
+        def record() -> None:
+            runtime.record_vote(message_id, interaction.user.id, self.entry_id, self.helpful)
+            if question is not None:
+                runtime.record_unhelpful(question, self.entry_id)
+
+        try:
+            await interaction.client.runtime_call(record)
+        except RuntimeDataUnavailable:
+            pass  # optional: the member was thanked either way; RuntimeData has logged the outage once
+        except Exception:
+            log.exception("could not record a vote")
 
     async def _question(self, interaction: discord.Interaction[FaqBot]) -> str:
         """The question this answer replied to (mentions and replies), else the entry's own title."""

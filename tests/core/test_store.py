@@ -11,7 +11,9 @@ import pytest
 
 from bot.core.loader import load_directory
 from bot.core.models import Entry, Source
-from bot.core.store import EditAction, EditRefused, KnowledgeStore
+from bot.core.store import EditAction, EditConflict, EditRefused, KnowledgeStore
+from bot.core.versions import changed_fields, entry_version
+from bot.core.yaml_edit import entry_record
 
 from ..conftest import entry_of, snapshot
 
@@ -179,3 +181,53 @@ def test_a_hand_edit_is_taken_in_before_the_next_edit_and_by_reload_if_changed(k
     store.add_alias("pesco-what", "alias after the hand edit")  # works on the file as it is now
     questions = store.engine.entry("pesco-what").questions
     assert "hand made again" in questions and "alias after the hand edit" in questions
+
+
+def test_an_edit_made_from_an_older_version_is_refused_and_writes_nothing(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    seen = store.engine.entry("pesco-members")
+    version = entry_version(seen)
+    store.add_alias("pesco-members", "whos in the pesco club")  # someone else's edit, meanwhile
+    before = snapshot(knowledge_copy)
+    mine = dataclasses.replace(seen, answer="My rewrite, from the old text.")
+    with pytest.raises(EditConflict) as conflict:
+        store.replace_entry(mine, expected=version)
+    assert conflict.value.current.questions[-1] == "whos in the pesco club"
+    assert changed_fields(seen, conflict.value.current) == ("questions",)
+    with pytest.raises(EditConflict):
+        store.add_alias("pesco-members", "another", expected=version)
+    assert snapshot(knowledge_copy) == before
+    current = store.engine.entry("pesco-members")
+    assert store.replace_entry(dataclasses.replace(current, answer="Mine."), expected=entry_version(current)).after
+
+
+def test_undo_and_remove_check_the_version_too(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    added = store.add_alias("pesco-what", "pesco tl;dr")
+    store.add_alias("pesco-what", "a change the history does not know about")
+    with pytest.raises(EditConflict):  # undoing the first would silently drop the second
+        store.restore_entry("pesco-what", added.before, added.file, expected=entry_version(added.after))
+    with pytest.raises(EditConflict):
+        store.remove_entry("pesco-what", expected=entry_version(added.after))
+    assert store.engine.entry("pesco-what") is not None
+
+
+def test_undoing_a_removal_puts_back_the_related_links_it_took_where_they_were(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    before = records(knowledge_copy)
+    removed = store.remove_entry("european-defence-community")
+    assert [u.entry_id for u in removed.unlinked] == ["myth-edc-created-2016"]
+    restored = store.restore_entry(
+        "european-defence-community",
+        removed.before,
+        removed.file,
+        expected=entry_version(None),
+        relink=[u.before for u in removed.unlinked],
+    )
+    assert [r.entry_id for r in restored.relinked] == ["myth-edc-created-2016"]
+    assert "put back the related links from: myth-edc-created-2016" in restored.warnings
+    assert records(knowledge_copy) == before  # the entry back (at the end of its file), each link where it was
+
+
+def records(directory):
+    return {e.id: entry_record(e) for e in load_directory(directory).knowledge.entries}

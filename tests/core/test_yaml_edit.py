@@ -59,6 +59,16 @@ def test_removing_an_item_leaves_the_rest_valid():
     assert [p for p in result.errors if "related" not in p.key] == []  # only links to the removed entry break
 
 
+def test_removing_the_last_item_of_a_list_leaves_an_empty_list_and_a_valid_file():
+    text = "sources: []\n\nentries:\n  - id: only\n    questions: [Only?]\n    answer: a\n# the end\n"
+    removed = replace_item(text, 4, None)
+    assert removed == "sources: []\n\nentries: []\n# the end\n"
+    result = load_texts({"k.yaml": removed})
+    assert result.ok and result.knowledge.entries == ()
+    record = {"id": "again", "questions": ["Again?"], "answer": "b"}
+    assert load_texts({"k.yaml": append_item(removed, "entries", record)}).knowledge.entries[0].id == "again"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -98,7 +98,10 @@ def test_missing_token_exits_2_with_one_clear_line(tmp_path):
     assert "Traceback" not in env_free.stderr and TOKEN not in env_free.stderr
 
 
-async def test_rejected_token_exits_2_with_one_clear_line_and_no_token(tmp_path):
+@pytest.mark.parametrize("data", ["fresh", "corrupt"])
+async def test_rejected_token_exits_2_with_one_clear_line_and_no_token(tmp_path, data):
+    if data == "corrupt":  # a broken runtime database must not mask the token's message (or its exit code)
+        (tmp_path / "data.sqlite3").write_bytes(b"not a database" * 100)
     fake = await FakeDiscord().start()
     try:
         config = tmp_path / "config.toml"

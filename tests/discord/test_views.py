@@ -68,10 +68,32 @@ async def test_only_the_member_who_asked_can_turn_the_topics_pages():
         assert turned.body["type"] == 7 and "Page 2 of" in turned.body["data"]["embeds"][0]["footer"]["text"]
 
 
-def test_buttons_for_the_longest_allowed_id_fit_discords_custom_id_limit():
+def test_buttons_and_forms_for_the_longest_allowed_id_fit_discords_custom_id_limit():
+    import re
+
     from bot.core.loader import MAX_ID_CHARS
+    from bot.core.models import Entry
+    from bot.discord.exts.kb._forms import FORM_TEMPLATE, EntryForm, SourceForm
     from bot.discord.views import CUSTOM_ID_LIMIT, PickSuggestion, VoteButton
 
     longest = "a" * MAX_ID_CHARS
     for item in (PickSuggestion(longest), VoteButton(longest, True), VoteButton(longest, False)):
         assert len(item.custom_id) <= CUSTOM_ID_LIMIT  # discord.py would raise before that, too
+    entry = Entry(longest, ("Q?",), "A.")
+    forms = [EntryForm(None, 1, existing=entry), EntryForm(None, 1), SourceForm(None, 1)]
+    for form in forms:
+        assert re.fullmatch(FORM_TEMPLATE, form.custom_id) and len(form.custom_id) <= CUSTOM_ID_LIMIT
+    assert re.fullmatch(FORM_TEMPLATE, forms[0].custom_id)["entry_id"] == longest
+    assert len({EntryForm(None, 1).custom_id for _ in range(100)}) == 100  # every opened form has its own
+
+
+async def test_a_vote_on_an_answer_whose_entry_was_removed_is_refused_privately_and_stores_nothing():
+    async with running_bot() as (fake, bot):
+        button = {"type": 2, "style": 2, "emoji": {"name": "👎"}, "custom_id": "faq:vote:no-such-entry:0"}
+        message = fake.message(
+            fake.text_channel_id, fake.bot_user, "", components=[{"type": 1, "components": [button]}]
+        )
+        body = (await callback_for(fake, await fake.click(message, "faq:vote:no-such-entry:0"))).body
+        assert body["data"]["flags"] & 64 and "removed" in body["data"]["content"]
+        stats = await bot.runtime_call(bot.runtime.stats)
+        assert stats.votes == {} and stats.unanswered_open == 0

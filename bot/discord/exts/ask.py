@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
+import functools
 import logging
 import re
 from collections import OrderedDict
@@ -16,7 +18,9 @@ from discord.ext import commands
 from ...core.models import NoAnswer, Reply
 from ...render.embeds import CHOICE_NAME_LIMIT, CHOICES, how_to_embed, tag_pages, topics_pages, trim
 from ..client import FaqBot
+from ..delivery import send_retrying_once
 from ..replies import reply_messages
+from ..runtime_data import RuntimeDataUnavailable
 from ..views import Pager, PickSuggestion, VoteButton
 
 log = logging.getLogger(__name__)
@@ -24,6 +28,14 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000  # autocomplete looks at this much of what is typed
 DEFER_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first response
 ANSWERED_POSTS_REMEMBERED = 10_000  # forum posts answered, remembered to answer a re-delivered one once
+# After a new gateway session, posts created while the bot was away are answered if they are at most this old:
+# an older question has had a day of people's answers, and a bot back from a long outage should not flood.
+CATCH_UP_WINDOW = dt.timedelta(hours=24)
+CATCH_UP_MAX_POSTS = 50  # at most this many per catch-up (each is a fetch and a reply, paced by Discord's limits)
+# Recently archived posts to look through per forum, newest first: one request (Discord's page size is 100),
+# and more than a day's worth in all but the busiest forums (the look stops at the first one too old anyway).
+ARCHIVED_POSTS_LOOKED_AT = 100
+POSTS_FORGOTTEN_AFTER = 2 * CATCH_UP_WINDOW  # the handled-post record keeps no more than catch-up needs
 COOLDOWN_REACTION = "⏳"
 TOPICS_REFUSAL = "Run `/topics` yourself to browse."
 
@@ -41,7 +53,8 @@ class Ask(commands.Cog):
         self.per_member = cooldown(settings.user_cooldown_count, settings.user_cooldown_seconds)
         self.per_channel = cooldown(settings.channel_cooldown_count, settings.channel_cooldown_seconds)
         self.forum_ids = set(settings.forum_channel_ids)
-        self._answered_posts: OrderedDict[int, None] = OrderedDict()
+        self._answered_posts: OrderedDict[int, None] = OrderedDict()  # the fallback when runtime data is down
+        self._started = discord.utils.utcnow()  # watching the forums since, when runtime data cannot say
 
     async def cog_load(self) -> None:
         # the buttons under answers and did-you-mean choices, understood after a restart too
@@ -52,15 +65,10 @@ class Ask(commands.Cog):
 
     # ---- shared steps -------------------------------------------------------------------------------
 
-    def _answer(self, message: str, title: str | None) -> Reply:
-        """Match and record: runs in a worker thread (the index and SQLite must not hold up the event loop)."""
-        reply = self.bot.engine.answer_message(message, title)
-        for part in reply.parts:
-            self.bot.record(part)
-        return reply
-
     async def answer(self, message: str, title: str | None = None) -> Reply:
-        return await asyncio.to_thread(self._answer, message, title)
+        """Match in a worker thread (the index must not hold up the event loop); record with `bot.record`
+        once the reply is sent."""
+        return await asyncio.to_thread(self.bot.engine.answer_message, message, title)
 
     def take_token(self, user_id: int, channel_id: int) -> float:
         """Spend one question from the member's and the channel's allowance: 0.0 if allowed, else the
@@ -99,7 +107,10 @@ class Ask(commands.Cog):
         if not question and message.reference is not None:
             question = await self._replied_text(message)
         if not question:
-            await message.reply(embed=how_to_embed(), mention_author=False)
+            await send_retrying_once(
+                functools.partial(message.reply, embed=how_to_embed(), mention_author=False),
+                f"the how-to reply to message {message.id}",
+            )
             return
         await self._answer_message(message, question)
 
@@ -122,17 +133,22 @@ class Ask(commands.Cog):
             return
         reply = await self.answer(question)
         first, *rest = self.messages(reply)
-        sent = await message.reply(**first, mention_author=False)
+        what = f"the reply to message {message.id}"
+        sent = await send_retrying_once(functools.partial(message.reply, **first, mention_author=False), what)
         for more in rest:  # over Discord's limits for one message: the rest follows, nothing dropped
-            sent = await sent.reply(**more, mention_author=False)
+            sent = await send_retrying_once(functools.partial(sent.reply, **more, mention_author=False), what)
+        await self.bot.record(reply.parts)
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
+        what = f"the reply to direct message {message.id}"
         if not self.bot.config.discord.answer_dms:
-            await message.channel.send("Sorry, I only answer questions in servers.")
+            await send_retrying_once(
+                functools.partial(message.channel.send, "Sorry, I only answer questions in servers."), what
+            )
             return
         question = self._question_from_mention(message)
         if not question:
-            await message.channel.send(embed=how_to_embed())
+            await send_retrying_once(functools.partial(message.channel.send, embed=how_to_embed()), what)
             return
         await self._answer_message(message, question)
 
@@ -151,13 +167,82 @@ class Ask(commands.Cog):
         self._answered_posts[message.id] = None
         while len(self._answered_posts) > ANSWERED_POSTS_REMEMBERED:
             self._answered_posts.popitem(last=False)
+        try:  # and once across restarts too
+            if not await self.bot.runtime_call(self.bot.runtime.claim_post, message.id):
+                return
+        except RuntimeDataUnavailable:
+            pass  # the in-memory record above is all there is until the database is back
         title = getattr(message.channel, "name", None)
         reply = await self.answer(message.content, title)
         off_topic = not reply.answers and not reply.unsure and reply.primary.reason is NoAnswer.OFF_TOPIC
-        if off_topic and not self.bot.config.discord.forum_reply_off_topic:
+        if not off_topic or self.bot.config.discord.forum_reply_off_topic:
+            for kwargs in self.messages(reply):
+                await send_retrying_once(
+                    functools.partial(message.channel.send, **kwargs), f"the answer to forum post {message.id}"
+                )
+        await self.bot.record(reply.parts)
+
+    # ---- catching up after a new session -----------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """READY, not RESUMED: a new session, and Discord replays nothing that happened before it (a RESUME
+        would have). Look in the forums for posts created while the bot was away."""
+        await self.catch_up(shard_id)
+
+    async def catch_up(self, shard_id: int) -> None:
+        forums = [
+            channel
+            for channel in map(self.bot.get_channel, self.forum_ids)
+            if isinstance(channel, discord.ForumChannel) and channel.guild.shard_id == shard_id
+        ]
+        if not forums:
             return
-        for kwargs in self.messages(reply):
-            await message.channel.send(**kwargs)
+        horizon = await self._catch_up_horizon()
+        try:
+            posts = await self._posts_since(forums, horizon)
+        except discord.HTTPException as error:
+            log.warning("could not list the forum posts to catch up on (HTTP %s)", error.status)
+            return
+        looked_at = 0
+        for thread in posts[:CATCH_UP_MAX_POSTS]:
+            if thread.id in self._answered_posts:
+                continue
+            try:
+                starter = await thread.fetch_message(thread.id)  # a post's first message has the post's id
+            except discord.HTTPException:  # deleted since, or not readable: nothing to answer
+                continue
+            if not starter.author.bot:
+                await self._answer_forum_post(starter)  # which skips any answered before a restart
+                looked_at += 1
+        if looked_at:
+            log.info("caught up on %d forum post(s) created while the bot was away", looked_at)
+
+    async def _catch_up_horizon(self) -> dt.datetime:
+        """Posts created before this are not caught up on: older than the window, or older than the bot's
+        watch over the forums (kept in the runtime data; since this process started if that is down)."""
+        now = discord.utils.utcnow()
+        runtime = self.bot.runtime
+        try:
+            since = await self.bot.runtime_call(runtime.watching_since, self._started)
+            await self.bot.runtime_call(runtime.forget_posts, discord.utils.time_snowflake(now - POSTS_FORGOTTEN_AFTER))
+        except RuntimeDataUnavailable:
+            since = self._started
+        return max(since, now - CATCH_UP_WINDOW)
+
+    async def _posts_since(self, forums: list[discord.ForumChannel], horizon: dt.datetime) -> list[discord.Thread]:
+        """The posts (threads) of these forums created after `horizon`, oldest first: the active ones, and the
+        recently archived ones (an inactive post is archived after as little as an hour)."""
+        found: dict[int, discord.Thread] = {}
+        for guild in {forum.guild for forum in forums}:
+            forum_ids = {forum.id for forum in forums if forum.guild == guild}
+            found.update((t.id, t) for t in await guild.active_threads() if t.parent_id in forum_ids)
+        for forum in forums:
+            async for thread in forum.archived_threads(limit=ARCHIVED_POSTS_LOOKED_AT):
+                if thread.archive_timestamp < horizon:  # newest archived first: the rest are older still
+                    break
+                found[thread.id] = thread
+        return sorted((t for t in found.values() if discord.utils.snowflake_time(t.id) > horizon), key=lambda t: t.id)
 
     # ---- slash commands -----------------------------------------------------------------------------
 
@@ -177,11 +262,16 @@ class Ask(commands.Cog):
         done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
         if not done:  # a very large knowledge base: acknowledge within Discord's 3 s, answer after
             await interaction.response.defer(ephemeral=private, thinking=True)
-        for kwargs in self.messages(await work):
-            if interaction.response.is_done():
-                await interaction.followup.send(**kwargs, ephemeral=private)
+        reply = await work
+        for kwargs in self.messages(reply):
+            if interaction.response.is_done():  # a follow-up can be sent again; a first response could not
+                await send_retrying_once(
+                    functools.partial(interaction.followup.send, **kwargs, ephemeral=private),
+                    f"the /ask answer to interaction {interaction.id}",
+                )
             else:
                 await interaction.response.send_message(**kwargs, ephemeral=private)
+        await self.bot.record(reply.parts)
 
     @ask_command.autocomplete("question")
     async def ask_autocomplete(

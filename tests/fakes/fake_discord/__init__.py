@@ -1,12 +1,14 @@
 """A fake Discord (REST v10 + Gateway v10) on 127.0.0.1 that stock discord.py connects to.
 
 It records every request the bot makes, answers the calls a bot needs, echoes the bot's own messages
-back as MESSAGE_CREATE (as Discord does), and lets a test inject events (messages, forum posts,
-interactions), drop the websocket, invalidate the session, or answer one request with a 429.
+back as MESSAGE_CREATE (as Discord does), refuses what Discord refuses (messages over its limits, a first
+response to an interaction after 3 s, a second acknowledgement, follow-ups without one) and lets a test
+inject events (messages, forum posts, interactions), drop the websocket, invalidate the session, or answer
+the next requests to a path with a 429, 503 or any status (`fail_next`).
 Run it by hand with `python -m tests.fakes.fake_discord` (README, "Try it without Discord").
 
   server.py    state, and what members do (say, forum posts, slash commands, clicks, forms)
-  rest.py      the REST endpoints, request recording, 401 and 429
+  rest.py      the REST endpoints, request recording, 401, injected faults, interaction deadlines
   gateway.py   the websocket protocol
   payloads.py  Discord's objects
   control.py   HTTP endpoints to drive it by hand

@@ -20,6 +20,13 @@ ROW_BUTTONS = 5
 CUSTOM_ID = 100
 LABEL = 80
 
+# Interactions (https://discord.com/developers/docs/interactions/receiving-and-responding)
+FIRST_RESPONSE_S = 3.0  # the first response must reach Discord within 3 s of the interaction
+FOLLOW_UP_S = 15 * 60  # the interaction token works for follow-ups and edits for 15 minutes
+UNKNOWN_WEBHOOK = 10015  # a follow-up with a token Discord does not know (or no longer knows)
+UNKNOWN_INTERACTION = 10062  # a first response after the deadline, or to an interaction that never was
+ALREADY_ACKNOWLEDGED = 40060  # a second first response
+
 
 def _embed_problems(embed: dict[str, Any], where: str) -> list[str]:
     problems = []

@@ -1,16 +1,25 @@
 """The fake's REST API v10: one aiohttp route per endpoint a bot uses, and a middleware that records
-every request, answers a rejected token with 401 and injects the 429s a test asked for."""
+every request, answers a rejected token with 401 and injects the faults (429, 503...) a test asked for.
+Interactions are held to Discord's rules: the first response within 3 s, only one, follow-ups for 15 min."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .limits import message_problems
+from .limits import (
+    ALREADY_ACKNOWLEDGED,
+    FOLLOW_UP_S,
+    UNKNOWN_INTERACTION,
+    UNKNOWN_WEBHOOK,
+    message_problems,
+)
 from .payloads import ChannelType, MessageType, application, error, json_response
 
 if TYPE_CHECKING:
@@ -21,25 +30,37 @@ BODY = web.RequestKey("body", object)  # the parsed JSON body, read once by the 
 REJECTED_TOKEN = "rejected-token"  # the fake answers 401 to this one, as Discord does to a reset token
 UNKNOWN_MESSAGE = 10008
 INVALID_FORM_BODY = 50035
+TOO_MANY_REQUESTS = 429
 
 
-def _multipart_json(raw: bytes, content_type: str) -> Any:
+FILENAME = re.compile(rb'filename="([^"]*)"')
+
+
+def _multipart(raw: bytes, content_type: str) -> tuple[Any, dict[str, bytes]]:
+    """The payload_json part and the attached files of a multipart body."""
     boundary = content_type.split("boundary=")[-1].strip('"').encode()
+    payload, files = None, {}
     for part in raw.split(b"--" + boundary):
-        if b'name="payload_json"' in part:
-            return json.loads(part.split(b"\r\n\r\n", 1)[1].rstrip(b"\r\n-"))
-    return None
+        if b"\r\n\r\n" not in part:
+            continue
+        head, content = part.split(b"\r\n\r\n", 1)
+        content = content.removesuffix(b"\r\n")
+        if b'name="payload_json"' in head:
+            payload = json.loads(content)
+        elif named := FILENAME.search(head):
+            files[named[1].decode()] = content
+    return payload, files
 
 
-async def _body(request: web.Request) -> Any:
+async def _body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
     raw = await request.read()
     if not raw:
-        return None
+        return None, {}
     if request.content_type == "multipart/form-data":
-        return _multipart_json(raw, request.headers.get("Content-Type", ""))
+        return _multipart(raw, request.headers.get("Content-Type", ""))
     with contextlib.suppress(ValueError):
-        return json.loads(raw)
-    return None
+        return json.loads(raw), {}
+    return None, {}
 
 
 class Rest:
@@ -53,18 +74,20 @@ class Rest:
         if not request.path.startswith(API):
             return await handler(request)
         path = request.path[len(API) :]
-        body = await _body(request)
+        body, files = await _body(request)
         request[BODY] = body
-        await self.fake.record(request.method, path, dict(request.query), body, dict(request.headers))
+        await self.fake.record(request.method, path, dict(request.query), body, dict(request.headers), files)
         if request.headers.get("Authorization") == f"Bot {REJECTED_TOKEN}":
             return error(401, "401: Unauthorized")
-        retry_after = self.fake.take_rate_limit(request.method, path)
-        if retry_after is not None:  # with Via and retry_after, as Discord does: discord.py retries it
+        fault = self.fake.take_fault(request.method, path)
+        if fault is not None and fault.status == TOO_MANY_REQUESTS:  # with Via and retry_after, as Discord does
             return json_response(
-                {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
-                status=429,
+                {"message": "You are being rate limited.", "retry_after": fault.retry_after, "global": False},
+                status=TOO_MANY_REQUESTS,
                 headers={"Via": "1.1 google"},
             )
+        if fault is not None:
+            return error(fault.status, f"{fault.status}: injected by the test")
         return await handler(request)
 
     def routes(self) -> list[web.RouteDef]:
@@ -84,6 +107,8 @@ class Rest:
             web.patch(API + message, self.patch_message),
             web.put(f"{API}{message}/reactions/{{emoji}}/@me", self.react),
             web.post(f"{API}/users/@me/channels", self.open_dm),
+            web.get(f"{API}/guilds/{{guild}}/threads/active", self.active_threads),
+            web.get(f"{API}/channels/{{channel}}/threads/archived/public", self.archived_threads),
             web.post(f"{API}/interactions/{{interaction}}/{{token}}/callback", self.interaction_callback),
             web.post(API + webhook, self.webhook_message),
             web.patch(f"{API}{webhook}/messages/@original", self.webhook_message),
@@ -161,10 +186,35 @@ class Rest:
         fake = self.fake
         return json_response({"id": fake.dm_channel_id, "type": ChannelType.DM, "recipients": [fake.owner]})
 
+    def _refuse(self, status: int, code: int, why: str) -> web.Response:
+        self.fake.refuse(why)
+        return error(status, why, code)
+
+    async def active_threads(self, request: web.Request) -> web.Response:
+        return json_response({"threads": self.fake.threads(archived=False), "members": []})
+
+    async def archived_threads(self, request: web.Request) -> web.Response:
+        """Newest archived first, as Discord lists them (one page: the fake never has more)."""
+        threads = self.fake.threads(archived=True, parent_id=request.match_info["channel"])
+        threads.sort(key=lambda t: t["thread_metadata"]["archive_timestamp"], reverse=True)
+        return json_response({"threads": threads, "members": [], "has_more": False})
+
     async def interaction_callback(self, request: web.Request) -> web.Response:
         body = request[BODY] or {}
         kind = body.get("type", 4)
         interaction_id = request.match_info["interaction"]
+        state = self.fake.interactions.get(interaction_id)
+        if state is None or state.token != request.match_info["token"]:
+            return self._refuse(404, UNKNOWN_INTERACTION, f"Unknown interaction {interaction_id}")
+        if state.acknowledged:
+            return self._refuse(
+                400, ALREADY_ACKNOWLEDGED, f"Interaction has already been acknowledged ({interaction_id}, type {kind})"
+            )
+        late = time.monotonic() - state.created
+        if late > self.fake.first_response_s:
+            return self._refuse(
+                404, UNKNOWN_INTERACTION, f"Unknown interaction: first response {late:.1f} s after {interaction_id}"
+            )
         response: dict[str, Any] = {
             "interaction": {
                 "id": interaction_id,
@@ -176,20 +226,34 @@ class Rest:
         data = body.get("data") or {}
         if kind in (4, 7) and isinstance(data, dict) and (refused := self._refused(data)):
             return refused
+        state.acknowledged = True
         if kind in (4, 7) and isinstance(data, dict):  # a message is created or updated: give it back
             sent = self.fake.message_from_interaction(data)
             sent["interaction_metadata"] = {"id": interaction_id, "type": 2, "user": self.fake.owner}
             response["resource"] = {"type": kind, "message": sent}
         return json_response(response)
 
+    def _webhook_refused(self, request: web.Request) -> web.Response | None:
+        """Follow-ups and edits need an acknowledged interaction's token, younger than 15 minutes."""
+        state = self.fake.interaction_by_token(request.match_info["token"])
+        if state is None or not state.acknowledged:
+            return self._refuse(
+                404, UNKNOWN_WEBHOOK, f"Unknown Webhook: {request.method} {request.path} before any response"
+            )
+        if time.monotonic() - state.created > FOLLOW_UP_S:
+            return self._refuse(404, UNKNOWN_WEBHOOK, f"Unknown Webhook: the token of {request.path} has expired")
+        return None
+
     async def webhook_message(self, request: web.Request) -> web.Response:
-        if refused := self._refused(request[BODY] or {}):
+        if refused := self._webhook_refused(request) or self._refused(request[BODY] or {}):
             return refused
         return json_response(
             self.fake.message_from_interaction(request[BODY] or {}, webhook_id=self.fake.application_id)
         )
 
     async def original_message(self, request: web.Request) -> web.Response:
+        if refused := self._webhook_refused(request):
+            return refused
         fake = self.fake
         return json_response(fake.message(fake.text_channel_id, fake.bot_user, "", webhook_id=fake.application_id))
 

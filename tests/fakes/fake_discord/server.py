@@ -4,7 +4,7 @@ waits for what the bot sent. REST is in rest.py, the gateway in gateway.py, payl
 from __future__ import annotations
 
 import asyncio
-import itertools
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -15,8 +15,12 @@ from aiohttp import web
 
 from . import payloads
 from .gateway import Gateway
+from .limits import FIRST_RESPONSE_S
 from .payloads import EVERYONE_PERMISSIONS, ChannelType, MessageType
 from .rest import Rest
+
+DISCORD_EPOCH_MS = 1_420_070_400_000  # snowflakes count milliseconds from 2015-01-01
+SNOWFLAKE_TIME_SHIFT = 22  # the low 22 bits are worker, process and increment
 
 
 @dataclass
@@ -26,7 +30,28 @@ class Recorded:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments, by file name
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    """The next `times` requests matching `method` and `path` are answered with `status`."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    times: int
+    retry_after: float = 0.0  # for 429: what Discord says to wait
+
+
+@dataclass
+class InteractionState:
+    """What Discord remembers of an interaction: when it was created and whether it was acknowledged."""
+
+    token: str
+    created: float = field(default_factory=time.monotonic)
+    acknowledged: bool = False
 
 
 class InteractionType:
@@ -38,7 +63,7 @@ class InteractionType:
 
 class FakeDiscord:
     def __init__(self) -> None:
-        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._last_id = 0
         self.bot_user = payloads.user(self.new_id(), "FaqBot", bot=True)
         self.bot_user["global_name"] = None
         self.application_id = self.new_id()
@@ -55,8 +80,12 @@ class FakeDiscord:
             self.forum_channel_id: self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
         }
         self.commands: list[dict[str, Any]] = []
-        self.refused: list[list[str]] = []  # the problems of every message refused for Discord's limits
-        self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
+        # why Discord refused each request it refused: a message over its limits, a late or second
+        # acknowledgement, an expired follow-up (the harness asserts none happened)
+        self.refused: list[list[str]] = []
+        self.interactions: dict[str, InteractionState] = {}  # by interaction id
+        self.first_response_s = FIRST_RESPONSE_S  # a test may shorten it, to show what is acknowledged first
+        self._faults: list[Fault] = []
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -100,7 +129,10 @@ class FakeDiscord:
     # ---- state -------------------------------------------------------------------------------------
 
     def new_id(self) -> str:
-        return str(next(self._ids))
+        """A snowflake of the current time, as Discord makes them (discord.py reads creation times from them)."""
+        now = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << SNOWFLAKE_TIME_SHIFT
+        self._last_id = max(self._last_id + 1, now)
+        return str(self._last_id)
 
     def user(self, name: str, *, bot: bool = False) -> dict[str, Any]:
         return payloads.user(self.new_id(), name, bot=bot)
@@ -129,21 +161,39 @@ class FakeDiscord:
             **extra,
         )
 
-    async def record(self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]) -> None:
+    async def record(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        headers: dict[str, str],
+        files: dict[str, bytes] | None = None,
+    ) -> None:
         async with self._request_seen:
-            self.requests.append(Recorded(method, path, query, body, headers))
+            self.requests.append(Recorded(method, path, query, body, headers, files or {}))
             self._request_seen.notify_all()
 
-    def rate_limit_next(self, method: str, path_pattern: str, retry_after: float = 0.3) -> None:
-        """Answer the next matching request with a 429 (as Discord does, with Via and retry_after)."""
-        self._rate_limits.append((method, re.compile(path_pattern), retry_after))
+    def fail_next(self, method: str, path_pattern: str, status: int, times: int = 1, retry_after: float = 0.3) -> None:
+        """Answer the next `times` matching requests with `status` (a 429 as Discord sends it, with Via and
+        retry_after), then serve them again."""
+        self._faults.append(Fault(method, re.compile(path_pattern), status, times, retry_after))
 
-    def take_rate_limit(self, method: str, path: str) -> float | None:
-        for limit in list(self._rate_limits):
-            if limit[0] == method and limit[1].search(path):
-                self._rate_limits.remove(limit)
-                return limit[2]
+    def rate_limit_next(self, method: str, path_pattern: str, retry_after: float = 0.3, times: int = 1) -> None:
+        """Answer the next matching request(s) with a 429."""
+        self.fail_next(method, path_pattern, 429, times, retry_after)
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.method == method and fault.path.search(path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
         return None
+
+    def refuse(self, why: str) -> None:
+        self.refused.append([why])
 
     # ---- gateway -----------------------------------------------------------------------------------
 
@@ -183,7 +233,7 @@ class FakeDiscord:
                 payloads.role(self.moderator_role_id, "Moderators", 0, 1),
             ],
             "channels": [c for c in self.channels.values() if c["type"] != ChannelType.PUBLIC_THREAD],
-            "threads": [],
+            "threads": self.threads(archived=False),  # Discord sends the active ones
             "members": [payloads.member(self.bot_user)],
             "voice_states": [],
             "presences": [],
@@ -227,15 +277,32 @@ class FakeDiscord:
     async def create_forum_post(
         self, title: str, content: str, *, author: dict[str, Any] | None = None, deliver: int = 1
     ) -> dict[str, Any]:
-        """A new post in the forum: THREAD_CREATE, then its starter message (same id) `deliver` times."""
+        """A new post in the forum: THREAD_CREATE, then its starter message (same id) `deliver` times.
+        With deliver=0 the bot is told nothing, as when a post is made while it is disconnected."""
         author = author or self.owner
         thread = payloads.thread(self.new_id(), title, self.forum_channel_id, self.guild_id, author["id"])
         self.channels[thread["id"]] = thread
-        await self.dispatch("THREAD_CREATE", thread)
         starter = self.message(thread["id"], author, content, id=thread["id"])
+        if deliver:
+            await self.dispatch("THREAD_CREATE", thread)
         for _ in range(deliver):
             await self.dispatch("MESSAGE_CREATE", starter)
         return starter
+
+    def archive(self, thread_id: str) -> None:
+        """The post goes quiet and Discord archives it (from an hour of inactivity on)."""
+        metadata = self.channels[thread_id]["thread_metadata"]
+        metadata["archived"] = True
+        metadata["archive_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
+
+    def threads(self, *, archived: bool, parent_id: str | None = None) -> list[dict[str, Any]]:
+        return [
+            channel
+            for channel in self.channels.values()
+            if channel["type"] == ChannelType.PUBLIC_THREAD
+            and channel["thread_metadata"]["archived"] is archived
+            and parent_id in (None, channel["parent_id"])
+        ]
 
     def _interaction(
         self,
@@ -272,20 +339,25 @@ class FakeDiscord:
             interaction["message"] = message
         return interaction
 
+    async def _send_interaction(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """INTERACTION_CREATE; from now on the bot has 3 s for its first response (rest.py enforces it)."""
+        self.interactions[interaction["id"]] = InteractionState(interaction["token"])
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    def interaction_by_token(self, token: str) -> InteractionState | None:
+        return next((i for i in self.interactions.values() if i.token == token), None)
+
     def _command_id(self, name: str) -> str:
         return next((c["id"] for c in self.commands if c["name"] == name), "0")
 
     async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": 1, "options": options or []}
-        interaction = self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs)
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
+        return await self._send_interaction(self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs))
 
     async def autocomplete(self, name: str, options: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": 1, "options": options}
-        interaction = self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs)
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
+        return await self._send_interaction(self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs))
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any
@@ -294,19 +366,17 @@ class FakeDiscord:
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
         if values is not None:
             data["values"] = values
-        interaction = self._interaction(
-            InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
+        return await self._send_interaction(
+            self._interaction(
+                InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
+            )
         )
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
 
     async def submit_modal(self, custom_id: str, values: dict[str, str], **kwargs: Any) -> dict[str, Any]:
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
-        interaction = self._interaction(
-            InteractionType.MODAL_SUBMIT, {"custom_id": custom_id, "components": rows}, **kwargs
+        return await self._send_interaction(
+            self._interaction(InteractionType.MODAL_SUBMIT, {"custom_id": custom_id, "components": rows}, **kwargs)
         )
-        await self.dispatch("INTERACTION_CREATE", interaction)
-        return interaction
 
     # ---- what the bot sent -------------------------------------------------------------------------
 

@@ -1,16 +1,22 @@
 """The /kb forms (Discord modals): add or edit an entry, add a source. Each re-checks the moderator (a
-form can be submitted long after it was opened) and hands what was typed to the cog's one `apply` step."""
+form can be submitted long after it was opened) and hands what was typed to the cog's one `apply` step.
+
+Every opened form has its own custom_id (a random nonce in it): discord.py keeps open modals by custom_id, so
+two moderators with the same form open never replace each other's. Only the moderator who opened a form can
+submit it; a refused submission leaves the form open (discord.py stops a modal only after on_submit)."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS
+from ....core.loader import ID_PATTERN, MAX_ANSWER_CHARS, MAX_ID_CHARS
 from ....core.models import Entry
-from ._checks import REFUSAL, is_moderator, tell
+from ....core.versions import entry_version
+from ._checks import REFUSAL, conflict_text, failure_text, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
 
 if TYPE_CHECKING:
@@ -27,26 +33,60 @@ SOURCE_TITLE_CHARS = 300
 URL_CHARS = 1000
 PUBLISHER_CHARS = 200
 DATE_CHARS = len("2025-05-27")
-FAILED = "Something went wrong; the knowledge files are unchanged."
+# 64 random bits per opened form: two forms never share an id by chance, and the longest id (an edit form
+# of an entry id at MAX_ID_CHARS) still fits Discord's 100-character custom_id (tests/discord/test_views.py)
+FORM_NONCE_BYTES = 8
+FORM_TEMPLATE = (
+    rf"kb:form:(?P<kind>new|edit|source)(?::(?P<entry_id>{ID_PATTERN}))?:(?P<nonce>[0-9a-f]{{{2 * FORM_NONCE_BYTES}}})"
+)
+ANOTHER_MODERATORS_FORM = "This form was opened by another moderator; open your own with the same command."
+
+
+def form_id(kind: str, entry_id: str = "") -> str:
+    """kb:form:KIND[:ENTRY-ID]:NONCE (FORM_TEMPLATE), new for every opened form."""
+    return ":".join(("kb:form", kind, *((entry_id,) if entry_id else ()), secrets.token_hex(FORM_NONCE_BYTES)))
 
 
 class _Form(discord.ui.Modal):
+    def __init__(self, opener_id: int, custom_id: str, **kwargs: Any) -> None:
+        super().__init__(timeout=FORM_TIMEOUT_S, custom_id=custom_id, **kwargs)
+        self.opener_id = opener_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Refusing here (not in on_submit) keeps the form open for the moderator it belongs to."""
+        if not is_moderator(interaction):
+            await tell(interaction, REFUSAL)
+            return False
+        if interaction.user.id != self.opener_id:  # Discord never sends this; a forged submission might
+            await tell(interaction, ANOTHER_MODERATORS_FORM)
+            return False
+        return True
+
     # discord.py's own Modal.on_error drops BaseView's `item` argument; ours matches Modal's
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         log.error("a /kb form failed", exc_info=error)
-        await tell(interaction, FAILED)
+        await tell(interaction, failure_text(interaction))
 
 
 class EntryForm(_Form):
     """Add or edit an entry: questions one per line, the answer, source ids, tags."""
 
-    def __init__(self, cog: Kb, existing: Entry | None = None, first_question: str = "") -> None:
+    def __init__(
+        self,
+        cog: Kb,
+        opener_id: int,
+        existing: Entry | None = None,
+        first_question: str = "",
+        review_key: str | None = None,
+    ) -> None:
         super().__init__(
+            opener_id,
+            form_id("edit", existing.id) if existing else form_id("new"),
             title="Edit entry" if existing else "New entry",
-            timeout=FORM_TIMEOUT_S,
-            custom_id=f"kb:form:{existing.id if existing else 'new'}",
         )
         self.cog, self.existing = cog, existing
+        self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
+        self.review_key = review_key  # a question from /kb review: resolved when (and only if) this form saves
         self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Entry id (optional for new entries)",
             required=False,
@@ -87,9 +127,7 @@ class EntryForm(_Form):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
-            return
+        await thinking(interaction)
         store = interaction.client.store
         questions = str(self.questions.value)
         entry_id = str(self.entry_id.value).strip()
@@ -106,9 +144,32 @@ class EntryForm(_Form):
             review_by=self.existing.review_by if self.existing else None,
         )
         if self.existing:
-            await self.cog.apply(interaction, store.replace_entry, entry)
+            await self.cog.apply(
+                interaction,
+                store.replace_entry,
+                entry,
+                expected=self.version,
+                typed=self.typed(),
+                conflict=lambda changed: conflict_text(
+                    changed,
+                    self.existing,
+                    "you opened the form",
+                    "Open `/kb edit` again to see the new text, and add your changes to it.",
+                ),
+            )
         else:
-            await self.cog.apply(interaction, store.add_entry, entry)
+            await self.cog.apply(interaction, store.add_entry, entry, typed=self.typed(), resolves=self.review_key)
+
+    def typed(self) -> str:
+        """Every field as the moderator typed it, labelled: given back if the form is refused."""
+        fields = {
+            "Entry id": self.entry_id,
+            "Questions, one per line": self.questions,
+            "Answer": self.answer,
+            "Source ids": self.sources,
+            "Tags": self.tags,
+        }
+        return "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
 
 
 class SourceForm(_Form, title="New source"):
@@ -128,14 +189,12 @@ class SourceForm(_Form, title="New source"):
         label="Date (2025-05-27, 2025-05 or 2025)", max_length=DATE_CHARS, custom_id="kb:source-date"
     )
 
-    def __init__(self, cog: Kb) -> None:
-        super().__init__(timeout=FORM_TIMEOUT_S, custom_id="kb:source-form")
+    def __init__(self, cog: Kb, opener_id: int) -> None:
+        super().__init__(opener_id, form_id("source"))
         self.cog = cog
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
-            return
+        await thinking(interaction)
         source = parse_source_form(
             str(self.source_id.value),
             str(self.source_title.value),
