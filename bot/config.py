@@ -38,6 +38,7 @@ class DiscordConfig:
     channel_cooldown_count: int = 20
     channel_cooldown_seconds: float = 60.0
     moderator_role_ids: tuple[int, ...] = ()
+    review_digest_channel_id: int | None = None  # a moderators' channel for the weekly "due for review" digest
     data_path: str = "bot-data.sqlite3"  # runtime data: audit log, unanswered questions, votes
     new_entries_file: str = "community.yaml"  # where moderators' new entries are written
 
@@ -94,7 +95,7 @@ def _convert(path: Path, key: str, value: Any, default: Any) -> Any:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be a number")
         return float(value)
-    if isinstance(default, int) or key in {"shard_count", "sync_guild_id"}:
+    if isinstance(default, int) or key in {"shard_count", "sync_guild_id", "review_digest_channel_id"}:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be an integer")
         return value

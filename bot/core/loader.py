@@ -39,6 +39,18 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _PLAIN_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
+def parse_date(value: str | None) -> dt.date:
+    """A `reviewed` or `review_by` date as people write it (a timestamp counts as its day). The one date
+    rule: the loader and the /kb forms both use it, so both word a bad date the same way."""
+    text = value.strip() if value else value
+    try:
+        if text and len(text) > FULL_DATE_CHARS:
+            return dt.datetime.fromisoformat(text).date()
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise ValueError(f"expected an ISO date like 2026-11-01, got {text!r}") from None
+
+
 class _Scalar:
     __slots__ = ("line", "null", "tag", "value")
 
@@ -212,13 +224,10 @@ class _FileReader:
     def date(self, node: _Node, key: str) -> dt.date | None:
         if isinstance(node, _Scalar) and node.null:
             return None
-        value = node.value.strip() if isinstance(node, _Scalar) else None
         try:
-            if value and len(value) > FULL_DATE_CHARS:  # a timestamp: its day is the date
-                return dt.datetime.fromisoformat(value).date()
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.error(node, key, f"expected an ISO date like 2026-11-01, got {value!r}")
+            return parse_date(node.value if isinstance(node, _Scalar) else None)
+        except ValueError as error:
+            self.error(node, key, str(error))
             return None
 
     def partial_date(self, node: _Node, key: str) -> str | None:
@@ -526,6 +535,14 @@ def collisions(knowledge: Knowledge) -> list[Problem]:
                 message = collision_message(question, seen[1], seen[0].id)
                 warnings.append(Problem(entry.file, entry.line, f"{entry.id}.questions", message, Severity.WARNING))
     return warnings
+
+
+def due_for_review(knowledge: Knowledge, until: dt.date) -> list[Entry]:
+    """Entries whose facts need checking by `until`: review_by on or before it, or tagged time-sensitive with
+    no review_by at all (those first). For /kb stale and the moderators' weekly digest."""
+    due = [e for e in knowledge.entries if e.review_by is None and TIME_SENSITIVE_TAG in e.tags]
+    dated = [e for e in knowledge.entries if e.review_by is not None and e.review_by <= until]
+    return due + sorted(dated, key=lambda e: (e.review_by, e.id))
 
 
 def _review_warnings(knowledge: Knowledge, today: dt.date) -> list[Problem]:

@@ -3,6 +3,7 @@ to Discord's limits (https://discord.com/developers/docs/resources/message#embed
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Sequence
 
@@ -205,6 +206,22 @@ def entry_embed(entry: Entry, why: str | None = None) -> discord.Embed:
     if why:
         embed.add_field(name="Why", value=why, inline=False)
     return embed
+
+
+DUE_SHOWN = 25  # entries listed in a review reminder: a long backlog shows its first page and a count
+
+
+def due_embed(entries: Sequence[Entry], today: dt.date, title: str) -> discord.Embed:
+    """/kb stale and the weekly digest: entries whose facts need checking, the overdue first."""
+    lines = []
+    for entry in entries[:DUE_SHOWN]:
+        when = entry.review_by
+        state = "no review date" if when is None else ("overdue since" if when < today else "due") + f" {when}"
+        lines.append(f"• `{entry.id}` — {trim(entry.title, SUGGESTION_CHARS)} ({state})")
+    more = f"\n…and {len(entries) - DUE_SHOWN} more." if len(entries) > DUE_SHOWN else ""
+    description = "\n".join(lines) + more if lines else "Nothing is due: every entry's facts were checked in time."
+    embed = discord.Embed(title=title, description=trim(description, DESCRIPTION_LIMIT), colour=REVIEW_COLOUR)
+    return embed.set_footer(text="Check each against its sources, then edit it with a new review-by date.")
 
 
 def compact_diff(row: AuditRow, limit: int = DIFF_CHARS) -> str:

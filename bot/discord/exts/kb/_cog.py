@@ -5,6 +5,7 @@ commands that open a form answer with the form itself (a form must be the first 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
@@ -14,15 +15,17 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from ....core.engine import Engine
+from ....core.loader import due_for_review
 from ....core.models import Entry
 from ....core.store import EditAction, EditConflict, EditRefused, EditResult
 from ....core.versions import entry_version
 from ....render.embeds import (
     CHOICE_NAME_LIMIT,
     CHOICES,
+    due_embed,
     entry_embed,
     history_embed,
     stats_embed,
@@ -49,6 +52,11 @@ from ._forms import EntryForm, SourceForm
 from ._views import ConfirmRemove, ReviewView
 
 log = logging.getLogger(__name__)
+
+# The weekly digest: Mondays at 09:00 UTC (the start of a working week in Europe), entries due in two weeks.
+DIGEST_WEEKDAY = 0
+DIGEST_TIME = dt.time(9, 0, tzinfo=dt.UTC)
+DIGEST_AHEAD = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -160,8 +168,11 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         return found
 
     @app_commands.command(name="add", description="Add an entry (opens a form)")
-    async def add(self, interaction: discord.Interaction[FaqBot]) -> None:
-        await interaction.response.send_modal(EntryForm(self, interaction.user.id))
+    @app_commands.describe(
+        entry_id="Optional: the new entry's id, a slug like eu-drone-wall (else made from its question)"
+    )
+    async def add(self, interaction: discord.Interaction[FaqBot], entry_id: str = "") -> None:
+        await interaction.response.send_modal(EntryForm(self, interaction.user.id, new_id=entry_id))
 
     @app_commands.command(name="edit", description="Edit an entry (opens the form, prefilled)")
     @app_commands.describe(entry="The entry to edit")
@@ -278,6 +289,35 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         await tell(
             interaction, f"Reloaded: {len(knowledge.entries)} entries, {len(knowledge.sources)} sources{warnings}."
         )
+
+    @app_commands.command(name="stale", description="Entries whose facts are due for checking against their sources")
+    async def stale(self, interaction: discord.Interaction[FaqBot]) -> None:
+        today = dt.datetime.now(dt.UTC).date()
+        due = due_for_review(self.bot.engine.knowledge, today)
+        await tell(interaction, embed=due_embed(due, today, f"Due for review on {today}: {len(due)}"))
+
+    @tasks.loop(time=DIGEST_TIME)
+    async def weekly_digest(self) -> None:
+        if dt.datetime.now(dt.UTC).weekday() == DIGEST_WEEKDAY:
+            await self.send_review_digest(dt.datetime.now(dt.UTC).date())
+
+    async def send_review_digest(self, today: dt.date) -> bool:
+        """Post the entries due within DIGEST_AHEAD (and the overdue) to the moderators' channel, if set."""
+        channel_id = self.bot.config.discord.review_digest_channel_id
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.abc.Messageable):
+            return False
+        due = due_for_review(self.bot.engine.knowledge, today + DIGEST_AHEAD)
+        title = f"Weekly review digest: {len(due)} entr{'y' if len(due) == 1 else 'ies'} due by {today + DIGEST_AHEAD}"
+        await channel.send(embed=due_embed(due, today, title))
+        return True
+
+    async def cog_load(self) -> None:
+        if self.bot.config.discord.review_digest_channel_id:
+            self.weekly_digest.start()
+
+    async def cog_unload(self) -> None:
+        self.weekly_digest.cancel()
 
     @app_commands.command(name="stats", description="Most asked entries, votes, unanswered questions")
     async def stats(self, interaction: discord.Interaction[FaqBot]) -> None:

@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from ....core.loader import MAX_ID_CHARS, SLUG
-from ....core.models import Entry, Source
+from ....core.loader import MAX_ID_CHARS, SLUG, parse_date
+from ....core.models import Entry, Problem, Source
+from ....core.store import EditRefused
 
 # Words that say nothing about an entry, left out of an id made from its first question.
 _ID_FILLER = frozenset({"what", "is", "the", "a", "an", "of", "does", "do"})
@@ -40,9 +41,14 @@ def parse_entry_form(
     tags: str = "",
     related: tuple[str, ...] = (),
     reviewed: dt.date | None = None,
-    review_by: dt.date | None = None,
+    review_by: str = "",
 ) -> Entry:
-    """The add/edit form's fields → an Entry (whatever it holds; the store's validation judges it)."""
+    """The add/edit form's fields → an Entry (whatever it holds; the store's validation judges it). A
+    review-by date that is not a date is refused here, worded as the loader words it."""
+    try:
+        review_date = parse_date(review_by) if review_by.strip() else None
+    except ValueError as error:
+        raise EditRefused([Problem("", 0, f"{entry_id.strip()}.review_by", str(error))]) from None
     return Entry(
         id=entry_id.strip(),
         questions=tuple(q.strip() for q in questions.splitlines() if q.strip()),
@@ -51,7 +57,7 @@ def parse_entry_form(
         tags=tuple(t.strip().lower() for t in tags.split(",") if t.strip()),
         related=related,
         reviewed=reviewed or dt.datetime.now(dt.UTC).date(),
-        review_by=review_by,
+        review_by=review_date,
     )
 
 

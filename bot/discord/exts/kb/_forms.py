@@ -78,6 +78,7 @@ class EntryForm(_Form):
         existing: Entry | None = None,
         first_question: str = "",
         review_key: str | None = None,
+        new_id: str = "",
     ) -> None:
         super().__init__(
             opener_id,
@@ -87,13 +88,9 @@ class EntryForm(_Form):
         self.cog, self.existing = cog, existing
         self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
         self.review_key = review_key  # a question from /kb review: resolved when (and only if) this form saves
-        self.entry_id: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label="Entry id (optional for new entries)",
-            required=False,
-            max_length=MAX_ID_CHARS,
-            custom_id="kb:id",
-            default=existing.id if existing else None,
-        )
+        # A form holds five inputs (Discord's limit): the id of a new entry comes from `/kb add entry_id:`, or
+        # is made from its first question; an edited entry keeps its id.
+        self.entry_id = existing.id if existing else new_id.strip()
         self.questions: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Questions, one per line (first = title)",
             style=discord.TextStyle.paragraph,
@@ -123,31 +120,41 @@ class EntryForm(_Form):
             custom_id="kb:tags",
             default=", ".join(existing.tags) if existing else None,
         )
-        for item in (self.entry_id, self.questions, self.answer, self.sources, self.tags):
+        self.review_by: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
+            label="Check its facts again by (YYYY-MM-DD)",
+            placeholder="optional: for counts, office-holders, budgets",
+            required=False,
+            max_length=DATE_CHARS,
+            custom_id="kb:review-by",
+            default=existing.review_by.isoformat() if existing and existing.review_by else None,
+        )
+        for item in (self.questions, self.answer, self.sources, self.tags, self.review_by):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
         await thinking(interaction)
         store = interaction.client.store
         questions = str(self.questions.value)
-        entry_id = str(self.entry_id.value).strip()
-        if not entry_id and not self.existing:
+        entry_id = self.entry_id
+        if not entry_id:
             first = next((q for q in questions.splitlines() if q.strip()), "")
             entry_id = slug_from(first, lambda candidate: store.engine.entry(candidate) is not None)
-        entry = parse_entry_form(
-            entry_id,
-            questions,
-            str(self.answer.value),
-            str(self.sources.value),
-            str(self.tags.value),
-            self.existing.related if self.existing else (),
-            review_by=self.existing.review_by if self.existing else None,
-        )
+
+        def entry() -> Entry:  # parsed inside apply: a refused field is told like any refused edit
+            return parse_entry_form(
+                entry_id,
+                questions,
+                str(self.answer.value),
+                str(self.sources.value),
+                str(self.tags.value),
+                self.existing.related if self.existing else (),
+                review_by=str(self.review_by.value),
+            )
+
         if self.existing:
             await self.cog.apply(
                 interaction,
-                store.replace_entry,
-                entry,
+                lambda **options: store.replace_entry(entry(), **options),
                 expected=self.version,
                 typed=self.typed(),
                 conflict=lambda changed: conflict_text(
@@ -158,18 +165,21 @@ class EntryForm(_Form):
                 ),
             )
         else:
-            await self.cog.apply(interaction, store.add_entry, entry, typed=self.typed(), resolves=self.review_key)
+            await self.cog.apply(
+                interaction, lambda: store.add_entry(entry()), typed=self.typed(), resolves=self.review_key
+            )
 
     def typed(self) -> str:
         """Every field as the moderator typed it, labelled: given back if the form is refused."""
         fields = {
-            "Entry id": self.entry_id,
             "Questions, one per line": self.questions,
             "Answer": self.answer,
             "Source ids": self.sources,
             "Tags": self.tags,
+            "Review by": self.review_by,
         }
-        return "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
+        typed = "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
+        return f"Entry id:\n{self.entry_id}\n\n{typed}" if self.entry_id else typed
 
 
 class SourceForm(_Form, title="New source"):

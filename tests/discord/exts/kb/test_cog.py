@@ -55,7 +55,6 @@ async def submit(fake, form_id: str, values: dict[str, str], **who) -> str:
 
 
 NEW_ENTRY = {
-    "kb:id": "",
     "kb:questions": "What is the Zorblax Initiative?\nzorblax initiative explained",
     "kb:answer": "The Zorblax Initiative is a test entry. @everyone",
     "kb:sources": "eda-pesco",
@@ -141,14 +140,17 @@ async def test_concurrent_alias_commands_all_land(knowledge_copy):
         ({"kb:answer": ""}, "answer: must not be empty"),
         ({"kb:answer": "x" * 3999}, "limit is 1800"),
         ({"kb:questions": "   "}, "questions"),
-        ({"kb:id": "pesco-what"}, "already exists"),
+        ({"id": "pesco-what"}, "already exists"),
         ({"kb:sources": "no-such-source"}, "unknown source id 'no-such-source'"),
+        ({"kb:review-by": "next spring"}, "review_by: expected an ISO date like 2026-11-01, got 'next spring'"),
     ],
 )
 async def test_bad_form_input_gets_a_clear_message_and_files_stay_the_same(knowledge_copy, values, message):
     before = snapshot(knowledge_copy)
     async with running_bot(knowledge_copy) as (fake, _):
-        form = await open_form(fake, kb("add"), **MODERATOR)
+        values = dict(values)
+        options = [option("entry_id", values.pop("id"))] if "id" in values else []
+        form = await open_form(fake, kb("add", *options), **MODERATOR)
         reply = await submit(fake, form, {**NEW_ENTRY, **values}, **MODERATOR)
         assert reply.startswith("Not saved") and message in reply
     assert snapshot(knowledge_copy) == before
@@ -204,7 +206,6 @@ async def test_an_edit_survives_a_restart_and_undo_restores_the_previous_text(kn
             fake,
             form,
             {
-                "kb:id": "strategic-compass",
                 "kb:questions": "What is the Strategic Compass?\nstrategic compass",
                 "kb:answer": "A rewritten answer.",
                 "kb:sources": "eeas-rdc-factsheet",
@@ -427,7 +428,6 @@ async def test_a_form_saved_over_a_newer_version_is_refused_naming_what_changed_
         )
         assert "Added a phrasing" in (await response_to(fake, alias))["content"]
         typed = {
-            "kb:id": "pesco-members",
             "kb:questions": "Which countries are in PESCO?",
             "kb:answer": "My careful rewrite of the members answer.",
             "kb:sources": "eda-pesco",
@@ -521,3 +521,35 @@ async def test_review_new_entry_resolves_the_question_only_when_its_form_is_save
         assert saved.startswith("Added `zorblax-initiative`")
         empty = await response_to(fake, await fake.slash("kb", kb("review"), **MODERATOR))
         assert empty["content"].startswith("Nothing to review")
+
+
+async def test_the_form_takes_a_review_by_date_and_stale_and_the_digest_list_what_is_due(knowledge_copy):
+    import datetime as dt
+
+    async with running_bot(knowledge_copy, review_digest_channel_id=None) as (fake, bot):
+        form = await open_form(fake, kb("add", option("entry_id", "zorblax-due")), **MODERATOR)
+        reply = await submit(fake, form, {**NEW_ENTRY, "kb:review-by": "2026-01-15"}, **MODERATOR)
+        assert reply.startswith("Added `zorblax-due`") and "due for review since 2026-01-15" in reply
+        assert bot.engine.entry("zorblax-due").review_by == dt.date(2026, 1, 15)
+        edit = await fake.slash("kb", kb("edit", option("entry", "zorblax-due")), **MODERATOR)
+        prefilled = [
+            c for row in (await callback_for(fake, edit)).body["data"]["components"] for c in row["components"]
+        ]
+        assert {"custom_id": "kb:review-by", "value": "2026-01-15"}.items() <= next(
+            c for c in prefilled if c["custom_id"] == "kb:review-by"
+        ).items()
+        stale = (await response_to(fake, await fake.slash("kb", kb("stale"), **MODERATOR)))["embeds"][0]
+        assert "`zorblax-due`" in stale["description"] and "overdue since 2026-01-15" in stale["description"]
+        assert "`pesco-what`" not in stale["description"]  # its review_by is months ahead
+        cog = bot.get_cog("Kb")
+        assert await cog.send_review_digest(dt.date(2026, 12, 1)) is False  # no channel configured: off
+        bot.config = dataclasses.replace(
+            bot.config,
+            discord=dataclasses.replace(bot.config.discord, review_digest_channel_id=int(fake.text_channel_id)),
+        )
+        assert await cog.send_review_digest(dt.date(2027, 2, 20)) is True
+        digest = await reply_to(fake, fake.text_channel_id)
+        (embed,) = digest.body["embeds"]
+        assert embed["title"].startswith("Weekly review digest") and "due by 2027-03-06" in embed["title"]
+        assert "`zorblax-due`" in embed["description"]
+        assert "due 2027-03-01" in embed["description"]  # entries falling due within the two weeks
