@@ -555,18 +555,19 @@ class Index:
         top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
 
         refined: list[tuple[float, Candidate]] = []
-        for i in top:
-            entry_number = int(entry_ids[i])
+        # the few finalists as plain floats: numpy scalars make arithmetic in a Python loop several times slower
+        for entry_number, rank_i, coverage_i, neighbour_i in zip(
+            entry_ids[top].tolist(), rank[top].tolist(), coverage[top].tolist(), neighbour[top].tolist(), strict=True
+        ):
             entry = self.entries[entry_number]
             best = groups.best_phrasing(entry_number)
             if best is None:  # matched through the answer only: compare with the canonical question
                 best = int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
-            mean = w.coverage_share * coverage[i] + w.neighbour_share * neighbour[i] + w.fuzzy_share * similarity
+            mean = w.coverage_share * coverage_i + w.neighbour_share * neighbour_i + w.fuzzy_share * similarity
             score = 100 * mean / shares
-            adjusted_rank = float(rank[i] + 100 * w.fuzzy_share * (similarity - neighbour[i]) / shares)
-            candidate = Candidate(entry, round(float(score), 1), question_text, round(float(coverage[i]), 3))
-            refined.append((adjusted_rank, candidate))
+            adjusted_rank = rank_i + 100 * w.fuzzy_share * (similarity - neighbour_i) / shares
+            refined.append((adjusted_rank, Candidate(entry, round(score, 1), question_text, round(coverage_i, 3))))
         refined.sort(key=lambda item: item[0], reverse=True)
         return [candidate for _, candidate in refined[:limit]]
