@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.models import Answer, Entry, Status
+from ..core.solved import SolvedThread
 from ..core.store import EditAction, EditResult
 from ..core.yaml_edit import entry_from_record, entry_record
 
@@ -91,6 +92,24 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: forum threads a member marked as solved (earlier threads for new posts, candidates for /kb review); a
+    # review item may come from one (thread_id), keyed 'thread:ID' so it never merges with a member's question
+    """
+    CREATE TABLE solved_threads (
+        thread_id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        helper TEXT NOT NULL,
+        url TEXT NOT NULL,
+        publisher TEXT NOT NULL,
+        solved_at TEXT NOT NULL,
+        solved_by INTEGER NOT NULL,
+        answer_message_id INTEGER NOT NULL
+    );
+    ALTER TABLE unanswered ADD COLUMN thread_id INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
@@ -114,11 +133,18 @@ def question_key(question: str) -> str:
     return " ".join(question.lower().split())[:QUESTION_CHARS]
 
 
+def thread_key(thread_id: int) -> str:
+    """The review key of a solved thread's candidate. A member's question can never have it: question_key
+    joins words with single spaces, so it never holds a tab."""
+    return f"thread\t{thread_id}"
+
+
 class ReviewReason(StrEnum):
     UNANSWERED = "unanswered"
     UNSURE = "unsure"
     LOW_CONFIDENCE = "low confidence"
     NOT_HELPFUL = "not helpful"
+    SOLVED = "solved thread"  # a member marked a reply in a forum post as its solution
 
 
 class ReviewState(StrEnum):
@@ -150,6 +176,7 @@ class ReviewItem:
     best_entry: str | None
     best_score: float | None  # None for a 👎 vote, which has no score
     reason: ReviewReason
+    thread: SolvedThread | None = None  # the solved thread it comes from (question, marked reply, link)
 
 
 @dataclass(frozen=True)
@@ -435,8 +462,9 @@ class RuntimeData:
 
     def review_queue(self, limit: int = 25) -> list[ReviewItem]:
         rows = self._read(
-            "SELECT question_key, question, count, last_at, best_entry, best_score, reason FROM unanswered "
-            "WHERE state = ? ORDER BY count DESC, last_at DESC LIMIT ?",
+            f"SELECT u.question_key, u.question, u.count, u.last_at, u.best_entry, u.best_score, u.reason, "  # noqa: S608
+            f"{self._THREAD_COLUMNS} FROM unanswered u LEFT JOIN solved_threads s ON s.thread_id = u.thread_id "
+            "WHERE u.state = ? ORDER BY u.count DESC, u.last_at DESC LIMIT ?",
             (ReviewState.OPEN.value, limit),
         )
         return [
@@ -448,6 +476,7 @@ class RuntimeData:
                 row["best_entry"],
                 None if row["best_score"] == NO_SCORE else row["best_score"],
                 ReviewReason(row["reason"]),
+                self._thread(row) if row["thread_id"] is not None else None,
             )
             for row in rows
         ]
@@ -461,6 +490,89 @@ class RuntimeData:
             "INSERT INTO votes (message_id, user_id, entry_id, helpful, at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (message_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
             (message_id, user_id, entry_id, int(helpful), _now()),
+        )
+
+    # ---- solved threads ---------------------------------------------------------------------------
+
+    # Interpolated into queries (ruff's S608 is silenced there): a constant, never user input.
+    _THREAD_COLUMNS = (
+        "s.thread_id, s.guild_id, s.title, s.question AS thread_question, s.answer, s.helper, s.url, s.publisher, "
+        "s.solved_at"
+    )
+
+    def record_solved(self, thread: SolvedThread, solved_by: int, answer_message_id: int) -> None:
+        """A thread marked as solved (again: the newer solution replaces the older), and its candidate entry in
+        /kb review (reopened if it was dealt with), in one transaction."""
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "INSERT OR REPLACE INTO solved_threads (thread_id, guild_id, title, question, answer, helper, "
+                    "url, publisher, solved_at, solved_by, answer_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        thread.thread_id,
+                        thread.guild_id,
+                        thread.title,
+                        thread.question,
+                        thread.answer,
+                        thread.helper,
+                        thread.url,
+                        thread.publisher,
+                        thread.solved_at,
+                        solved_by,
+                        answer_message_id,
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason, "
+                    "thread_id) VALUES (?, ?, 1, ?, NULL, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+                    "question = excluded.question, last_at = excluded.last_at, state = ?",
+                    (
+                        thread_key(thread.thread_id),
+                        f"{thread.title}\n{thread.question}"[:QUESTION_CHARS],
+                        _now(),
+                        NO_SCORE,
+                        ReviewReason.SOLVED.value,
+                        thread.thread_id,
+                        ReviewState.OPEN.value,
+                    ),
+                )
+
+        self._execute(write)
+
+    def solved_threads(self) -> list[SolvedThread]:
+        rows = self._read(f"SELECT {self._THREAD_COLUMNS} FROM solved_threads s ORDER BY s.thread_id")  # noqa: S608
+        return [self._thread(row) for row in rows]
+
+    def forget_thread(self, thread_id: int) -> bool:
+        """A deleted thread: no longer solved, and no longer a candidate in /kb review (an entry already made
+        from it stays, and so does its history). True if it was a solved thread."""
+
+        def write(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                gone = db.execute("DELETE FROM solved_threads WHERE thread_id = ?", (thread_id,)).rowcount
+                db.execute(
+                    "DELETE FROM unanswered WHERE question_key = ? AND state = ?",
+                    (thread_key(thread_id), ReviewState.OPEN.value),
+                )
+            return gone > 0
+
+        return self._execute(write)
+
+    @staticmethod
+    def _thread(row: sqlite3.Row) -> SolvedThread:
+        return SolvedThread(
+            int(row["thread_id"]),
+            int(row["guild_id"]),
+            row["title"],
+            row["thread_question"],
+            row["answer"],
+            row["helper"],
+            row["url"],
+            row["publisher"],
+            row["solved_at"],
         )
 
     # ---- forum posts ------------------------------------------------------------------------------
