@@ -11,11 +11,13 @@ from typing import Any
 import discord
 
 from ..core.models import Answer, Entry, NoAnswer, Reply, Status
+from ..core.solved import SolvedThread
 from ..render.embeds import (
     ACTION_ROWS,
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,
     answer_embed,
+    earlier_threads_embed,
     no_subject_embed,
     off_topic_embed,
     suggest_embed,
@@ -82,3 +84,17 @@ def _message(blocks: list[_Block]) -> dict[str, Any]:
                 view.add_item(button)
         kwargs["view"] = view
     return kwargs
+
+
+def with_earlier_threads(messages: list[dict[str, Any]], threads: Sequence[SolvedThread]) -> list[dict[str, Any]]:
+    """The messages of a reply with the earlier solved threads added: to the last message when it has room
+    (Discord's embeds per message and characters in all), else as one more message; alone if there was no
+    reply."""
+    if not threads:
+        return messages
+    embed = earlier_threads_embed(threads)
+    if messages:
+        embeds: list[discord.Embed] = messages[-1].get("embeds", [])
+        if len(embeds) < EMBEDS_PER_MESSAGE and sum(map(len, embeds)) + len(embed) <= EMBED_TOTAL_LIMIT:
+            return [*messages[:-1], {**messages[-1], "embeds": [*embeds, embed]}]
+    return [*messages, {"embeds": [embed]}]

@@ -432,6 +432,8 @@ class RuntimeData:
             )
         if answer.status is Status.ANSWERED and answer.score >= low_confidence:
             return
+        if answer.context is not None:  # "when did they join?" is no phrasing to add: it was read with its thread
+            return
         reason = {Status.NONE: ReviewReason.UNANSWERED, Status.SUGGEST: ReviewReason.UNSURE}.get(
             answer.status, ReviewReason.LOW_CONFIDENCE
         )
@@ -464,7 +466,7 @@ class RuntimeData:
         rows = self._read(
             f"SELECT u.question_key, u.question, u.count, u.last_at, u.best_entry, u.best_score, u.reason, "  # noqa: S608
             f"{self._THREAD_COLUMNS} FROM unanswered u LEFT JOIN solved_threads s ON s.thread_id = u.thread_id "
-            "WHERE u.state = ? ORDER BY u.count DESC, u.last_at DESC LIMIT ?",
+            "WHERE u.state = ? ORDER BY u.count DESC, u.thread_id IS NULL, u.last_at DESC LIMIT ?",
             (ReviewState.OPEN.value, limit),
         )
         return [
@@ -500,9 +502,12 @@ class RuntimeData:
         "s.solved_at"
     )
 
-    def record_solved(self, thread: SolvedThread, solved_by: int, answer_message_id: int) -> None:
+    def record_solved(
+        self, thread: SolvedThread, solved_by: int, answer_message_id: int, asked: Sequence[str] = ()
+    ) -> None:
         """A thread marked as solved (again: the newer solution replaces the older), and its candidate entry in
-        /kb review (reopened if it was dealt with), in one transaction."""
+        /kb review (reopened if it was dealt with), in one transaction. The post's questions as they were
+        queued when the bot could not answer them (`asked`) leave the queue: the candidate stands for them."""
 
         def write(db: sqlite3.Connection) -> None:
             with db:
@@ -537,6 +542,10 @@ class RuntimeData:
                         thread.thread_id,
                         ReviewState.OPEN.value,
                     ),
+                )
+                db.executemany(
+                    "UPDATE unanswered SET state = ? WHERE question_key = ? AND state = ?",
+                    [(ReviewState.RESOLVED.value, question_key(q), ReviewState.OPEN.value) for q in asked],
                 )
 
         self._execute(write)

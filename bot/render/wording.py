@@ -22,6 +22,9 @@ HOW_TO = (
     "• Mention me with a question: `@me what is PESCO?`\n"
     "• Use `/ask`, or browse what I know with `/topics`."
 )
+EARLIER_THREADS_TITLE = "Solved before in this forum"
+EARLIER_THREADS_NOTE = "Threads whose author or a moderator marked a reply as the solution; not checked by moderators."
+FOLLOW_UP_NOTE = "read as a follow-up about"  # the footer of an answer to "and when did they join?"
 TOPICS_SHOWN = 12  # topics named in an off-topic reply: enough to show the range, short enough to read
 
 

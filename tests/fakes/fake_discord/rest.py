@@ -134,6 +134,7 @@ class Rest:
         fake = self.fake
         fake.commands = [
             {
+                "description": "",  # Discord gives message commands an empty one
                 **command,
                 "id": fake.new_id(),
                 "application_id": fake.application_id,
