@@ -4,7 +4,7 @@ starting another message rather than dropping a source."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,11 @@ class _Block:
     buttons: Sequence[discord.ui.Item[Any]] = ()
 
 
-def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
+def _unchanged(answer: Answer) -> Answer:
+    return answer
+
+
+def _blocks(reply: Reply, examples: Sequence[Entry], linkable: Callable[[Answer], Answer]) -> list[_Block]:
     shown = [part for part in reply.shown if part.status is not Status.NONE]
     several = len(shown) > 1
 
@@ -45,7 +49,7 @@ def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
         if part.entry is not None:
             label = str(number(part)) if several else None
             votes = [VoteButton(part.entry.id, helpful, label) for helpful in (True, False)]
-            blocks.append(_Block(answer_embed(part, number(part)), votes))
+            blocks.append(_Block(answer_embed(linkable(part), number(part)), votes))
         else:
             picks = [PickSuggestion(c.entry.id, f"{n}. {c.entry.title}") for n, c in enumerate(part.candidates, 1)]
             blocks.append(_Block(suggest_embed(part, number(part)), picks))
@@ -58,10 +62,13 @@ def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
     return blocks
 
 
-def reply_messages(reply: Reply, examples: Sequence[Entry] = ()) -> list[dict[str, Any]]:
-    """The keyword arguments of each message to send, in order (usually one)."""
+def reply_messages(
+    reply: Reply, examples: Sequence[Entry] = (), linkable: Callable[[Answer], Answer] = _unchanged
+) -> list[dict[str, Any]]:
+    """The keyword arguments of each message to send, in order (usually one). `linkable` leaves out of an answer
+    the citations that must not be linked (a deleted thread)."""
     messages: list[list[_Block]] = [[]]
-    for block in _blocks(reply, examples):
+    for block in _blocks(reply, examples, linkable):
         current = messages[-1]
         full = (
             len(current) >= min(EMBEDS_PER_MESSAGE, ACTION_ROWS)

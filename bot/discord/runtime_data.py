@@ -93,7 +93,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 4: forum threads a member marked as solved (earlier threads for new posts, candidates for /kb review); a
-    # review item may come from one (thread_id), keyed 'thread:ID' so it never merges with a member's question
+    # review item may come from one (thread_id); solved threads deleted since (an entry citing one drops the link)
     """
     CREATE TABLE solved_threads (
         thread_id INTEGER PRIMARY KEY,
@@ -109,6 +109,10 @@ MIGRATIONS: tuple[str, ...] = (
         answer_message_id INTEGER NOT NULL
     );
     ALTER TABLE unanswered ADD COLUMN thread_id INTEGER;
+    CREATE TABLE deleted_threads (
+        thread_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -555,8 +559,8 @@ class RuntimeData:
         return [self._thread(row) for row in rows]
 
     def forget_thread(self, thread_id: int) -> bool:
-        """A deleted thread: no longer solved, and no longer a candidate in /kb review (an entry already made
-        from it stays, and so does its history). True if it was a solved thread."""
+        """A deleted thread: no longer solved, no longer a candidate in /kb review, and remembered as deleted (an
+        entry made from it stays, citing it: its link is left out of answers). True if it was a solved thread."""
 
         def write(db: sqlite3.Connection) -> bool:
             with db:
@@ -566,9 +570,16 @@ class RuntimeData:
                     "DELETE FROM unanswered WHERE question_key = ? AND state = ?",
                     (thread_key(thread_id), ReviewState.OPEN.value),
                 )
+                if gone:
+                    db.execute(
+                        "INSERT OR IGNORE INTO deleted_threads (thread_id, at) VALUES (?, ?)", (thread_id, _now())
+                    )
             return gone > 0
 
         return self._execute(write)
+
+    def deleted_threads(self) -> list[int]:
+        return [int(row["thread_id"]) for row in self._read("SELECT thread_id FROM deleted_threads")]
 
     @staticmethod
     def _thread(row: sqlite3.Row) -> SolvedThread:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import discord
 
 from ..core.engine import Engine
-from ..core.models import Reply
+from ..core.models import Answer, Reply
 from ..core.questions import split_questions
-from ..core.solved import EARLIER_THREADS, SolvedIndex, SolvedThread
+from ..core.solved import EARLIER_THREADS, THREAD_SOURCE_PREFIX, SolvedIndex, SolvedThread
 from .runtime_data import RuntimeDataUnavailable
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class SolvedThreads:
         self.bot = bot
         self.index = SolvedIndex()
         self._threads: dict[int, SolvedThread] = {}
+        self._deleted: set[int] = set()  # solved threads deleted since: never linked, not even as a source
         self._built_for: Engine | None = None  # the knowledge the index compared threads with
         self._rebuilding = asyncio.Lock()  # one rebuild at a time, each from the threads as they are then
         self._refreshing: asyncio.Task[None] | None = None
@@ -44,10 +46,18 @@ class SolvedThreads:
         """The threads solved before this start (none if the runtime data is unavailable: it has logged why)."""
         try:
             threads = await self.bot.runtime_call(self.bot.runtime.solved_threads)
+            self._deleted.update(await self.bot.runtime_call(self.bot.runtime.deleted_threads))
         except RuntimeDataUnavailable:
             return
         self._threads.update((t.thread_id, t) for t in threads)
         await self.rebuild()
+
+    def linkable(self, answer: Answer) -> Answer:
+        """The answer without citations of solved threads deleted since a moderator made an entry from one."""
+        if not self._deleted or not any(s.id.startswith(THREAD_SOURCE_PREFIX) for s in answer.citations):
+            return answer
+        gone = {f"{THREAD_SOURCE_PREFIX}{thread_id}" for thread_id in self._deleted}
+        return replace(answer, citations=tuple(s for s in answer.citations if s.id not in gone))
 
     async def rebuild(self) -> None:
         async with self._rebuilding:
@@ -74,7 +84,17 @@ class SolvedThreads:
         with contextlib.suppress(RuntimeDataUnavailable):
             known = await self.bot.runtime_call(self.bot.runtime.forget_thread, thread_id) or known
         if known:
-            log.info("solved thread %d was deleted: no longer offered", thread_id)
+            self._deleted.add(thread_id)
+            citing = await asyncio.to_thread(_citing, self.bot.engine, f"{THREAD_SOURCE_PREFIX}{thread_id}")
+            if citing:
+                log.warning(
+                    "solved thread %d was deleted: answers of %s no longer link to it; give them another source "
+                    "(/kb edit)",
+                    thread_id,
+                    ", ".join(citing),
+                )
+            else:
+                log.info("solved thread %d was deleted: no longer offered", thread_id)
             await self.rebuild()
 
     async def earlier(
@@ -101,3 +121,7 @@ class SolvedThreads:
         except discord.HTTPException:  # not visible to the bot now (permissions, an outage): not linked this time
             return False
         return True
+
+
+def _citing(engine: Engine, source_id: str) -> list[str]:
+    return [entry.id for entry in engine.knowledge.entries if source_id in entry.sources]

@@ -271,4 +271,5 @@ def test_a_solved_thread_is_kept_queued_for_review_once_and_forgotten_when_delet
     data.record_answer(unanswered("thread 42"), 50.0)  # a member's question never takes a thread's key
     assert len(data.review_queue()) == 2
     assert data.forget_thread(42) is True and data.forget_thread(42) is False
+    assert data.deleted_threads() == [42]  # an entry made from it no longer links to it
     assert data.solved_threads() == [] and [i.question for i in data.review_queue()] == ["thread 42"]

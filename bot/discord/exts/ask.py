@@ -94,7 +94,7 @@ class Ask(commands.Cog):
 
     def messages(self, reply: Reply) -> list[dict[str, Any]]:
         """What to send for any outcome (usually one message): one renderer for every way of asking."""
-        return reply_messages(reply, self.bot.engine.knowledge.entries)
+        return reply_messages(reply, self.bot.engine.knowledge.entries, self.bot.solved_threads.linkable)
 
     def _question_from_mention(self, message: discord.Message) -> str:
         assert self.bot.user is not None

@@ -87,7 +87,8 @@ async def test_only_the_posts_author_or_a_moderator_may_mark_a_solution(knowledg
         assert refusal["flags"] & 64  # private
         question = await fake.message_command("Mark as solution", fake.messages[post["id"]], user=poster)
         assert "question itself" in (await follow_ups(fake, question))[0].body["content"]
-        assert fake.find("PATCH", r"^/channels/") == [] and await bot.runtime_call(bot.runtime.review_queue) == []
+        assert fake.find("PATCH", r"^/channels/") == []
+        assert all(item.thread is None for item in await bot.runtime_call(bot.runtime.review_queue))  # none queued
         assert not [r for r in fake.requests if is_message_post(post["id"])(r)]
         by_moderator = await fake.message_command("Mark as solution", solution, user=fake.user("mod"), **MODERATOR)
         assert (await follow_ups(fake, by_moderator))[0].body["content"].startswith("Marked as the solution")
@@ -117,8 +118,15 @@ async def test_a_moderator_turns_a_solved_thread_into_an_entry_with_one_click_an
 
         later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
         sent = await reply_to(fake, later["id"])
-        assert sent.body["embeds"][0]["title"] == "What is the EU drone wall?"
+        answer = sent.body["embeds"][0]
+        assert answer["title"] == "What is the EU drone wall?" and f"/{post['id']})" in answer["fields"][0]["value"]
         assert "drone wall" in earlier_threads(fake, sent)[0].lower()  # and the thread it came from
+
+        await fake.delete_thread(post["id"])  # the entry stays (moderators own it); its link to the post goes
+        last = await fake.create_forum_post("Drones?", "Who proposed the drone wall?")
+        sent = await reply_to(fake, last["id"])
+        assert sent.body["embeds"][0]["title"] == "What is the EU drone wall?" and not earlier_threads(fake, sent)
+        assert post["id"] not in str(sent.body) and "Sources" not in str(sent.body["embeds"][0].get("fields"))
     knowledge = load_directory(knowledge_copy).knowledge
     assert knowledge.sources[source_id].url == f"https://discord.com/channels/{fake.guild_id}/{post['id']}"
     assert knowledge.sources[source_id].publisher == "Defence Forum"
