@@ -221,7 +221,7 @@ async def test_a_follow_up_in_a_post_is_answered_with_the_subject_of_the_bots_an
         assert embed_of(await reply_to(fake, post["id"]))["footer"]["text"].endswith("entry denmark-joins-pesco")
         said = time.monotonic()
         await fake.say("when did they join?", author=other, channel_id=post["id"])  # someone else, no mention
-        assert await quiet(fake, reply_in(fake, post["id"], said), 1.0)
+        assert await quiet(fake, reply_in(fake, post["id"], said))
         await fake.say("when did they join?", author=poster, channel_id=post["id"])  # the poster needs no mention
         embed = embed_of(await reply_to(fake, post["id"], count=2))
         assert (
@@ -232,7 +232,7 @@ async def test_a_follow_up_in_a_post_is_answered_with_the_subject_of_the_bots_an
         assert embed_of(await reply_to(fake, post["id"], count=3))["title"] == "When did Denmark join PESCO?"
         said = time.monotonic()
         await fake.say("thanks, that helps!", author=poster, channel_id=post["id"])  # nothing to answer: silence
-        assert await quiet(fake, reply_in(fake, post["id"], said), 1.0)
+        assert await quiet(fake, reply_in(fake, post["id"], said))
 
 
 async def test_replying_to_the_bots_answer_in_a_channel_continues_that_conversation():

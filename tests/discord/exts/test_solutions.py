@@ -59,7 +59,7 @@ async def test_marking_a_solution_tags_thanks_and_points_later_posts_to_the_thre
 
         await fake.delete_thread(post["id"])  # THREAD_DELETE: never linked again, and gone from /kb review
         again = await fake.create_forum_post("Drones again", "Who proposed the drone wall?")
-        assert await quiet(fake, is_message_post(again["id"]), 1.0)
+        assert await quiet(fake, is_message_post(again["id"]))
         assert [item.thread for item in await bot.runtime_call(bot.runtime.review_queue)] == [None]
 
 
@@ -71,7 +71,7 @@ async def test_a_deleted_post_the_bot_was_not_told_about_is_found_gone_when_chec
         await fake.delete_thread(post["id"], deliver=False)
         bot.get_guild(int(fake.guild_id))._remove_thread(bot.get_channel(int(post["id"])))  # as after a restart
         later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
-        assert await quiet(fake, is_message_post(later["id"]), 1.0)
+        assert await quiet(fake, is_message_post(later["id"]))
         assert fake.find("GET", rf"^/channels/{post['id']}$")  # looked up: 404
         assert int(post["id"]) not in bot.solved_threads
 
