@@ -32,6 +32,10 @@ class DiscordConfig:
     log_level: str = "INFO"
     forum_channel_ids: tuple[int, ...] = ()
     forum_reply_off_topic: bool = False
+    forum_follow_ups: bool = True  # a post's author is answered in their post without mentioning the bot
+    context_messages: int = 10  # a conversation's subject is forgotten after this many more messages...
+    context_minutes: float = 30.0  # ...or this many minutes after the bot's last answer in it
+    solved_tag: str = ""  # the forum tag "Mark as solution" applies, e.g. "Solved" ("": none)
     answer_dms: bool = True
     user_cooldown_count: int = 5  # questions a member may ask...
     user_cooldown_seconds: float = 60.0  # ...per this many seconds

@@ -125,10 +125,19 @@ class Answer:
     related: tuple[Entry, ...] = ()
     topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
     reason: NoAnswer | None = None  # set when status is NONE
+    context: str | None = None  # a follow-up: the subject from earlier in the conversation it was matched with
 
     @property
     def entry(self) -> Entry | None:
         return self.candidates[0].entry if self.status is Status.ANSWERED else None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a follow-up in a conversation leans on: the entry answered last and the words of its subject."""
+
+    entry_id: str | None
+    subject: str
 
 
 MAX_ANSWERS = 3  # distinct entries answered for one message: more is a wall of text, not a reply

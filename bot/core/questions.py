@@ -89,6 +89,12 @@ def has_subject(text: str) -> bool:
     return any(w not in STOPWORDS and w not in FILLER and w not in _NO_SUBJECT for w in words(text))
 
 
+def subject_of(text: str) -> str:
+    """The words of a question that name what it is about ("When did Denmark join PESCO?" → "denmark join
+    pesco"): what a follow-up with no subject of its own ("when did they join?") is matched together with."""
+    return " ".join(w for w in words(text) if w not in STOPWORDS and w not in FILLER and w not in _NO_SUBJECT)
+
+
 def _sentences(line: str) -> list[str]:
     pieces: list[str] = []
     start = 0
@@ -114,6 +120,11 @@ def _classify(text: str) -> _Sentence:
     if not courtesy and not text.rstrip().endswith("?") and _ABOUT_ME.match(text.strip()):
         courtesy = True  # context about the writer, not a question (a question mark keeps it)
     return _Sentence(text.strip(), asks and not courtesy, courtesy)
+
+
+def asks(text: str) -> bool:
+    """Is the text a question (a mark, a question word, a request) rather than thanks or a remark?"""
+    return _classify(text).asks
 
 
 def _leans_on_neighbour(sentence: _Sentence) -> bool:

@@ -91,6 +91,7 @@ class EditResult:
     after: Entry | None = None  # as it is now (None when removed)
     warnings: tuple[str, ...] = ()
     unlinked: tuple[EditResult, ...] = ()  # a removal's earlier steps: related links removed from other entries
+    added_sources: tuple[EditResult, ...] = ()  # an addition's earlier steps: the sources added with it
     relinked: tuple[EditResult, ...] = ()  # an undone removal's later steps: those related links put back
 
 
@@ -213,14 +214,18 @@ class KnowledgeStore:
 
     # ---- edits ------------------------------------------------------------------------------------
 
-    def add_entry(self, entry: Entry, *, file: str | None = None) -> EditResult:
+    def add_entry(self, entry: Entry, *, file: str | None = None, new_sources: Sequence[Source] = ()) -> EditResult:
+        """Add an entry. `new_sources`: sources offered with it (a solved thread's link); those it cites and the
+        knowledge lacks are added in the same save, so both land or neither does."""
         with self._lock:
             existing = self.engine.entry(entry.id)
             if existing is not None:
                 where = f"{Path(existing.file).name}:{existing.line}"
                 raise _refused("id", f"an entry with id {entry.id!r} already exists ({where})")
             self._catch_up()
-            return self._append(entry, str(Path(file) if file else self.new_entries_path), EditAction.ADD)
+            known = self.engine.knowledge.sources
+            adding = tuple(s for s in new_sources if s.id in entry.sources and s.id not in known)
+            return self._append(entry, str(Path(file) if file else self.new_entries_path), EditAction.ADD, adding)
 
     # `expected` (every edit of an existing entry takes it): the entry's version (bot.core.versions) as the
     # edit's author saw it. If the entry has changed since, EditConflict and nothing is written.
@@ -340,10 +345,16 @@ class KnowledgeStore:
         after = self.engine.entry(entry_id)
         return EditResult(action, entry_id, before.file, before, after, _warnings(result, self.engine, entry_id))
 
-    def _append(self, entry: Entry, file: str, action: EditAction) -> EditResult:
-        result = self._commit({file: append_item(self._read(file), "entries", entry_record(entry))})
+    def _append(self, entry: Entry, file: str, action: EditAction, sources: Sequence[Source] = ()) -> EditResult:
+        text = self._read(file)
+        for source in sources:
+            text = append_item(text, "sources", source_record(source))
+        result = self._commit({file: append_item(text, "entries", entry_record(entry))})
         after = self.engine.entry(entry.id)
-        return EditResult(action, entry.id, file, None, after, _warnings(result, self.engine, entry.id))
+        added = tuple(EditResult(EditAction.SOURCE, source.id, file) for source in sources)
+        return EditResult(
+            action, entry.id, file, None, after, _warnings(result, self.engine, entry.id), added_sources=added
+        )
 
 
 def _warnings(result: LoadResult, engine: Engine, entry_id: str) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from ..core.store import EditRefused, KnowledgeStore
 from ..live import LiveKnowledge
 from . import exts
 from .runtime_data import RuntimeData, RuntimeDataUnavailable
+from .solved_threads import SolvedThreads
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class FaqBot(commands.AutoShardedBot):
         # thread of their own, so they neither stall the event loop nor take the threads that answer questions
         self._runtime_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime-data")
         self._runtime_closed = False
+        self.solved_threads = SolvedThreads(self)  # forum threads members marked as solved
 
     @property
     def engine(self) -> Engine:
@@ -109,6 +111,7 @@ class FaqBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.runtime_call(self.runtime.open)  # if it cannot be opened: one line logged, the bot runs on
+        await self.solved_threads.load()
         for extension in extensions():
             await self.load_extension(extension)
         if self.config.reload_seconds > 0:  # hand edits, git pulls, other shards' moderators

@@ -4,18 +4,20 @@ starting another message rather than dropping a source."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from ..core.models import Answer, Entry, NoAnswer, Reply, Status
+from ..core.solved import SolvedThread
 from ..render.embeds import (
     ACTION_ROWS,
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,
     answer_embed,
+    earlier_threads_embed,
     no_subject_embed,
     off_topic_embed,
     suggest_embed,
@@ -31,7 +33,11 @@ class _Block:
     buttons: Sequence[discord.ui.Item[Any]] = ()
 
 
-def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
+def _unchanged(answer: Answer) -> Answer:
+    return answer
+
+
+def _blocks(reply: Reply, examples: Sequence[Entry], linkable: Callable[[Answer], Answer]) -> list[_Block]:
     shown = [part for part in reply.shown if part.status is not Status.NONE]
     several = len(shown) > 1
 
@@ -43,7 +49,7 @@ def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
         if part.entry is not None:
             label = str(number(part)) if several else None
             votes = [VoteButton(part.entry.id, helpful, label) for helpful in (True, False)]
-            blocks.append(_Block(answer_embed(part, number(part)), votes))
+            blocks.append(_Block(answer_embed(linkable(part), number(part)), votes))
         else:
             picks = [PickSuggestion(c.entry.id, f"{n}. {c.entry.title}") for n, c in enumerate(part.candidates, 1)]
             blocks.append(_Block(suggest_embed(part, number(part)), picks))
@@ -56,10 +62,13 @@ def _blocks(reply: Reply, examples: Sequence[Entry]) -> list[_Block]:
     return blocks
 
 
-def reply_messages(reply: Reply, examples: Sequence[Entry] = ()) -> list[dict[str, Any]]:
-    """The keyword arguments of each message to send, in order (usually one)."""
+def reply_messages(
+    reply: Reply, examples: Sequence[Entry] = (), linkable: Callable[[Answer], Answer] = _unchanged
+) -> list[dict[str, Any]]:
+    """The keyword arguments of each message to send, in order (usually one). `linkable` leaves out of an answer
+    the citations that must not be linked (a deleted thread)."""
     messages: list[list[_Block]] = [[]]
-    for block in _blocks(reply, examples):
+    for block in _blocks(reply, examples, linkable):
         current = messages[-1]
         full = (
             len(current) >= min(EMBEDS_PER_MESSAGE, ACTION_ROWS)
@@ -82,3 +91,17 @@ def _message(blocks: list[_Block]) -> dict[str, Any]:
                 view.add_item(button)
         kwargs["view"] = view
     return kwargs
+
+
+def with_earlier_threads(messages: list[dict[str, Any]], threads: Sequence[SolvedThread]) -> list[dict[str, Any]]:
+    """The messages of a reply with the earlier solved threads added: to the last message when it has room
+    (Discord's embeds per message and characters in all), else as one more message; alone if there was no
+    reply."""
+    if not threads:
+        return messages
+    embed = earlier_threads_embed(threads)
+    if messages:
+        embeds: list[discord.Embed] = messages[-1].get("embeds", [])
+        if len(embeds) < EMBEDS_PER_MESSAGE and sum(map(len, embeds)) + len(embed) <= EMBED_TOTAL_LIMIT:
+            return [*messages[:-1], {**messages[-1], "embeds": [*embeds, embed]}]
+    return [*messages, {"embeds": [embed]}]

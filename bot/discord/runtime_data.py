@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.models import Answer, Entry, Status
+from ..core.solved import SolvedThread
 from ..core.store import EditAction, EditResult
 from ..core.yaml_edit import entry_from_record, entry_record
 
@@ -91,6 +92,28 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: forum threads a member marked as solved (earlier threads for new posts, candidates for /kb review); a
+    # review item may come from one (thread_id); solved threads deleted since (an entry citing one drops the link)
+    """
+    CREATE TABLE solved_threads (
+        thread_id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        helper TEXT NOT NULL,
+        url TEXT NOT NULL,
+        publisher TEXT NOT NULL,
+        solved_at TEXT NOT NULL,
+        solved_by INTEGER NOT NULL,
+        answer_message_id INTEGER NOT NULL
+    );
+    ALTER TABLE unanswered ADD COLUMN thread_id INTEGER;
+    CREATE TABLE deleted_threads (
+        thread_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
@@ -114,11 +137,18 @@ def question_key(question: str) -> str:
     return " ".join(question.lower().split())[:QUESTION_CHARS]
 
 
+def thread_key(thread_id: int) -> str:
+    """The review key of a solved thread's candidate. A member's question can never have it: question_key
+    joins words with single spaces, so it never holds a tab."""
+    return f"thread\t{thread_id}"
+
+
 class ReviewReason(StrEnum):
     UNANSWERED = "unanswered"
     UNSURE = "unsure"
     LOW_CONFIDENCE = "low confidence"
     NOT_HELPFUL = "not helpful"
+    SOLVED = "solved thread"  # a member marked a reply in a forum post as its solution
 
 
 class ReviewState(StrEnum):
@@ -150,6 +180,7 @@ class ReviewItem:
     best_entry: str | None
     best_score: float | None  # None for a 👎 vote, which has no score
     reason: ReviewReason
+    thread: SolvedThread | None = None  # the solved thread it comes from (question, marked reply, link)
 
 
 @dataclass(frozen=True)
@@ -405,6 +436,8 @@ class RuntimeData:
             )
         if answer.status is Status.ANSWERED and answer.score >= low_confidence:
             return
+        if answer.context is not None:  # "when did they join?" is no phrasing to add: it was read with its thread
+            return
         reason = {Status.NONE: ReviewReason.UNANSWERED, Status.SUGGEST: ReviewReason.UNSURE}.get(
             answer.status, ReviewReason.LOW_CONFIDENCE
         )
@@ -435,8 +468,9 @@ class RuntimeData:
 
     def review_queue(self, limit: int = 25) -> list[ReviewItem]:
         rows = self._read(
-            "SELECT question_key, question, count, last_at, best_entry, best_score, reason FROM unanswered "
-            "WHERE state = ? ORDER BY count DESC, last_at DESC LIMIT ?",
+            f"SELECT u.question_key, u.question, u.count, u.last_at, u.best_entry, u.best_score, u.reason, "  # noqa: S608
+            f"{self._THREAD_COLUMNS} FROM unanswered u LEFT JOIN solved_threads s ON s.thread_id = u.thread_id "
+            "WHERE u.state = ? ORDER BY u.count DESC, u.thread_id IS NULL, u.last_at DESC LIMIT ?",
             (ReviewState.OPEN.value, limit),
         )
         return [
@@ -448,6 +482,7 @@ class RuntimeData:
                 row["best_entry"],
                 None if row["best_score"] == NO_SCORE else row["best_score"],
                 ReviewReason(row["reason"]),
+                self._thread(row) if row["thread_id"] is not None else None,
             )
             for row in rows
         ]
@@ -461,6 +496,103 @@ class RuntimeData:
             "INSERT INTO votes (message_id, user_id, entry_id, helpful, at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (message_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
             (message_id, user_id, entry_id, int(helpful), _now()),
+        )
+
+    # ---- solved threads ---------------------------------------------------------------------------
+
+    # Interpolated into queries (ruff's S608 is silenced there): a constant, never user input.
+    _THREAD_COLUMNS = (
+        "s.thread_id, s.guild_id, s.title, s.question AS thread_question, s.answer, s.helper, s.url, s.publisher, "
+        "s.solved_at"
+    )
+
+    def record_solved(
+        self, thread: SolvedThread, solved_by: int, answer_message_id: int, asked: Sequence[str] = ()
+    ) -> None:
+        """A thread marked as solved (again: the newer solution replaces the older), and its candidate entry in
+        /kb review (reopened if it was dealt with), in one transaction. The post's questions as they were
+        queued when the bot could not answer them (`asked`) leave the queue: the candidate stands for them."""
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "INSERT OR REPLACE INTO solved_threads (thread_id, guild_id, title, question, answer, helper, "
+                    "url, publisher, solved_at, solved_by, answer_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        thread.thread_id,
+                        thread.guild_id,
+                        thread.title,
+                        thread.question,
+                        thread.answer,
+                        thread.helper,
+                        thread.url,
+                        thread.publisher,
+                        thread.solved_at,
+                        solved_by,
+                        answer_message_id,
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason, "
+                    "thread_id) VALUES (?, ?, 1, ?, NULL, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+                    "question = excluded.question, last_at = excluded.last_at, state = ?",
+                    (
+                        thread_key(thread.thread_id),
+                        f"{thread.title}\n{thread.question}"[:QUESTION_CHARS],
+                        _now(),
+                        NO_SCORE,
+                        ReviewReason.SOLVED.value,
+                        thread.thread_id,
+                        ReviewState.OPEN.value,
+                    ),
+                )
+                db.executemany(
+                    "UPDATE unanswered SET state = ? WHERE question_key = ? AND state = ?",
+                    [(ReviewState.RESOLVED.value, question_key(q), ReviewState.OPEN.value) for q in asked],
+                )
+
+        self._execute(write)
+
+    def solved_threads(self) -> list[SolvedThread]:
+        rows = self._read(f"SELECT {self._THREAD_COLUMNS} FROM solved_threads s ORDER BY s.thread_id")  # noqa: S608
+        return [self._thread(row) for row in rows]
+
+    def forget_thread(self, thread_id: int) -> bool:
+        """A deleted thread: no longer solved, no longer a candidate in /kb review, and remembered as deleted (an
+        entry made from it stays, citing it: its link is left out of answers). True if it was a solved thread."""
+
+        def write(db: sqlite3.Connection) -> bool:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                gone = db.execute("DELETE FROM solved_threads WHERE thread_id = ?", (thread_id,)).rowcount
+                db.execute(
+                    "DELETE FROM unanswered WHERE question_key = ? AND state = ?",
+                    (thread_key(thread_id), ReviewState.OPEN.value),
+                )
+                if gone:
+                    db.execute(
+                        "INSERT OR IGNORE INTO deleted_threads (thread_id, at) VALUES (?, ?)", (thread_id, _now())
+                    )
+            return gone > 0
+
+        return self._execute(write)
+
+    def deleted_threads(self) -> list[int]:
+        return [int(row["thread_id"]) for row in self._read("SELECT thread_id FROM deleted_threads")]
+
+    @staticmethod
+    def _thread(row: sqlite3.Row) -> SolvedThread:
+        return SolvedThread(
+            int(row["thread_id"]),
+            int(row["guild_id"]),
+            row["title"],
+            row["thread_question"],
+            row["answer"],
+            row["helper"],
+            row["url"],
+            row["publisher"],
+            row["solved_at"],
         )
 
     # ---- forum posts ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class PickSuggestion(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PI
         if answer is None:  # removed since the choices were offered
             await interaction.response.send_message("That entry no longer exists; please ask again.", ephemeral=True)
             return
+        answer = interaction.client.solved_threads.linkable(answer)
         if interaction.message is None or len(interaction.message.embeds) <= 1:
             # the chosen answer replaces the choices, publicly, in the same message, with the vote buttons
             await interaction.response.edit_message(embed=answer_embed(answer), view=vote_view(self.entry_id))

@@ -11,10 +11,14 @@ import discord
 
 from ..core.engine import Engine
 from ..core.models import Answer, Candidate, Entry
+from ..core.solved import SolvedThread
 from ..core.yaml_edit import entry_lines
 from ..discord.runtime_data import AuditRow, ReviewItem, Stats
 from .wording import (
     DID_YOU_MEAN,
+    EARLIER_THREADS_NOTE,
+    EARLIER_THREADS_TITLE,
+    FOLLOW_UP_NOTE,
     HOW_TO,
     HOW_TO_TITLE,
     NO_SUBJECT,
@@ -112,8 +116,23 @@ def answer_embed(answer: Answer, part: int | None = None) -> discord.Embed:
     _lines_into_fields(embed, "Sources", sources)
     if answer.related:
         _lines_into_fields(embed, "Related questions", [f"• {r.title}" for r in answer.related])
-    embed.set_footer(text=trim(f"Confidence {answer.score:.0f}/100 · entry {entry.id}", FOOTER_LIMIT))
+    follow_up = f" · {FOLLOW_UP_NOTE} “{answer.context}”" if answer.context else ""
+    embed.set_footer(text=trim(f"Confidence {answer.score:.0f}/100 · entry {entry.id}{follow_up}", FOOTER_LIMIT))
     return fit(embed)
+
+
+def earlier_threads_embed(threads: Sequence[SolvedThread]) -> discord.Embed:
+    """Earlier forum posts on a new post's subject that a person marked as solved: links, not answers."""
+    lines = []
+    for thread in threads:
+        title = discord.utils.escape_markdown(trim(" ".join(thread.title.split()), CITED_TITLE_CHARS))
+        solved = thread.solved_at[: len("2026-01-01")]
+        helper = discord.utils.escape_markdown(trim(thread.helper, SUGGESTION_CHARS))
+        lines.append(f"• [{title}]({thread.url}) — solution by {helper}, marked {solved}")
+    embed = discord.Embed(
+        title=EARLIER_THREADS_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=SUGGEST_COLOUR
+    )
+    return embed.set_footer(text=EARLIER_THREADS_NOTE)
 
 
 def suggest_embed(answer: Answer, part: int | None = None) -> discord.Embed:
@@ -260,6 +279,8 @@ def stats_embed(stats: Stats) -> discord.Embed:
 
 
 def review_embed(item: ReviewItem, position: int, total: int) -> discord.Embed:
+    if item.thread is not None:
+        return _solved_thread_review(item.thread, position, total)
     embed = discord.Embed(
         title=f"Review {position + 1} of {total}",
         description=trim(f"**{discord.utils.escape_markdown(item.question)}**", DESCRIPTION_LIMIT),
@@ -270,3 +291,26 @@ def review_embed(item: ReviewItem, position: int, total: int) -> discord.Embed:
     embed.add_field(name="Why here", value=item.reason.value, inline=True)
     embed.add_field(name="Best match", value=f"{item.best_entry or 'none'}{score}", inline=True)
     return embed
+
+
+REVIEWED_ANSWER_CHARS = 900  # of a marked solution, in the review (the form holds all of it)
+
+
+def _solved_thread_review(thread: SolvedThread, position: int, total: int) -> discord.Embed:
+    """A solved thread as a candidate entry: the post, the reply marked as its solution, and the link."""
+    question = discord.utils.escape_markdown(thread.question)
+    embed = discord.Embed(
+        title=trim(f"Review {position + 1} of {total}: a solved thread", TITLE_LIMIT),
+        description=trim(f"**{discord.utils.escape_markdown(thread.title)}**\n{question}", DESCRIPTION_LIMIT),
+        colour=REVIEW_COLOUR,
+        url=thread.url,
+    )
+    embed.add_field(
+        name=trim(f"Marked as the solution (by {thread.helper})", FIELD_NAME_LIMIT),
+        value=trim(discord.utils.escape_markdown(thread.answer), REVIEWED_ANSWER_CHARS),
+        inline=False,
+    )
+    embed.add_field(
+        name="Source", value=trim(f"{thread.url} — {thread.publisher}, {thread.solved_at[:10]}", FIELD_VALUE_LIMIT)
+    )
+    return embed.set_footer(text="New entry: a form with its questions, this answer and the thread as the source.")

@@ -20,8 +20,12 @@ HOW_TO = (
     "Ask me about European defence cooperation — PESCO, the European Defence Fund and Agency, "
     "EU–NATO relations, and the benefits and challenges of working together.\n"
     "• Mention me with a question: `@me what is PESCO?`\n"
-    "• Use `/ask`, or browse what I know with `/topics`."
+    "• Use `/ask`, or browse what I know with `/topics`.\n"
+    "• On anyone's message: Apps → **Ask the FAQ**."
 )
+EARLIER_THREADS_TITLE = "Solved before in this forum"
+EARLIER_THREADS_NOTE = "Threads whose author or a moderator marked a reply as the solution; not checked by moderators."
+FOLLOW_UP_NOTE = "read as a follow-up about"  # the footer of an answer to "and when did they join?"
 TOPICS_SHOWN = 12  # topics named in an off-topic reply: enough to show the range, short enough to read
 
 

@@ -4,9 +4,9 @@ import pytest
 import rapidfuzz.fuzz
 
 import bot.core.index as index_module
-from bot.core.engine import Engine, Thresholds
+from bot.core.engine import Engine, Thresholds, context_of
 from bot.core.loader import load_texts
-from bot.core.models import Status
+from bot.core.models import Context, NoAnswer, Status
 
 SEED_THREAD = {
     "Can anyone provide me with any resources or insight on this topic?": "learn-more-resources",
@@ -137,3 +137,56 @@ def test_tiny_knowledge_bases_still_answer_or_abstain(text):
     for question in ["ÉÀ ü ß 日本語 🙂", "zzz"]:
         assert engine.ask(question).status is Status.NONE
     assert (engine.ask("what is tea").status is Status.ANSWERED) == ("tea" in text)
+
+
+# A conversation: (the previous question, the follow-up, the entry the follow-up is about). The follow-ups
+# have no subject of their own, or one too thin to be answered alone; the measurements behind Engine.ask.
+FOLLOW_UPS = [
+    ("Is Denmark in PESCO?", "when did they join?", "denmark-joins-pesco"),
+    ("Which countries are in PESCO?", "what about Denmark?", "denmark-joins-pesco"),
+    ("Is the US in PESCO?", "when did they join?", "us-canada-norway-pesco"),
+    ("Who is the EU High Representative?", "is that still true?", "hr-vp-who"),
+    ("What is PESCO?", "when was it launched?", "pesco-when"),
+    ("What is PESCO?", "is that still true?", "pesco-what"),
+    ("Is the UK in PESCO?", "what about Switzerland?", "switzerland-pesco"),
+    ("What is the European Defence Agency?", "when was it set up?", "eda-what"),
+    ("Is Ireland in PESCO?", "and Malta?", "pesco-members"),
+    ("What is the European Defence Fund?", "how much money does it have?", "edf-what"),
+    ("What is ESSOR?", "is it a PESCO project?", "essor-project"),
+    ("Who is the EU defence commissioner?", "since when?", "defence-commissioner-who"),
+    ("which eu countries are not in nato?", "why not?", "eu-nato-membership-overlap"),
+    ("What is SAFE?", "how much is it?", "safe-loans"),
+    ("What is the Strategic Compass?", "when was it adopted?", "strategic-compass"),
+    ("What is EDIP?", "how much money does it have?", "edip-what"),
+]
+NOT_FOLLOW_UPS = [
+    "thanks!",
+    "ok cool",
+    "what's the weather like?",
+    "who won the football?",
+    "how does the eurozone work?",
+]
+
+
+@pytest.mark.parametrize(("previous", "follow_up", "entry_id"), FOLLOW_UPS)
+def test_a_follow_up_is_answered_with_the_subject_of_the_previous_answer(engine, previous, follow_up, entry_id):
+    context = context_of(engine.answer_message(previous))
+    assert context is not None
+    answer = engine.answer_message(follow_up, context=context).primary
+    assert answer.entry is not None and answer.entry.id == entry_id, (answer.status, answer.candidates)
+    assert answer.question == follow_up
+
+
+@pytest.mark.parametrize("previous", ["Is Denmark in PESCO?", "Who is the EU High Representative?"])
+def test_context_never_turns_small_talk_or_an_off_topic_follow_up_into_an_answer(engine, previous):
+    context = context_of(engine.answer_message(previous))
+    for said in NOT_FOLLOW_UPS:
+        assert engine.answer_message(said, context=context).primary.status is Status.NONE, said
+
+
+def test_without_context_a_follow_up_gets_the_prompt_never_a_random_entry(engine):
+    answer = engine.answer_message("is that still true?").primary
+    assert answer.status is Status.NONE and answer.reason is NoAnswer.NO_SUBJECT
+    removed = Context("no-such-entry", "")  # the entry answered before was removed since: never linked
+    assert engine.answer_message("is that still true?", context=removed).primary.reason is NoAnswer.NO_SUBJECT
+    assert context_of(engine.answer_message("best pizza in rome")) is None

@@ -231,3 +231,21 @@ def test_undoing_a_removal_puts_back_the_related_links_it_took_where_they_were(k
 
 def records(directory):
     return {e.id: entry_record(e) for e in load_directory(directory).knowledge.entries}
+
+
+def test_an_entry_and_the_thread_it_cites_land_together_or_not_at_all(knowledge_copy):
+    store = KnowledgeStore(knowledge_copy)
+    thread = Source(
+        "discord-thread-42", "Danish PESCO membership", "https://discord.com/channels/1/42", "Forum", "2026-01-02"
+    )
+    before = snapshot(knowledge_copy)
+    with pytest.raises(EditRefused, match="answer"):  # the entry is refused: the source is not added either
+        store.add_entry(new_entry(answer="", sources=(thread.id,)), new_sources=[thread])
+    assert snapshot(knowledge_copy) == before and thread.id not in store.engine.knowledge.sources
+    result = store.add_entry(new_entry(sources=(thread.id,)), new_sources=[thread])
+    assert [step.entry_id for step in result.added_sources] == [thread.id]
+    assert store.engine.knowledge.sources[thread.id].url == thread.url
+    knowledge = load_directory(knowledge_copy).knowledge
+    assert entry_of(knowledge, "x-new").sources == (thread.id,) and thread.id in knowledge.sources
+    uncited = store.add_entry(new_entry("x-other"), new_sources=[dataclasses.replace(thread, id="discord-thread-43")])
+    assert uncited.added_sources == () and "discord-thread-43" not in store.engine.knowledge.sources

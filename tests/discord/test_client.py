@@ -24,11 +24,12 @@ def test_every_extension_loads_and_command_names_are_unique():
     for name in extensions():
         module = importlib.import_module(name)
         assert callable(getattr(module, "setup", None)), name
-    assert extensions() == ["bot.discord.exts.ask", "bot.discord.exts.kb"]
+    assert extensions() == ["bot.discord.exts.ask", "bot.discord.exts.kb", "bot.discord.exts.solutions"]
     from bot.discord.exts.ask import Ask
     from bot.discord.exts.kb._cog import Kb
+    from bot.discord.exts.solutions import Solutions
 
-    for cog in (Ask, Kb):
+    for cog in (Ask, Kb, Solutions):
         names += [command.name for command in cog.__cog_app_commands__]
     assert len(names) == len(set(names))
 
@@ -41,6 +42,9 @@ async def test_command_sync_carries_ask_with_its_options():
         options = {o["name"]: o for o in commands["ask"]["options"]}
         assert options["question"]["required"] is True and options["question"]["autocomplete"] is True
         assert options["private"]["type"] == 5 and not options["private"].get("required")
+        menus = {c["name"]: c for c in put.body if c.get("type") == 3}  # Apps → … on a message
+        assert set(menus) == {"Ask the FAQ", "Mark as solution"}
+        assert menus["Mark as solution"]["contexts"] == [0]  # in servers only: it needs a forum post
 
 
 async def test_commands_are_synced_only_when_asked():

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bot.core.models import Answer, Candidate, Entry, Status
+from bot.core.solved import SolvedThread
 from bot.core.store import EditAction, EditResult
 from bot.discord.runtime_data import (
     BUSY_TIMEOUT_S,
@@ -257,3 +258,18 @@ def test_an_old_database_is_upgraded_in_place_and_its_rows_stand_alone(tmp_path)
     (row,) = data.history()
     assert row.operation == row.id and data.last_change("pesco-what") == row
     data.close()
+
+
+def test_a_solved_thread_is_kept_queued_for_review_once_and_forgotten_when_deleted(data):
+    thread = SolvedThread(42, 7, "Danes", "When did Denmark join?", "May 2023.", "bob", "https://x/42", "Forum", "2026")
+    data.record_solved(thread, solved_by=1, answer_message_id=43)
+    data.record_solved(thread, solved_by=1, answer_message_id=44)  # marked again: one thread, one review item
+    assert data.solved_threads() == [thread]
+    (item,) = data.review_queue()
+    assert item.reason is ReviewReason.SOLVED and item.thread == thread
+    assert item.question == "Danes\nWhen did Denmark join?" and item.best_entry is None
+    data.record_answer(unanswered("thread 42"), 50.0)  # a member's question never takes a thread's key
+    assert len(data.review_queue()) == 2
+    assert data.forget_thread(42) is True and data.forget_thread(42) is False
+    assert data.deleted_threads() == [42]  # an entry made from it no longer links to it
+    assert data.solved_threads() == [] and [i.question for i in data.review_queue()] == ["thread 42"]

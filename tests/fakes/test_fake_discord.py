@@ -39,3 +39,22 @@ async def test_a_late_or_second_acknowledgement_is_refused_and_follow_ups_need_o
         assert "already been acknowledged" in fake.refused[1][0] and "first response" in fake.refused[2][0]
     finally:
         await fake.stop()
+
+
+async def test_forum_posts_take_only_their_forums_tags_and_a_deleted_post_is_gone():
+    fake = await FakeDiscord().start()
+    try:
+        post = await fake.create_forum_post("Denmark", "When did Denmark join PESCO?")
+        async with aiohttp.ClientSession() as http:
+            channel = f"{fake.api_base}/channels/{post['id']}"
+            async with http.patch(channel, json={"applied_tags": [fake.solved_tag_id]}) as response:
+                assert response.status == 200 and (await response.json())["applied_tags"] == [fake.solved_tag_id]
+            async with http.patch(channel, json={"applied_tags": ["1"]}) as response:
+                assert response.status == 400
+            await fake.delete_thread(post["id"])
+            async with http.get(channel) as response:
+                assert response.status == 404 and (await response.json())["code"] == 10003
+        assert len(fake.refused) == 1 and "applied_tags" in fake.refused[0][0]
+        assert post["id"] not in fake.messages
+    finally:
+        await fake.stop()

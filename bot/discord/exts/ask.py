@@ -1,4 +1,5 @@
-"""Questions from members: mentions, replies that mention the bot, /ask, /topics, forum posts and DMs."""
+"""Questions from members: mentions, replies to the bot, follow-ups in a conversation, /ask, /topics, the
+"Ask the FAQ" message command, forum posts (with earlier solved threads on their subject) and DMs."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.models import NoAnswer, Reply
+from ...core.engine import context_of
+from ...core.models import Context, NoAnswer, Reply
+from ...core.questions import asks
 from ...render.embeds import CHOICE_NAME_LIMIT, CHOICES, how_to_embed, tag_pages, topics_pages, trim
 from ..client import FaqBot
+from ..conversations import WHOLE_THREAD, Conversations, Key
 from ..delivery import send_retrying_once
-from ..replies import reply_messages
+from ..replies import reply_messages, with_earlier_threads
 from ..runtime_data import RuntimeDataUnavailable
 from ..views import Pager, PickSuggestion, VoteButton
 
@@ -38,6 +42,9 @@ ARCHIVED_POSTS_LOOKED_AT = 100
 POSTS_FORGOTTEN_AFTER = 2 * CATCH_UP_WINDOW  # the handled-post record keeps no more than catch-up needs
 COOLDOWN_REACTION = "⏳"
 TOPICS_REFUSAL = "Run `/topics` yourself to browse."
+ASK_THE_FAQ = "Ask the FAQ"  # the message command (Apps → Ask the FAQ)
+NOT_FROM_BOTS = "I answer members' messages, not those of bots (mine included)."
+NOTHING_TO_ANSWER = "That message has no text I could answer."
 
 
 def cooldown(rate: int, per: float) -> commands.CooldownMapping[int] | None:
@@ -55,20 +62,25 @@ class Ask(commands.Cog):
         self.forum_ids = set(settings.forum_channel_ids)
         self._answered_posts: OrderedDict[int, None] = OrderedDict()  # the fallback when runtime data is down
         self._started = discord.utils.utcnow()  # watching the forums since, when runtime data cannot say
+        self.conversations = Conversations(settings.context_messages, settings.context_minutes * 60)
+        self.ask_menu = app_commands.ContextMenu(name=ASK_THE_FAQ, callback=self.ask_about_message)
 
     async def cog_load(self) -> None:
         # the buttons under answers and did-you-mean choices, understood after a restart too
         self.bot.add_dynamic_items(PickSuggestion, VoteButton)
+        self.bot.tree.add_command(self.ask_menu)  # a cog cannot declare a context menu with a decorator
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(PickSuggestion, VoteButton)
+        self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     # ---- shared steps -------------------------------------------------------------------------------
 
-    async def answer(self, message: str, title: str | None = None) -> Reply:
+    async def answer(self, message: str, title: str | None = None, context: Context | None = None) -> Reply:
         """Match in a worker thread (the index must not hold up the event loop); record with `bot.record`
-        once the reply is sent."""
-        return await asyncio.to_thread(self.bot.engine.answer_message, message, title)
+        once the reply is sent. `context`: the conversation's subject, for follow-ups."""
+        engine = self.bot.engine
+        return await asyncio.to_thread(functools.partial(engine.answer_message, message, title, context=context))
 
     def take_token(self, user_id: int, channel_id: int) -> float:
         """Spend one question from the member's and the channel's allowance: 0.0 if allowed, else the
@@ -82,7 +94,7 @@ class Ask(commands.Cog):
 
     def messages(self, reply: Reply) -> list[dict[str, Any]]:
         """What to send for any outcome (usually one message): one renderer for every way of asking."""
-        return reply_messages(reply, self.bot.engine.knowledge.entries)
+        return reply_messages(reply, self.bot.engine.knowledge.entries, self.bot.solved_threads.linkable)
 
     def _question_from_mention(self, message: discord.Message) -> str:
         assert self.bot.user is not None
@@ -101,10 +113,15 @@ class Ask(commands.Cog):
         if message.guild is None:
             await self._answer_direct_message(message)
             return
-        if self.bot.user not in message.mentions:
+        self.conversations.count_message(message.guild.id, message.channel.id)
+        replied = self._replied_bot_message(message)
+        context = self._context(message, replied)
+        if self.bot.user not in message.mentions and replied is None:
+            if context is not None and self._is_posters_follow_up(message):
+                await self._answer_message(message, self._question_from_mention(message), context, quietly=True)
             return
         question = self._question_from_mention(message)
-        if not question and message.reference is not None:
+        if not question and message.reference is not None and replied is None:
             question = await self._replied_text(message)
         if not question:
             await send_retrying_once(
@@ -112,7 +129,56 @@ class Ask(commands.Cog):
                 f"the how-to reply to message {message.id}",
             )
             return
-        await self._answer_message(message, question)
+        await self._answer_message(message, question, context)
+
+    def _replied_bot_message(self, message: discord.Message) -> discord.Message | None:
+        """The bot's message this one replies to (Discord includes it), if it replies to the bot."""
+        replied = message.reference.resolved if message.reference is not None else None
+        bot_user = self.bot.user
+        if isinstance(replied, discord.Message) and bot_user is not None and replied.author.id == bot_user.id:
+            return replied
+        return None
+
+    @staticmethod
+    def _conversation(message: discord.Message, replied: discord.Message | None) -> Key | None:
+        """The conversation a message belongs to: its thread (a forum post, any thread), or in a channel the
+        reply chain it continues (the bot message it replies to); None for a message that starts afresh."""
+        if message.guild is None:
+            return None
+        if isinstance(message.channel, discord.Thread):
+            return message.guild.id, message.channel.id, WHOLE_THREAD
+        return (message.guild.id, message.channel.id, replied.id) if replied is not None else None
+
+    def _context(self, message: discord.Message, replied: discord.Message | None) -> Context | None:
+        key = self._conversation(message, replied)
+        return self.conversations.recall(key) if key is not None else None
+
+    def _remember(self, message: discord.Message, reply: Reply, sent: list[discord.Message]) -> None:
+        """What the bot just answered is what follow-ups there lean on: in a thread, for the whole thread; in a
+        channel, for replies to what it sent."""
+        context = context_of(reply)
+        if context is None or message.guild is None:
+            return
+        if isinstance(message.channel, discord.Thread):
+            self.conversations.remember((message.guild.id, message.channel.id, WHOLE_THREAD), context)
+            return
+        for answer in sent:
+            self.conversations.remember((message.guild.id, message.channel.id, answer.id), context)
+
+    def _is_posters_follow_up(self, message: discord.Message) -> bool:
+        """The post's author, in their own post in one of the forums, talking to nobody in particular (not a
+        reply to someone, no mention): answered without mentioning the bot, if `forum_follow_ups`."""
+        channel = message.channel
+        return (
+            self.bot.config.discord.forum_follow_ups
+            and isinstance(channel, discord.Thread)
+            and channel.parent_id in self.forum_ids
+            and message.author.id == channel.owner_id
+            and message.reference is None
+            and not message.mentions
+            and not message.role_mentions
+            and not message.mention_everyone
+        )
 
     async def _replied_text(self, message: discord.Message) -> str:
         """`@Bot` as a reply to someone's question: the question is the replied-to message."""
@@ -126,18 +192,32 @@ class Ask(commands.Cog):
                 return ""
         return self._question_from_mention(replied) if isinstance(replied, discord.Message) else ""
 
-    async def _answer_message(self, message: discord.Message, question: str) -> None:
-        if self.take_token(message.author.id, message.channel.id):
+    async def _answer_message(
+        self, message: discord.Message, question: str, context: Context | None = None, *, quietly: bool = False
+    ) -> None:
+        """Answer in a reply. `quietly`: nobody asked the bot (a post's author goes on in their post), so only
+        an answer or choices to a question are sent: no prompt, no off-topic reply, no ⏳."""
+        if not quietly and self.take_token(message.author.id, message.channel.id):
             with contextlib.suppress(discord.HTTPException):  # silence plus a reaction: a reply adds to the flood
                 await message.add_reaction(COOLDOWN_REACTION)
             return
-        reply = await self.answer(question)
-        first, *rest = self.messages(reply)
-        what = f"the reply to message {message.id}"
-        sent = await send_retrying_once(functools.partial(message.reply, **first, mention_author=False), what)
-        for more in rest:  # over Discord's limits for one message: the rest follows, nothing dropped
-            sent = await send_retrying_once(functools.partial(sent.reply, **more, mention_author=False), what)
+        reply = await self.answer(question, context=context)
+        if quietly and not any(asks(part.question) for part in (*reply.answers, *reply.unsure)):
+            return  # a remark ("thanks, that helps!"), or a question nothing matched: the bot was not asked
+        if quietly and self.take_token(message.author.id, message.channel.id):
+            return
+        sent = await self._reply_with(message, self.messages(reply))
+        self._remember(message, reply, sent)
         await self.bot.record(reply.parts)
+
+    async def _reply_with(self, message: discord.Message, messages: list[dict[str, Any]]) -> list[discord.Message]:
+        """Send the messages as a reply to `message`, each further one replying to the one before."""
+        what = f"the reply to message {message.id}"
+        sent: list[discord.Message] = []
+        for kwargs in messages:  # over Discord's limits for one message: the rest follows, nothing dropped
+            to = sent[-1] if sent else message
+            sent.append(await send_retrying_once(functools.partial(to.reply, **kwargs, mention_author=False), what))
+        return sent
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
         what = f"the reply to direct message {message.id}"
@@ -174,13 +254,24 @@ class Ask(commands.Cog):
             pass  # the in-memory record above is all there is until the database is back
         title = getattr(message.channel, "name", None)
         reply = await self.answer(message.content, title)
-        off_topic = not reply.answers and not reply.unsure and reply.primary.reason is NoAnswer.OFF_TOPIC
-        if not off_topic or self.bot.config.discord.forum_reply_off_topic:
-            for kwargs in self.messages(reply):
-                await send_retrying_once(
-                    functools.partial(message.channel.send, **kwargs), f"the answer to forum post {message.id}"
-                )
+        assert message.guild is not None  # a forum post
+        earlier = await self.bot.solved_threads.earlier(message.guild.id, message.content, title, reply)
+        matched = bool(reply.answers or reply.unsure)
+        off_topic = not matched and reply.primary.reason is NoAnswer.OFF_TOPIC
+        messages: list[dict[str, Any]] = []
+        if matched or not (earlier or (off_topic and not self.bot.config.discord.forum_reply_off_topic)):
+            messages = self.messages(reply)
+        for kwargs in with_earlier_threads(messages, earlier):  # with no entry, the earlier threads alone
+            await send_retrying_once(
+                functools.partial(message.channel.send, **kwargs), f"the answer to forum post {message.id}"
+            )
+        if context := context_of(reply):
+            self.conversations.remember((message.guild.id, message.channel.id, WHOLE_THREAD), context)
         await self.bot.record(reply.parts)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        self.conversations.forget_channel(payload.guild_id, payload.thread_id)
 
     # ---- catching up after a new session -----------------------------------------------------------
 
@@ -243,6 +334,30 @@ class Ask(commands.Cog):
                     break
                 found[thread.id] = thread
         return sorted((t for t in found.values() if discord.utils.snowflake_time(t.id) > horizon), key=lambda t: t.id)
+
+    # ---- Apps → Ask the FAQ on any message -----------------------------------------------------------
+
+    async def ask_about_message(self, interaction: discord.Interaction[FaqBot], message: discord.Message) -> None:
+        """Anyone may ask the FAQ about any member's message: the bot replies to that message as if it had
+        been mentioned there (every question in it, in its conversation), and tells the asker privately."""
+        question = self._question_from_mention(message)
+        refusal = NOT_FROM_BOTS if message.author.bot else NOTHING_TO_ANSWER if not question else None
+        wait = 0.0 if refusal else self.take_token(interaction.user.id, interaction.channel_id or 0)
+        if refusal or wait:
+            refusal = refusal or f"You're asking quickly — please try again in {wait:.0f} s."
+            await interaction.response.send_message(refusal, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # Discord allows 3 s; sending may take more
+        reply = await self.answer(question, context=self._context(message, self._replied_bot_message(message)))
+        try:
+            sent = await self._reply_with(message, self.messages(reply))
+        except discord.HTTPException as error:
+            log.warning("could not answer message %d for Ask the FAQ (HTTP %s)", message.id, error.status)
+            await interaction.followup.send("I could not reply to that message (see the bot's log).", ephemeral=True)
+            return
+        self._remember(message, reply, sent)
+        await interaction.followup.send(f"Answered: {sent[0].jump_url}", ephemeral=True)
+        await self.bot.record(reply.parts)
 
     # ---- slash commands -----------------------------------------------------------------------------
 

@@ -12,11 +12,13 @@ from ...fakes.fake_discord import FakeDiscord
 from ...fakes.harness import (
     callback_for,
     embed_of,
+    follow_ups,
     is_message_post,
     no_identify_wait,
     quiet,
     reply_to,
     running_bot,
+    stored_message,
 )
 
 pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
@@ -206,3 +208,68 @@ async def test_forum_posts_made_while_the_bot_was_stopped_are_answered_after_a_r
         assert len(fake.find("POST", rf"/channels/{answered['id']}/messages")) == 1
     finally:
         await fake.stop()
+
+
+def reply_in(fake: FakeDiscord, channel_id: str, after: float):
+    return lambda r: is_message_post(channel_id)(r) and r.at > after
+
+
+async def test_a_follow_up_in_a_post_is_answered_with_the_subject_of_the_bots_answer():
+    async with running_bot() as (fake, _):
+        poster, other = fake.user("poster"), fake.user("other")
+        post = await fake.create_forum_post("Denmark", "Is Denmark in PESCO?", author=poster)
+        assert embed_of(await reply_to(fake, post["id"]))["footer"]["text"].endswith("entry denmark-joins-pesco")
+        said = time.monotonic()
+        await fake.say("when did they join?", author=other, channel_id=post["id"])  # someone else, no mention
+        assert await quiet(fake, reply_in(fake, post["id"], said))
+        await fake.say("when did they join?", author=poster, channel_id=post["id"])  # the poster needs no mention
+        embed = embed_of(await reply_to(fake, post["id"], count=2))
+        assert (
+            "**23 May 2023**" in embed["description"]
+            and "follow-up about “denmark join pesco”" in embed["footer"]["text"]
+        )
+        await fake.say("is that still true?", author=other, channel_id=post["id"], mention_bot=True)
+        assert embed_of(await reply_to(fake, post["id"], count=3))["title"] == "When did Denmark join PESCO?"
+        said = time.monotonic()
+        await fake.say("thanks, that helps!", author=poster, channel_id=post["id"])  # nothing to answer: silence
+        assert await quiet(fake, reply_in(fake, post["id"], said))
+
+
+async def test_replying_to_the_bots_answer_in_a_channel_continues_that_conversation():
+    async with running_bot() as (fake, _):
+        await fake.say("is denmark in pesco?", mention_bot=True)
+        answer = stored_message(fake, await reply_to(fake, fake.text_channel_id))
+        await fake.say("when did they join?", reply_to=answer)  # a reply to the bot, no mention
+        assert "**23 May 2023**" in embed_of(await reply_to(fake, fake.text_channel_id, count=2))["description"]
+        await fake.say("is that still true?", mention_bot=True)  # not in that reply chain: no subject
+        assert embed_of(await reply_to(fake, fake.text_channel_id, count=3))["title"] == "What is it about?"
+
+
+async def test_context_never_crosses_threads_and_expires_after_so_many_messages():
+    async with running_bot(context_messages=2) as (fake, _):
+        poster = fake.user("poster")
+        denmark = await fake.create_forum_post("Denmark", "Is Denmark in PESCO?", author=poster)
+        await reply_to(fake, denmark["id"])
+        pancakes = await fake.create_forum_post("Pancakes", "best recipe for pancakes?", author=poster)
+        await fake.say("is that still true?", author=poster, channel_id=pancakes["id"], mention_bot=True)
+        assert embed_of(await reply_to(fake, pancakes["id"]))["title"] == "What is it about?"  # not Denmark's
+        for remark in ("nice", "cool"):  # two more messages in the Denmark post: its subject is forgotten
+            await fake.say(remark, author=fake.user("someone"), channel_id=denmark["id"])
+        await fake.say("is that still true?", author=poster, channel_id=denmark["id"], mention_bot=True)
+        assert embed_of(await reply_to(fake, denmark["id"], count=2))["title"] == "What is it about?"
+
+
+async def test_ask_the_faq_on_a_message_answers_every_question_in_it_in_a_reply():
+    async with running_bot() as (fake, _):
+        asked = await fake.say("is ireland in pesco? and who is the eu high representative?")  # no mention
+        interaction = await fake.message_command("Ask the FAQ", asked, user=fake.user("helper"))
+        acknowledged = (await callback_for(fake, interaction)).body
+        assert acknowledged["type"] == 5 and acknowledged["data"]["flags"] & 64  # private "thinking…", at once
+        reply = (await reply_to(fake, fake.text_channel_id)).body
+        assert str(reply["message_reference"]["message_id"]) == asked["id"]
+        assert [e["title"] for e in reply["embeds"]] == ["Is Ireland in PESCO?", "Who is the EU High Representative?"]
+        assert (await follow_ups(fake, interaction))[0].body["content"].startswith("Answered: https://discord.com/")
+        answer = stored_message(fake, await reply_to(fake, fake.text_channel_id))
+        refused = await fake.message_command("Ask the FAQ", answer)  # the bot's own message
+        assert "not those of bots" in (await callback_for(fake, refused)).body["data"]["content"]
+        assert len(fake.find("POST", rf"/channels/{fake.text_channel_id}/messages")) == 1

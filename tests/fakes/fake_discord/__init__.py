@@ -2,12 +2,13 @@
 
 It records every request the bot makes, answers the calls a bot needs, echoes the bot's own messages
 back as MESSAGE_CREATE (as Discord does), refuses what Discord refuses (messages over its limits, a first
-response to an interaction after 3 s, a second acknowledgement, follow-ups without one) and lets a test
-inject events (messages, forum posts, interactions), drop the websocket, invalidate the session, or answer
-the next requests to a path with a 429, 503 or any status (`fail_next`).
+response to an interaction after 3 s, a second acknowledgement, follow-ups without one, a post's tags that
+are not its forum's or more than 5) and lets a test inject events (messages, forum posts, deleted posts,
+interactions: slash and message commands, clicks, forms), drop the websocket, invalidate the session, or
+answer the next requests to a path with a 429, 503 or any status (`fail_next`).
 Run it by hand with `python -m tests.fakes.fake_discord` (README, "Try it without Discord").
 
-  server.py    state, and what members do (say, forum posts, slash commands, clicks, forms)
+  server.py    state, and what members do (say, forum posts, slash and message commands, clicks, forms)
   rest.py      the REST endpoints, request recording, 401, injected faults, interaction deadlines
   gateway.py   the websocket protocol
   payloads.py  Discord's objects

@@ -20,6 +20,9 @@ ROW_BUTTONS = 5
 CUSTOM_ID = 100
 LABEL = 80
 
+APPLIED_TAGS = 5  # tags on one forum post
+UNKNOWN_CHANNEL = 10003
+
 # Interactions (https://discord.com/developers/docs/interactions/receiving-and-responding)
 FIRST_RESPONSE_S = 3.0  # the first response must reach Discord within 3 s of the interaction
 FOLLOW_UP_S = 15 * 60  # the interaction token works for follow-ups and edits for 15 minutes

@@ -24,6 +24,11 @@ class MessageType(IntEnum):
     REPLY = 19
 
 
+class CommandType(IntEnum):
+    CHAT_INPUT = 1  # a slash command
+    MESSAGE = 3  # a message's context menu (Apps → …)
+
+
 class Permission(IntEnum):
     ADMINISTRATOR = 1 << 3
     MANAGE_GUILD = 1 << 5
@@ -110,7 +115,12 @@ def thread(thread_id: str, name: str, parent_id: str, guild_id: str, owner_id: s
             "archive_timestamp": TIMESTAMP,
         },
         "newly_created": True,
+        "applied_tags": [],
     }
+
+
+def forum_tag(tag_id: str, name: str) -> dict[str, Any]:
+    return {"id": tag_id, "name": name, "moderated": False, "emoji_id": None, "emoji_name": None}
 
 
 def application(app_id: str, owner: dict[str, Any]) -> dict[str, Any]:

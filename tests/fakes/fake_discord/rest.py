@@ -15,7 +15,9 @@ from aiohttp import web
 
 from .limits import (
     ALREADY_ACKNOWLEDGED,
+    APPLIED_TAGS,
     FOLLOW_UP_S,
+    UNKNOWN_CHANNEL,
     UNKNOWN_INTERACTION,
     UNKNOWN_WEBHOOK,
     message_problems,
@@ -102,6 +104,8 @@ class Rest:
             web.get(f"{API}/gateway", self.gateway),
             web.put(API + commands, self.put_commands),
             web.get(API + commands, self.get_commands),
+            web.get(f"{API}/channels/{{channel}}", self.get_channel),
+            web.patch(f"{API}/channels/{{channel}}", self.patch_channel),
             web.post(f"{API}/channels/{{channel}}/messages", self.post_message),
             web.get(API + message, self.get_message),
             web.patch(API + message, self.patch_message),
@@ -130,6 +134,7 @@ class Rest:
         fake = self.fake
         fake.commands = [
             {
+                "description": "",  # Discord gives message commands an empty one
                 **command,
                 "id": fake.new_id(),
                 "application_id": fake.application_id,
@@ -151,9 +156,38 @@ class Rest:
         self.fake.refused.append(problems)
         return error(400, "Invalid Form Body: " + "; ".join(problems), INVALID_FORM_BODY)
 
+    def _known_channel(self, channel_id: str) -> bool:
+        return channel_id in self.fake.channels or channel_id == self.fake.dm_channel_id
+
+    async def get_channel(self, request: web.Request) -> web.Response:
+        found = self.fake.channels.get(request.match_info["channel"])
+        return json_response(found) if found else error(404, "Unknown Channel", UNKNOWN_CHANNEL)
+
+    async def patch_channel(self, request: web.Request) -> web.Response:
+        """Edit a channel; for a forum post, its tags (`applied_tags`): at most 5, each one of its forum's."""
+        fake = self.fake
+        channel = fake.channels.get(request.match_info["channel"])
+        if channel is None:
+            return error(404, "Unknown Channel", UNKNOWN_CHANNEL)
+        body = request[BODY] or {}
+        if "applied_tags" in body:
+            tags = [str(t) for t in body["applied_tags"]]
+            forum = fake.channels.get(channel.get("parent_id") or "", {})
+            known = {tag["id"] for tag in forum.get("available_tags", [])}
+            if len(tags) > APPLIED_TAGS or not set(tags) <= known:
+                self.fake.refused.append([f"applied_tags: {tags} (at most {APPLIED_TAGS}, of {sorted(known)})"])
+                return error(400, "Invalid Form Body: applied_tags", INVALID_FORM_BODY)
+            channel["applied_tags"] = tags
+        channel.update({k: v for k, v in body.items() if k in {"name"}})
+        if channel["type"] == ChannelType.PUBLIC_THREAD:
+            await fake.dispatch("THREAD_UPDATE", channel)
+        return json_response(channel)
+
     async def post_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel"]
         body = request[BODY] or {}
+        if not self._known_channel(channel_id):  # a deleted post, say
+            return error(404, "Unknown Channel", UNKNOWN_CHANNEL)
         if refused := self._refused(body):
             return refused
         fake = self.fake

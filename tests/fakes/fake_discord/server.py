@@ -16,7 +16,7 @@ from aiohttp import web
 from . import payloads
 from .gateway import Gateway
 from .limits import FIRST_RESPONSE_S
-from .payloads import EVERYONE_PERMISSIONS, ChannelType, MessageType
+from .payloads import EVERYONE_PERMISSIONS, ChannelType, CommandType, MessageType
 from .rest import Rest
 
 DISCORD_EPOCH_MS = 1_420_070_400_000  # snowflakes count milliseconds from 2015-01-01
@@ -73,11 +73,19 @@ class FakeDiscord:
         self.forum_channel_id = self.new_id()
         self.dm_channel_id = self.new_id()
         self.moderator_role_id = self.new_id()  # a role with no permissions of its own
+        self.solved_tag_id = self.new_id()  # the forum's tags: "Solved" and "Question"
+        self.question_tag_id = self.new_id()
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {
             self.text_channel_id: self._channel(self.text_channel_id, ChannelType.TEXT, "general", 0),
-            self.forum_channel_id: self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
+            self.forum_channel_id: {
+                **self._channel(self.forum_channel_id, ChannelType.FORUM, "questions", 1),
+                "available_tags": [
+                    payloads.forum_tag(self.solved_tag_id, "Solved"),
+                    payloads.forum_tag(self.question_tag_id, "Question"),
+                ],
+            },
         }
         self.commands: list[dict[str, Any]] = []
         # why Discord refused each request it refused: a message over its limits, a late or second
@@ -289,6 +297,18 @@ class FakeDiscord:
             await self.dispatch("MESSAGE_CREATE", starter)
         return starter
 
+    async def delete_thread(self, thread_id: str, *, deliver: bool = True) -> None:
+        """A moderator deletes a post: its messages go with it; THREAD_DELETE unless `deliver` is False (the
+        bot was away, and finds out from a 404)."""
+        thread = self.channels.pop(thread_id)
+        for message_id in [m for m, message in self.messages.items() if message["channel_id"] == thread_id]:
+            del self.messages[message_id]
+        if deliver:
+            await self.dispatch(
+                "THREAD_DELETE",
+                {"id": thread_id, "guild_id": self.guild_id, "parent_id": thread["parent_id"], "type": thread["type"]},
+            )
+
     def archive(self, thread_id: str) -> None:
         """The post goes quiet and Discord archives it (from an hour of inactivity on)."""
         metadata = self.channels[thread_id]["thread_metadata"]
@@ -316,6 +336,11 @@ class FakeDiscord:
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         channel_id = channel_id or self.text_channel_id
+        channel = self.channels.get(channel_id) or {
+            "id": channel_id,
+            "type": ChannelType.TEXT,
+            "guild_id": self.guild_id,
+        }
         interaction = {
             "id": self.new_id(),
             "application_id": self.application_id,
@@ -324,7 +349,7 @@ class FakeDiscord:
             "version": 1,
             "guild_id": self.guild_id,
             "channel_id": channel_id,
-            "channel": {"id": channel_id, "type": ChannelType.TEXT, "guild_id": self.guild_id},
+            "channel": dict(channel),
             "member": payloads.member(user or self.owner, roles=roles, permissions=permissions),
             "data": data,
             "locale": "en-GB",
@@ -352,12 +377,25 @@ class FakeDiscord:
         return next((c["id"] for c in self.commands if c["name"] == name), "0")
 
     async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
-        data = {"id": self._command_id(name), "name": name, "type": 1, "options": options or []}
+        data = {"id": self._command_id(name), "name": name, "type": CommandType.CHAT_INPUT, "options": options or []}
         return await self._send_interaction(self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs))
 
     async def autocomplete(self, name: str, options: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": 1, "options": options}
         return await self._send_interaction(self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs))
+
+    async def message_command(self, name: str, target: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A member picks Apps → `name` on a message: the command gets the message (data.resolved)."""
+        data = {
+            "id": self._command_id(name),
+            "name": name,
+            "type": CommandType.MESSAGE,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return await self._send_interaction(
+            self._interaction(InteractionType.APPLICATION_COMMAND, data, channel_id=target["channel_id"], **kwargs)
+        )
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any

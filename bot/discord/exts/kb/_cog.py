@@ -142,7 +142,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         interaction.extras["saved"] = result  # from here on, nothing may tell the moderator "unchanged"
         notes = [f"⚠️ {warning}" for warning in result.warnings]
         runtime = self.bot.runtime
-        steps = [*result.unlinked, result, *result.relinked]
+        steps = [*result.added_sources, *result.unlinked, result, *result.relinked]
         try:
             await self.bot.runtime_call(
                 runtime.record_edits, steps, interaction.user.id, undoes=undoes, resolves=resolves
@@ -150,6 +150,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         except RuntimeDataUnavailable:  # retried already; the edit stays saved
             notes.append(NOT_RECORDED)
         done = f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."
+        if result.added_sources:
+            done += " With the source " + ", ".join(f"`{step.entry_id}`" for step in result.added_sources) + "."
         saved = Saved(result, done, tuple(notes))
         if announce:
             await tell(interaction, saved.text)

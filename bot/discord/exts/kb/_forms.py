@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from ....core.loader import ID_PATTERN, MAX_ANSWER_CHARS, MAX_ID_CHARS
-from ....core.models import Entry
+from ....core.models import Entry, Source
 from ....core.versions import entry_version
 from ._checks import REFUSAL, conflict_text, failure_text, is_moderator, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
@@ -79,7 +79,12 @@ class EntryForm(_Form):
         first_question: str = "",
         review_key: str | None = None,
         new_id: str = "",
+        draft_answer: str = "",
+        draft_sources: str = "",
+        new_sources: tuple[Source, ...] = (),
     ) -> None:
+        """`first_question` (one per line), `draft_answer` and `draft_sources` prefill a new entry (from
+        /kb review); `new_sources` are created with the entry if it cites them (a solved thread's link)."""
         super().__init__(
             opener_id,
             form_id("edit", existing.id) if existing else form_id("new"),
@@ -88,6 +93,7 @@ class EntryForm(_Form):
         self.cog, self.existing = cog, existing
         self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
         self.review_key = review_key  # a question from /kb review: resolved when (and only if) this form saves
+        self.new_sources = new_sources
         # A form holds five inputs (Discord's limit): the id of a new entry comes from `/kb add entry_id:`, or
         # is made from its first question; an edited entry keeps its id.
         self.entry_id = existing.id if existing else new_id.strip()
@@ -96,7 +102,7 @@ class EntryForm(_Form):
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
             custom_id="kb:questions",
-            default="\n".join(existing.questions) if existing else (first_question or None),
+            default=_prefill("\n".join(existing.questions) if existing else first_question),
         )
         self.answer: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label=f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
@@ -104,14 +110,14 @@ class EntryForm(_Form):
             max_length=TEXT_INPUT_LIMIT,
             required=False,
             custom_id="kb:answer",
-            default=existing.answer if existing else None,
+            default=_prefill(existing.answer if existing else draft_answer),
         )
         self.sources: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Source ids, comma-separated",
             required=False,
             max_length=SOURCE_IDS_CHARS,
             custom_id="kb:sources",
-            default=", ".join(existing.sources) if existing else None,
+            default=_prefill(", ".join(existing.sources) if existing else draft_sources, SOURCE_IDS_CHARS),
         )
         self.tags: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Tags, comma-separated",
@@ -166,7 +172,10 @@ class EntryForm(_Form):
             )
         else:
             await self.cog.apply(
-                interaction, lambda: store.add_entry(entry()), typed=self.typed(), resolves=self.review_key
+                interaction,
+                lambda: store.add_entry(entry(), new_sources=self.new_sources),
+                typed=self.typed(),
+                resolves=self.review_key,
             )
 
     def typed(self) -> str:
@@ -180,6 +189,11 @@ class EntryForm(_Form):
         }
         typed = "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
         return f"Entry id:\n{self.entry_id}\n\n{typed}" if self.entry_id else typed
+
+
+def _prefill(text: str, limit: int = TEXT_INPUT_LIMIT) -> str | None:
+    """A field's starting text, within what Discord lets the field hold (None: empty)."""
+    return text[:limit] or None
 
 
 class SourceForm(_Form, title="New source"):

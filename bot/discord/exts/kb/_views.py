@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from ....core.models import Candidate, Entry
+from ....core.solved import draft
 from ....core.versions import entry_version
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
 from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
@@ -93,7 +94,7 @@ class ReviewView(ModeratorView):
     async def build(cls, cog: Kb, items: list[ReviewItem], position: int = 0) -> ReviewView:
         """The view for items[position], with the entries its question comes closest to (matched in a worker
         thread, off the event loop)."""
-        question = items[position].question
+        question = phrasing(items[position])
         candidates = (
             await asyncio.to_thread(cog.bot.engine.candidates, question, SELECT_OPTIONS) if question.strip() else []
         )
@@ -122,7 +123,7 @@ class ReviewView(ModeratorView):
             interaction,
             store.add_alias,
             entry_id,
-            item.question,
+            phrasing(item),
             resolves=item.question_key,
             announce=False,
             expected=entry_version(seen),
@@ -134,14 +135,26 @@ class ReviewView(ModeratorView):
             view = await ReviewView.build(self.cog, self.items, self.position)
             await interaction.edit_original_response(embed=view.embed(), view=view)
         else:
-            quoted = trim(item.question, QUOTED_QUESTION_CHARS)
+            quoted = trim(phrasing(item), QUOTED_QUESTION_CHARS)
             note = "\n".join((f"Added “{quoted}” as a phrasing of `{entry_id}`.", *saved.notes))
             await self._advance(interaction, note)
 
     @discord.ui.button(label="New entry", style=discord.ButtonStyle.primary, custom_id="kb:review:new", row=1)
     async def new_entry(self, interaction: discord.Interaction[FaqBot], button: discord.ui.Button[Any]) -> None:
         item = self.items[self.position]  # resolved when the form is saved: an abandoned form leaves it queued
-        form = EntryForm(self.cog, interaction.user.id, first_question=item.question, review_key=item.question_key)
+        if item.thread is None:
+            form = EntryForm(self.cog, interaction.user.id, first_question=item.question, review_key=item.question_key)
+        else:  # a solved thread: its questions, the marked reply, and the thread as the source, created on save
+            started = draft(item.thread)
+            form = EntryForm(
+                self.cog,
+                interaction.user.id,
+                first_question="\n".join(started.questions),
+                review_key=item.question_key,
+                draft_answer=started.answer,
+                draft_sources=started.source.id,
+                new_sources=(started.source,),
+            )
         await interaction.response.send_modal(form)
 
     @discord.ui.button(label="Dismiss", style=discord.ButtonStyle.secondary, custom_id="kb:review:dismiss", row=1)
@@ -161,3 +174,12 @@ class ReviewView(ModeratorView):
         await interaction.response.defer()
         view = await ReviewView.build(self.cog, self.items, (self.position + 1) % len(self.items))
         await interaction.edit_original_response(embed=view.embed(), view=view)
+
+
+def phrasing(item: ReviewItem) -> str:
+    """What "add as a phrasing" adds: the question as asked; for a solved thread, its post's first question
+    (its title when the post asks nothing else)."""
+    if item.thread is None:
+        return item.question
+    questions = item.thread.questions
+    return questions[1] if len(questions) > 1 else questions[0]
