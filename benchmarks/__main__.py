@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import accuracy, e2e, report, speed, tune
@@ -18,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("accuracy", "top-1 on BANKING77, in-scope/OOS on CLINC150"),
-        ("speed", "build, latency, questions/s and RSS from 1k to 100k entries"),
+        ("speed", "cold/warm start, one edit, latency per message and post, questions/s, RSS: 1k to 100k entries"),
         ("e2e", "questions/s of the whole bot on the fake Discord"),
         ("all", "everything above, then the report"),
     ):
@@ -30,18 +34,15 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results.json/.md and latency.png go")
     tuning = sub.add_parser("tune", help="search weights and thresholds on the tuning part of tests/data/eval.yaml")
     tuning.add_argument("--samples", type=int, default=60, help="random weight settings tried besides the defaults")
-    one = sub.add_parser("speed-one", help=argparse.SUPPRESS)  # the child process of `speed`
-    one.add_argument("workload")
-    one.add_argument("method")
-    one.add_argument("--questions", type=int, default=speed.QUESTIONS)
-    one.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
+    one = sub.add_parser("speed-one", help=argparse.SUPPRESS)  # a child process of `speed`: one measurement
+    one.add_argument("spec", help="the measurement, as JSON (see speed.child)")
     args = parser.parse_args(argv)
 
     if args.command == "tune":
         print(json.dumps(tune.run(samples=args.samples), indent=2))
         return 0
     if args.command == "speed-one":
-        print(json.dumps(speed.measure_one(args.workload, args.method, args.questions, args.datasets)))
+        print(json.dumps(speed.child(json.loads(args.spec))))
         return 0
     if args.command in ("accuracy", "all") and not (args.datasets / "clinc150").is_dir():
         print(f"datasets not found in {args.datasets} (use --datasets)", file=sys.stderr)
@@ -50,14 +51,36 @@ def main(argv: list[str] | None = None) -> int:
     results_path = out / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     results["machine"] = report.machine()
-    results["command"] = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    runs = results.setdefault("runs", {})
+    for section in ("accuracy", "speed", "e2e"):  # rows kept from an earlier run keep that run's command
+        if section in results and section not in runs:
+            runs[section] = {"command": results.get("command", "unknown")}
+    results["command"] = command
+
+    def measure(section: str, produce: Callable[[], None]) -> None:
+        started, load_start = time.time(), os.getloadavg()
+        produce()
+        runs[section] = {
+            "command": command,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "seconds": round(time.time() - started),
+            "load_average_start": [round(x, 2) for x in load_start],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        }
+
     if args.command in ("accuracy", "all"):
-        results["accuracy"] = accuracy.run(args.datasets, smoke=args.smoke)
+        measure("accuracy", lambda: results.update(accuracy=accuracy.run(args.datasets, smoke=args.smoke)))
     if args.command in ("speed", "all"):
-        results["speed"] = speed.run(args.datasets, smoke=args.smoke)
-        results["shipped_load_s"] = speed.shipped_knowledge_load_s()
+        results.pop("shipped_load_s", None)  # the figure of earlier versions: `shipped` replaces it
+        measure(
+            "speed",
+            lambda: results.update(
+                speed=speed.run(args.datasets, smoke=args.smoke), shipped=speed.shipped(smoke=args.smoke)
+            ),
+        )
     if args.command in ("e2e", "all"):
-        results["e2e"] = e2e.run(smoke=args.smoke)
+        measure("e2e", lambda: results.update(e2e=e2e.run(smoke=args.smoke)))
     report.write(results, out)
     print(f"\nwrote {out / 'results.json'}, results.md" + (", latency.png" if results.get("speed") else ""))
     print(report.markdown(results))

@@ -12,7 +12,7 @@ DISCORD_CHANNEL_MESSAGES_PER_5S = 5  # messages per channel per 5 s, observed an
 
 
 async def _measure(questions: int) -> dict[str, Any]:
-    from tests.discord_harness import is_message_post, running_bot
+    from tests.fakes.harness import is_message_post, running_bot
 
     asks = ["what is pesco", "is ireland in pesco", "who is the high rep", "defence spending", "recipe for pancakes"]
     async with running_bot(user_cooldown_count=0, channel_cooldown_count=0) as (fake, _):

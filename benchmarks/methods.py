@@ -49,7 +49,8 @@ class BM25Method:
 
     def predict_many(self, questions: Sequence[str]) -> list[Prediction]:
         tokens = self._bm25s.tokenize(list(questions), stopwords="en", show_progress=False)
-        docs, scores = self.retriever.retrieve(tokens, k=1, show_progress=False, n_threads=1)
+        # n_threads=0: in this thread (1 would start a thread pool on every call, a few ms each)
+        docs, scores = self.retriever.retrieve(tokens, k=1, show_progress=False, n_threads=0)
         return [Prediction(self.ids[int(d[0])], float(s[0])) for d, s in zip(docs, scores, strict=True)]
 
     def predict(self, question: str) -> Prediction:
@@ -60,7 +61,9 @@ class BM25Method:
 
 
 class RapidfuzzMethod:
-    """rapidfuzz process.extractOne with token_set_ratio over every phrasing: the linear scan."""
+    """rapidfuzz process.extractOne with token_set_ratio over every phrasing: the linear scan. The choices are
+    prepared once (default_process at build time) and each question once, then matched with processor=None:
+    the same scores as passing processor=default_process, without processing every choice on every call."""
 
     name = "rapidfuzz"
 
@@ -68,11 +71,11 @@ class RapidfuzzMethod:
         from rapidfuzz import fuzz, process, utils
 
         self._extract, self._scorer, self._processor = process.extractOne, fuzz.token_set_ratio, utils.default_process
-        self.choices = [q for entry in knowledge.entries for q in entry.questions]
+        self.choices = [self._processor(q) for entry in knowledge.entries for q in entry.questions]
         self.owners = [entry.id for entry in knowledge.entries for _ in entry.questions]
 
     def predict(self, question: str) -> Prediction:
-        found = self._extract(question, self.choices, scorer=self._scorer, processor=self._processor)
+        found = self._extract(self._processor(question), self.choices, scorer=self._scorer, processor=None)
         return Prediction(self.owners[found[2]], float(found[1])) if found else Prediction(None, 0.0)
 
     def top(self, question: str) -> str | None:
