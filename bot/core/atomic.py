@@ -6,7 +6,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 NEW_FILE_MODE = 0o666  # like open(): the process umask takes away what it should
 
@@ -23,16 +25,20 @@ def _mode_for(path: Path) -> int:
 
 def atomic_write(path: Path, text: str) -> None:
     """Temp file in the same directory → fsync → os.replace → fsync the directory."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    with atomic_writer(path) as stream:
+        stream.write(text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, content: bytes) -> None:
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream that replaces `path` when the block ends without an error (streamed: a large file
+    is never held in memory whole)."""
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), mode)  # mkstemp makes 0600
-            stream.write(content)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

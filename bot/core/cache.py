@@ -20,7 +20,7 @@ import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-from .atomic import atomic_write_bytes
+from .atomic import atomic_writer
 from .engine import Engine
 from .index import Weights
 
@@ -72,10 +72,11 @@ def load(directory: Path, cache_key: str) -> Engine | None:
 
 
 def save(directory: Path, cache_key: str, engine: Engine) -> None:
-    """Write atomically (a reader never sees half a file) and keep only the newest few."""
+    """Write atomically (a reader never sees half a file), streamed, and keep only the newest few."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(directory / f"{cache_key}{_SUFFIX}", pickle.dumps(engine, pickle.HIGHEST_PROTOCOL))
+        with atomic_writer(directory / f"{cache_key}{_SUFFIX}") as stream:
+            pickle.dump(engine, stream, pickle.HIGHEST_PROTOCOL)
         stale = sorted(directory.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for old in stale:
             old.unlink(missing_ok=True)

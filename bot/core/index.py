@@ -112,22 +112,19 @@ class _Postings:
     values: tuple[np.ndarray, ...] = ()
 
     @classmethod
-    def build(
-        cls,
-        terms: Sequence[int] | np.ndarray,
-        ids: Sequence[int] | np.ndarray,
-        term_count: int,
-        *values: Sequence[float] | np.ndarray,
-    ) -> _Postings:
-        term_array = np.asarray(terms, dtype=np.int32)
-        order = np.argsort(term_array, kind="stable")  # stable: ids stay ascending within a term
+    def from_sorted_keys(cls, keys: np.ndarray, id_count: int, term_count: int, *values: np.ndarray) -> _Postings:
+        """From ascending keys term * id_count + id (values in the same order): no reordering needed."""
+        terms, ids = np.divmod(keys, id_count)
         offsets = np.zeros(term_count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_array, minlength=term_count), out=offsets[1:])
-        return cls(
-            offsets,
-            np.asarray(ids, dtype=np.int32)[order],
-            tuple(np.asarray(v, dtype=np.float32)[order] for v in values),
-        )
+        np.cumsum(np.bincount(terms, minlength=term_count), out=offsets[1:])
+        return cls(offsets, ids.astype(np.int32), tuple(np.asarray(v, dtype=np.float32) for v in values))
+
+    @classmethod
+    def build(cls, terms: np.ndarray, ids: np.ndarray, id_count: int, term_count: int) -> _Postings:
+        """From (term, id) pairs in any order. Sorting packed int64 keys is several times faster than a
+        stable argsort of the terms (numpy 2.x, millions of postings)."""
+        keys = np.sort(terms.astype(np.int64) * max(id_count, 1) + ids)
+        return cls.from_sorted_keys(keys, max(id_count, 1), term_count)
 
     def span(self, number: int) -> slice:
         return slice(int(self.offsets[number]), int(self.offsets[number + 1]))
@@ -295,10 +292,11 @@ def _words_of(entries: Iterable[Entry]) -> Counter[str]:
 
 def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys (ascending) and how often each occurs. np.unique does the same, several times slower
-    on millions of values (numpy 2.x): a sort and a mask are all it needs."""
+    on millions of values (numpy 2.x): a sort and a mask are all it needs. The sort is stable (timsort)
+    because callers pass sorted runs, which it merges in linear time."""
     if not len(keys):
         return keys, keys
-    ordered = np.sort(keys)
+    ordered = np.sort(keys, kind="stable")
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     return ordered[starts], np.diff(np.r_[starts, len(ordered)])
 
@@ -351,8 +349,8 @@ class Index:
         phrasing_count = len(rows.phrasing_keys)
         phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
         self._phrasing_entry = rows.phrasing_entry
-        self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, term_count)
-        self._entry_postings, lengths = self._entry_documents(rows, phrasing_of)
+        self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, phrasing_count, term_count)
+        self._entry_postings, lengths = self._entry_documents(rows)
         count = max(len(self.entries), 1)
         frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
         self._idf = idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's (as in bm25s)
@@ -378,26 +376,28 @@ class Index:
         self._spelling: SpellingIndex = previous._spelling.updated(words) if previous else SpellingIndex(words)
         self._filler_terms = {term(w) for w in FILLER}
 
-    def _entry_documents(self, rows: _Rows, phrasing_of: np.ndarray) -> tuple[_Postings, np.ndarray]:
+    def _entry_documents(self, rows: _Rows) -> tuple[_Postings, np.ndarray]:
         """Each entry as one document: its phrasings' terms, plus its answer's as a weaker field.
         Returns the postings (values: term frequency, coverage factor) and each entry's length."""
         size = max(len(self.entries), 1)
         answer_of = np.repeat(np.arange(len(self.entries), dtype=np.int64), np.diff(rows.answer_starts))
-        question_keys, question_tf = _counts(
-            rows.phrasing_terms.astype(np.int64) * size + rows.phrasing_entry[phrasing_of]
-        )
-        answer_keys, answer_tf = _counts(rows.answer_terms.astype(np.int64) * size + answer_of)
-        # (term, entry) pairs sorted by term then entry; a stable sort merges the two sorted runs quickly
-        keys = np.sort(np.concatenate([question_keys, answer_keys]), kind="stable")
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-        tf = np.zeros(len(keys), dtype=np.float64)
-        in_questions = np.isin(keys, question_keys, assume_unique=True)
-        tf[in_questions] = question_tf
-        tf[np.isin(keys, answer_keys, assume_unique=True)] += self.weights.answer_field * answer_tf
-        factor = np.where(in_questions, 1.0, self.weights.answer_coverage)
-        terms, entries = keys // size, keys % size
-        postings = _Postings.build(terms, entries, len(self._term_numbers), tf, factor)
-        return postings, np.bincount(entries, weights=tf, minlength=len(self.entries)).astype(np.float32)
+        # (term, entry, field) keys, field 0 for a question's term and 1 for the answer's: runs of equal keys
+        # count a field's term frequency, and a pair's question run comes before its answer run. The phrasing
+        # postings are already in term order, and phrasings are numbered entry by entry, so the question keys
+        # come sorted; a stable sort (timsort) then only merges two sorted runs, 3x faster than sorting all.
+        by_phrasing = self._phrasing_postings
+        posting_term = np.repeat(np.arange(len(by_phrasing.offsets) - 1, dtype=np.int64), np.diff(by_phrasing.offsets))
+        question_keys = (posting_term * size + rows.phrasing_entry[by_phrasing.ids]) * 2
+        answer_keys = np.sort((rows.answer_terms.astype(np.int64) * size + answer_of) * 2 + 1)
+        keys, counts = _counts(np.concatenate([question_keys, answer_keys]))
+        in_answer = (keys & 1).astype(bool)
+        pairs = keys >> 1
+        pair_starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else pairs
+        field_weight = np.where(in_answer, self.weights.answer_field, 1.0)
+        tf = np.add.reduceat(counts * field_weight, pair_starts) if len(pairs) else np.zeros(0)
+        factor = np.where(in_answer[pair_starts], self.weights.answer_coverage, 1.0)
+        postings = _Postings.from_sorted_keys(pairs[pair_starts], size, len(self._term_numbers), tf, factor)
+        return postings, np.bincount(postings.ids, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
     def _blend(self, knowledge_rarity: np.ndarray | float, english_rarity: np.ndarray | float) -> np.ndarray:
         prior = self.weights.english_prior

@@ -129,6 +129,9 @@ class KnowledgeStore:
         self.new_entries_path = self.directory / new_entries_file
         self.cache_dir = cache_dir
         self._lock = threading.Lock()
+        self._cache_state = threading.Lock()  # guards the two below
+        self._cache_wanted = False
+        self._cache_writer: threading.Thread | None = None
         self._seen: Fingerprint = fingerprint(self.directory)
         self.engine = engine if engine is not None else self._engine_from_disk()
 
@@ -185,16 +188,32 @@ class KnowledgeStore:
         return result
 
     def _save_cache(self) -> None:
-        """Other processes (and the next start) find the new engine warm; written in the background."""
+        """Other processes (and the next start) find the new engine warm. Written in the background by one
+        thread at a time: edits in quick succession write only the newest engine, and never two at once
+        (each write pickles the whole engine, which at 100k entries takes seconds and memory)."""
         if self.cache_dir is None:
             return
-        engine, directory, cache_dir = self.engine, self.directory, self.cache_dir
+        with self._cache_state:
+            self._cache_wanted = True
+            if self._cache_writer is None:
+                self._cache_writer = threading.Thread(
+                    target=self._write_cache, args=(self.cache_dir,), name="engine-cache", daemon=True
+                )
+                self._cache_writer.start()
 
-        def save() -> None:
-            files = [(str(p), p.read_bytes()) for p in knowledge_files(directory)]
+    def _write_cache(self, cache_dir: Path) -> None:
+        while True:
+            with self._cache_state:
+                if not self._cache_wanted:
+                    self._cache_writer = None
+                    return
+                self._cache_wanted = False
+            with self._lock:  # the engine and the files it was built from, seen together
+                if fingerprint(self.directory) != self._seen:
+                    continue  # changed behind our back: reload_if_changed takes it in and asks again
+                engine = self.engine
+                files = [(str(p), p.read_bytes()) for p in knowledge_files(self.directory)]
             cache.save(cache_dir, cache.key(files, None), engine)
-
-        threading.Thread(target=save, name="engine-cache", daemon=True).start()
 
     def _check_version(self, entry_id: str, expected: str | None) -> None:
         """EditConflict unless the entry is still the version `expected` (None: no check). Files changed on

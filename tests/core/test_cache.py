@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+import time
 
 import pytest
 
 from bot.core import cache
 from bot.core.index import Index
-from bot.core.store import open_engine
+from bot.core.store import KnowledgeStore, open_engine
 
 QUESTIONS = ["what is pesco", "is ireland in nato", "zorblax", "how much is the edf", "Is that true?"]
 
@@ -76,3 +78,19 @@ def test_an_unwritable_cache_never_stops_loading(knowledge_copy, tmp_path, caplo
 def test_the_default_place_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.default_directory() == tmp_path / "defence-faq-bot"
+
+
+def test_edits_in_quick_succession_leave_the_newest_engine_cached_under_its_files(knowledge_copy, tmp_path, builds):
+    directory = tmp_path / "cache"
+    store = KnowledgeStore(knowledge_copy, cache_dir=directory)
+    phrasings = [f"does the {word} committee approve pesco projects" for word in ("amber", "cobalt", "crimson")]
+    for phrasing in phrasings:
+        store.add_alias("pesco-what", phrasing)
+    deadline = time.monotonic() + 30
+    while any(t.name == "engine-cache" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    built = len(builds)
+    warm, _ = open_engine(knowledge_copy, cache_dir=directory)
+    assert len(builds) == built  # the edited files' engine was found in the cache
+    assert warm is not None and all(warm.ask(p).entry.id == "pesco-what" for p in phrasings)
+    assert len(list(directory.iterdir())) <= cache.KEEP
