@@ -19,7 +19,17 @@ from .memory import collector_paused
 from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Knowledge, Problem, Severity, Source
 from .normalize import Normalizer
 
+# Text limits. An answer fits one Discord embed with its sources; a phrasing is a question (the longest
+# shipped is 120 characters; long phrasings also make indexing slow, reliability-findings D14); an entry's
+# phrasings, one per line, fit the single 4,000-character text input of the edit form (D8); source fields
+# are cut at render time but must not make a citation dwarf the answer.
 MAX_ANSWER_CHARS = 1800
+MAX_QUESTION_CHARS = 300
+MAX_QUESTIONS_TEXT_CHARS = 4000
+MAX_TAG_CHARS = 40
+MAX_SOURCE_TITLE_CHARS = 300
+MAX_URL_CHARS = 2000
+MAX_PUBLISHER_CHARS = 200
 STALE_AFTER = dt.timedelta(days=365)
 # The id rule, for entries and sources. Entry ids travel inside Discord custom_ids (did-you-mean and vote
 # buttons, forms), which Discord caps at 100 characters: 64 leaves every template up to 36 characters of
@@ -210,7 +220,7 @@ class _FileReader:
                 out[name] = (key_node, value_node)
         return out
 
-    def text(self, node: _Node, key: str, *, required: bool = True) -> str | None:
+    def text(self, node: _Node, key: str, *, required: bool = True, limit: int | None = None) -> str | None:
         if not isinstance(node, _Scalar) or node.null:
             if required or not isinstance(node, _Scalar):
                 self.error(node, key, "expected text")
@@ -218,6 +228,9 @@ class _FileReader:
         value = node.value.strip()
         if not value and required:
             self.error(node, key, "must not be empty")
+            return None
+        if limit is not None and len(value) > limit:
+            self.error(node, key, f"{len(value)} characters; the limit is {limit}")
             return None
         return value or None
 
@@ -238,13 +251,13 @@ class _FileReader:
         self.error(node, key, f"expected an ISO date like 2017-12-11, 2024-11 or 2013, got {text or None!r}")
         return None
 
-    def texts(self, node: _Node, key: str) -> list[tuple[str, _Node]]:
+    def texts(self, node: _Node, key: str, *, limit: int | None = None) -> list[tuple[str, _Node]]:
         if not isinstance(node, _Sequence):
             self.error(node, key, "expected a list")
             return []
         out = []
         for i, item in enumerate(node.value):
-            value = self.text(item, f"{key}[{i}]")
+            value = self.text(item, f"{key}[{i}]", limit=limit)
             if value is not None:
                 out.append((value, item))
         return out
@@ -424,13 +437,15 @@ def _read_sources(reader: _FileReader, node: _Node, sources: dict[str, Source]) 
         source_id = _slug(reader, fields, item, key)
         if source_id:
             key = f"sources.{source_id}"
-        title = _required_text(reader, fields, item, key, "title")
-        url = _required_text(reader, fields, item, key, "url")
+        title = _required_text(reader, fields, item, key, "title", MAX_SOURCE_TITLE_CHARS)
+        url = _required_text(reader, fields, item, key, "url", MAX_URL_CHARS)
         if url and not URL.match(url):
             reader.error(fields["url"][1], f"{key}.url", f"URL must start with http:// or https:// (got {url[:60]!r})")
             url = None
         publisher = (
-            reader.text(fields["publisher"][1], f"{key}.publisher", required=False) if "publisher" in fields else None
+            reader.text(fields["publisher"][1], f"{key}.publisher", required=False, limit=MAX_PUBLISHER_CHARS)
+            if "publisher" in fields
+            else None
         )
         date = reader.partial_date(fields["date"][1], f"{key}.date") if "date" in fields else None
         if not (source_id and title and url):
@@ -449,18 +464,21 @@ def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
     entry_id = _slug(reader, fields, node, key)
     if entry_id:
         key = entry_id
-    questions = reader.texts(fields["questions"][1], f"{key}.questions") if "questions" in fields else []
+    questions = (
+        reader.texts(fields["questions"][1], f"{key}.questions", limit=MAX_QUESTION_CHARS)
+        if "questions" in fields
+        else []
+    )
     if "questions" not in fields:
         reader.error(node, f"{key}.questions", "missing: at least one question is required")
     elif not questions and isinstance(fields["questions"][1], _Sequence):
         reader.error(fields["questions"][1], f"{key}.questions", "must list at least one question")
-    answer = _required_text(reader, fields, node, key, "answer")
-    if answer and len(answer) > MAX_ANSWER_CHARS:
-        reader.error(
-            fields["answer"][1], f"{key}.answer", f"answer is {len(answer)} characters; the limit is {MAX_ANSWER_CHARS}"
-        )
+    elif (total := len("\n".join(q for q, _ in questions))) > MAX_QUESTIONS_TEXT_CHARS:
+        message = f"the phrasings total {total} characters, one per line; the limit is {MAX_QUESTIONS_TEXT_CHARS}"
+        reader.error(fields["questions"][1], f"{key}.questions", message)
+    answer = _required_text(reader, fields, node, key, "answer", MAX_ANSWER_CHARS)
     source_nodes = reader.texts(fields["sources"][1], f"{key}.sources") if "sources" in fields else []
-    tags = reader.texts(fields["tags"][1], f"{key}.tags") if "tags" in fields else []
+    tags = reader.texts(fields["tags"][1], f"{key}.tags", limit=MAX_TAG_CHARS) if "tags" in fields else []
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
     reviewed = reader.date(fields["reviewed"][1], f"{key}.reviewed") if "reviewed" in fields else None
     review_by = reader.date(fields["review_by"][1], f"{key}.review_by") if "review_by" in fields else None
@@ -496,23 +514,25 @@ def _read_synonyms(reader: _FileReader, node: _Node, synonyms: dict[str, tuple[s
 
 
 def _slug(reader: _FileReader, fields: dict[str, tuple[_Node, _Node]], node: _Node, key: str) -> str | None:
-    value = _required_text(reader, fields, node, key, "id")
+    value = _required_text(reader, fields, node, key, "id", MAX_ID_CHARS)
     if value and not SLUG.match(value):
         reader.error(fields["id"][1], f"{key}.id", f"id must be a lower-case slug like 'pesco-members' (got {value!r})")
-        return None
-    if value and len(value) > MAX_ID_CHARS:
-        reader.error(fields["id"][1], f"{key}.id", f"id is {len(value)} characters; the limit is {MAX_ID_CHARS}")
         return None
     return value
 
 
 def _required_text(
-    reader: _FileReader, fields: dict[str, tuple[_Node, _Node]], node: _Node, key: str, name: str
+    reader: _FileReader,
+    fields: dict[str, tuple[_Node, _Node]],
+    node: _Node,
+    key: str,
+    name: str,
+    limit: int | None = None,
 ) -> str | None:
     if name not in fields:
         reader.error(node, f"{key}.{name}", "missing")
         return None
-    return reader.text(fields[name][1], f"{key}.{name}")
+    return reader.text(fields[name][1], f"{key}.{name}", limit=limit)
 
 
 def collision_message(question: str, other_question: str, other_id: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .engine import Engine, Thresholds
-from .loader import MAX_ANSWER_CHARS
+from .loader import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from .models import Entry, Knowledge, Reply, Source, Status
 from .questions import split_questions
 
@@ -69,7 +69,8 @@ def draft(thread: SolvedThread) -> Draft:
     source = Source(
         f"{THREAD_SOURCE_PREFIX}{thread.thread_id}", thread.title, thread.url, thread.publisher or None, solved
     )
-    return Draft(thread.questions[:DRAFT_QUESTIONS], thread.answer[:MAX_ANSWER_CHARS], source)
+    questions = tuple(q for q in thread.questions if len(q) <= MAX_QUESTION_CHARS)[:DRAFT_QUESTIONS]
+    return Draft(questions, thread.answer[:MAX_ANSWER_CHARS], source)
 
 
 class SolvedIndex:

@@ -93,8 +93,9 @@ def _asked(embed: discord.Embed, part: int | None, question: str) -> discord.Emb
 
 
 def fit(embed: discord.Embed) -> discord.Embed:
-    """The last resort for Discord's 6,000-character total: shorten the description (the sources stay;
-    the loader and the forms refuse answers that would need this)."""
+    """The last resort for Discord's 6,000-character total, which an answer near its 1,800-character limit
+    citing many long sources can pass: shorten the description, ending in "…" (the sources stay: an
+    answer is never shown without them). Refusing such entries would need the renderer in the validator."""
     excess = len(embed) - EMBED_TOTAL_LIMIT
     if excess > 0 and embed.description:
         embed.description = trim(embed.description, max(1, len(embed.description) - excess))

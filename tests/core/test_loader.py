@@ -4,7 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import MAX_ANSWER_CHARS, MAX_ID_CHARS, collisions, load_directory, load_texts, uncited
+from bot.core.loader import (
+    MAX_ANSWER_CHARS,
+    MAX_ID_CHARS,
+    MAX_PUBLISHER_CHARS,
+    MAX_QUESTION_CHARS,
+    MAX_SOURCE_TITLE_CHARS,
+    MAX_TAG_CHARS,
+    MAX_URL_CHARS,
+    collisions,
+    load_directory,
+    load_texts,
+    uncited,
+)
 from bot.core.models import Severity
 
 from ..conftest import KNOWLEDGE
@@ -179,3 +191,29 @@ def test_review_by_in_the_past_and_time_sensitive_without_one_warn():
         ("x.review_by", "due for review since 2026-01-01"),
         ("y.review_by", "tagged time-sensitive but has no review_by date"),
     }
+
+
+@pytest.mark.parametrize(
+    ("questions", "tags", "key", "limit"),
+    [
+        (f"[Q?, {'q' * (MAX_QUESTION_CHARS + 1)}]", "[]", "e.questions[1]", MAX_QUESTION_CHARS),
+        ("[Q?]", f"[ok, {'t' * (MAX_TAG_CHARS + 1)}]", "e.tags[1]", MAX_TAG_CHARS),
+        ("[" + ", ".join(f"{i:03} " + "q" * 250 for i in range(16)) + "]", "[]", "e.questions", 4000),
+    ],
+)
+def test_over_long_phrasings_and_tags_name_file_line_and_limit(questions, tags, key, limit):
+    text = f"entries:\n  - id: e\n    questions: {questions}\n    tags: {tags}\n    answer: A\n"
+    found = messages(load_texts({"a.yaml": text}))
+    line = 4 if key.startswith("e.tags") else 3
+    assert [(n, k) for _, n, k, _ in found] == [(line, key)] and f"the limit is {limit}" in found[0][3]
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("title", MAX_SOURCE_TITLE_CHARS), ("url", MAX_URL_CHARS), ("publisher", MAX_PUBLISHER_CHARS)]
+)
+def test_over_long_source_fields_are_refused(field, limit):
+    fields = {"title": "T", "url": "https://example.org/a", "publisher": "P"}
+    fields[field] = ("https://example.org/" if field == "url" else "") + "x" * (limit + 1)
+    lines = "".join(f"    {name}: {text}\n" for name, text in fields.items())
+    found = messages(load_texts({"a.yaml": f"sources:\n  - id: s1\n{lines}"}))
+    assert len(found) == 1 and found[0][2] == f"sources.s1.{field}" and f"the limit is {limit}" in found[0][3]

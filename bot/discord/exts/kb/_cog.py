@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from ....core.engine import Engine
-from ....core.loader import due_for_review
+from ....core.loader import MAX_QUESTION_CHARS, due_for_review
 from ....core.models import Entry
 from ....core.store import EditAction, EditConflict, EditRefused, EditResult
 from ....core.versions import entry_version
@@ -185,7 +185,12 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     @app_commands.command(name="alias", description="Add another phrasing to an entry")
     @app_commands.describe(entry="The entry", question="The new phrasing, as members ask it")
-    async def alias(self, interaction: discord.Interaction[FaqBot], entry: str, question: str) -> None:
+    async def alias(
+        self,
+        interaction: discord.Interaction[FaqBot],
+        entry: str,
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+    ) -> None:
         await thinking(interaction)
         await self.apply(interaction, self.bot.store.add_alias, entry.strip(), question)
 
