@@ -20,15 +20,14 @@ from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Knowledge, Problem, Severity
 from .normalize import Normalizer
 
 # Text limits. An answer fits one Discord embed with its sources; a phrasing is a question (the longest
-# shipped is 120 characters; long phrasings also make indexing slow, reliability-findings D14); an entry's
-# phrasings, one per line, fit the single 4,000-character text input of the edit form (D8); source fields
-# are cut at render time but must not make a citation dwarf the answer.
+# shipped is 120 characters, BANKING77's 433; far longer ones make every edit slow, reliability-findings
+# D14); source fields are cut at render time but must not make a citation dwarf the answer. The /kb forms
+# use the same limits.
 MAX_ANSWER_CHARS = 1800
-MAX_QUESTION_CHARS = 300
-MAX_QUESTIONS_TEXT_CHARS = 4000
+MAX_QUESTION_CHARS = 500
 MAX_TAG_CHARS = 40
 MAX_SOURCE_TITLE_CHARS = 300
-MAX_URL_CHARS = 2000
+MAX_URL_CHARS = 1000
 MAX_PUBLISHER_CHARS = 200
 STALE_AFTER = dt.timedelta(days=365)
 # The id rule, for entries and sources. Entry ids travel inside Discord custom_ids (did-you-mean and vote
@@ -473,9 +472,6 @@ def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
         reader.error(node, f"{key}.questions", "missing: at least one question is required")
     elif not questions and isinstance(fields["questions"][1], _Sequence):
         reader.error(fields["questions"][1], f"{key}.questions", "must list at least one question")
-    elif (total := len("\n".join(q for q, _ in questions))) > MAX_QUESTIONS_TEXT_CHARS:
-        message = f"the phrasings total {total} characters, one per line; the limit is {MAX_QUESTIONS_TEXT_CHARS}"
-        reader.error(fields["questions"][1], f"{key}.questions", message)
     answer = _required_text(reader, fields, node, key, "answer", MAX_ANSWER_CHARS)
     source_nodes = reader.texts(fields["sources"][1], f"{key}.sources") if "sources" in fields else []
     tags = reader.texts(fields["tags"][1], f"{key}.tags", limit=MAX_TAG_CHARS) if "tags" in fields else []

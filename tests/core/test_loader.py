@@ -198,7 +198,6 @@ def test_review_by_in_the_past_and_time_sensitive_without_one_warn():
     [
         (f"[Q?, {'q' * (MAX_QUESTION_CHARS + 1)}]", "[]", "e.questions[1]", MAX_QUESTION_CHARS),
         ("[Q?]", f"[ok, {'t' * (MAX_TAG_CHARS + 1)}]", "e.tags[1]", MAX_TAG_CHARS),
-        ("[" + ", ".join(f"{i:03} " + "q" * 250 for i in range(16)) + "]", "[]", "e.questions", 4000),
     ],
 )
 def test_over_long_phrasings_and_tags_name_file_line_and_limit(questions, tags, key, limit):

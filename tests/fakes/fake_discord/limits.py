@@ -19,6 +19,11 @@ ACTION_ROWS = 5
 ROW_BUTTONS = 5
 CUSTOM_ID = 100
 LABEL = 80
+# Modals (https://discord.com/developers/docs/interactions/message-components#text-inputs)
+MODAL_TITLE = 45
+MODAL_ROWS = 5
+TEXT_INPUT_LABEL = 45
+TEXT_INPUT_LENGTH = 4000  # max_length's own maximum, and so the longest prefilled value
 
 APPLIED_TAGS = 5  # tags on one forum post
 UNKNOWN_CHANNEL = 10003
@@ -84,4 +89,22 @@ def message_problems(body: dict[str, Any]) -> list[str]:
         for item in items:
             if len(item.get("custom_id") or "") > CUSTOM_ID or len(item.get("label") or "") > LABEL:
                 problems.append(f"components[{n}]: custom_id or label too long")
+    return problems
+
+
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """Why Discord would refuse this modal (empty if it would accept it)."""
+    problems = []
+    if not 1 <= len(data.get("title") or "") <= MODAL_TITLE:
+        problems.append(f"title: {len(data.get('title') or '')} characters, 1-{MODAL_TITLE} allowed")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= MODAL_ROWS:
+        problems.append(f"components: {len(rows)} rows, 1-{MODAL_ROWS} allowed")
+    for n, row in enumerate(rows):
+        for item in row.get("components") or []:
+            limit = min(item.get("max_length", TEXT_INPUT_LENGTH), TEXT_INPUT_LENGTH)
+            if len(item.get("label") or "") > TEXT_INPUT_LABEL:
+                problems.append(f"components[{n}]: label over {TEXT_INPUT_LABEL} characters")
+            if item.get("max_length", 0) > TEXT_INPUT_LENGTH or len(item.get("value") or "") > limit:
+                problems.append(f"components[{n}]: value or max_length over {limit} characters")
     return problems

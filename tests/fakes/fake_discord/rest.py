@@ -21,6 +21,7 @@ from .limits import (
     UNKNOWN_INTERACTION,
     UNKNOWN_WEBHOOK,
     message_problems,
+    modal_problems,
 )
 from .payloads import ChannelType, MessageType, application, error, json_response
 
@@ -260,6 +261,9 @@ class Rest:
         data = body.get("data") or {}
         if kind in (4, 7) and isinstance(data, dict) and (refused := self._refused(data)):
             return refused
+        if kind == 9 and (problems := modal_problems(data)):  # MODAL
+            self.fake.refused.append(problems)
+            return error(400, "Invalid Form Body: " + "; ".join(problems), INVALID_FORM_BODY)
         state.acknowledged = True
         if kind in (4, 7) and isinstance(data, dict):  # a message is created or updated: give it back
             sent = self.fake.message_from_interaction(data)

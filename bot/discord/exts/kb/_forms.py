@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ....core.loader import ID_PATTERN, MAX_ANSWER_CHARS, MAX_ID_CHARS
+from ....core.loader import (
+    ID_PATTERN,
+    MAX_ANSWER_CHARS,
+    MAX_ID_CHARS,
+    MAX_PUBLISHER_CHARS,
+    MAX_SOURCE_TITLE_CHARS,
+    MAX_URL_CHARS,
+)
 from ....core.models import Entry, Source
 from ....core.versions import entry_version
 from ._checks import REFUSAL, conflict_text, failure_text, is_moderator, tell, thinking
@@ -27,11 +34,9 @@ log = logging.getLogger(__name__)
 
 FORM_TIMEOUT_S = 900  # a moderator may take a while to write an answer
 TEXT_INPUT_LIMIT = 4000  # Discord's maximum for one text input
+MODAL_TITLE_LIMIT = 45
 SOURCE_IDS_CHARS = 1000
 TAGS_CHARS = 300
-SOURCE_TITLE_CHARS = 300
-URL_CHARS = 1000
-PUBLISHER_CHARS = 200
 DATE_CHARS = len("2025-05-27")
 # 64 random bits per opened form: two forms never share an id by chance, and the longest id (an edit form
 # of an entry id at MAX_ID_CHARS) still fits Discord's 100-character custom_id (tests/discord/test_views.py)
@@ -85,11 +90,22 @@ class EntryForm(_Form):
     ) -> None:
         """`first_question` (one per line), `draft_answer` and `draft_sources` prefill a new entry (from
         /kb review); `new_sources` are created with the entry if it cites them (a solved thread's link)."""
-        super().__init__(
-            opener_id,
-            form_id("edit", existing.id) if existing else form_id("new"),
-            title="Edit entry" if existing else "New entry",
-        )
+        starting = {
+            "questions": "\n".join(existing.questions) if existing else first_question,
+            "answer": existing.answer if existing else draft_answer,
+            "sources": ", ".join(existing.sources) if existing else draft_sources,
+            "tags": ", ".join(existing.tags) if existing else "",
+        }
+        limits = {"questions": TEXT_INPUT_LIMIT, "answer": TEXT_INPUT_LIMIT, "sources": SOURCE_IDS_CHARS}
+        limits["tags"] = TAGS_CHARS
+        # An entry's field too long for its input (130 phrasings of a big intent) is not shown, and saved as
+        # it is: a cut-off prefill would silently drop what did not fit (reliability-findings D8).
+        self.kept = {name: text for name, text in starting.items() if len(text) > limits[name]}
+        title = "Edit entry" if existing else "New entry"
+        if self.kept:
+            named = f"{title} ({' & '.join(self.kept)} kept as is)"
+            title = named if len(named) <= MODAL_TITLE_LIMIT else f"{title} ({len(self.kept)} fields kept as is)"
+        super().__init__(opener_id, form_id("edit", existing.id) if existing else form_id("new"), title=title)
         self.cog, self.existing = cog, existing
         self.version = entry_version(existing)  # what the moderator sees: saving over a newer one is refused
         self.review_key = review_key  # a question from /kb review: resolved when (and only if) this form saves
@@ -102,7 +118,7 @@ class EntryForm(_Form):
             style=discord.TextStyle.paragraph,
             max_length=TEXT_INPUT_LIMIT,
             custom_id="kb:questions",
-            default=_prefill("\n".join(existing.questions) if existing else first_question),
+            default=starting["questions"] or None,
         )
         self.answer: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label=f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
@@ -110,21 +126,21 @@ class EntryForm(_Form):
             max_length=TEXT_INPUT_LIMIT,
             required=False,
             custom_id="kb:answer",
-            default=_prefill(existing.answer if existing else draft_answer),
+            default=starting["answer"] or None,
         )
         self.sources: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Source ids, comma-separated",
             required=False,
             max_length=SOURCE_IDS_CHARS,
             custom_id="kb:sources",
-            default=_prefill(", ".join(existing.sources) if existing else draft_sources, SOURCE_IDS_CHARS),
+            default=starting["sources"] or None,
         )
         self.tags: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Tags, comma-separated",
             required=False,
             max_length=TAGS_CHARS,
             custom_id="kb:tags",
-            default=", ".join(existing.tags) if existing else None,
+            default=starting["tags"] or None,
         )
         self.review_by: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
             label="Check its facts again by (YYYY-MM-DD)",
@@ -134,13 +150,27 @@ class EntryForm(_Form):
             custom_id="kb:review-by",
             default=existing.review_by.isoformat() if existing and existing.review_by else None,
         )
-        for item in (self.questions, self.answer, self.sources, self.tags, self.review_by):
-            self.add_item(item)
+        for name, item in self._fields().items():
+            if name not in self.kept:
+                self.add_item(item)
+
+    def _fields(self) -> dict[str, discord.ui.TextInput[EntryForm]]:
+        return {
+            "questions": self.questions,
+            "answer": self.answer,
+            "sources": self.sources,
+            "tags": self.tags,
+            "review by": self.review_by,
+        }
+
+    def value(self, name: str) -> str:
+        """What the form holds for a field: as typed, or as it was if it was too long to show."""
+        return self.kept[name] if name in self.kept else str(self._fields()[name].value)
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
         await thinking(interaction)
         store = interaction.client.store
-        questions = str(self.questions.value)
+        questions = self.value("questions")
         entry_id = self.entry_id
         if not entry_id:
             first = next((q for q in questions.splitlines() if q.strip()), "")
@@ -150,11 +180,11 @@ class EntryForm(_Form):
             return parse_entry_form(
                 entry_id,
                 questions,
-                str(self.answer.value),
-                str(self.sources.value),
-                str(self.tags.value),
+                self.value("answer"),
+                self.value("sources"),
+                self.value("tags"),
                 self.existing.related if self.existing else (),
-                review_by=str(self.review_by.value),
+                review_by=self.value("review by"),
             )
 
         if self.existing:
@@ -179,21 +209,10 @@ class EntryForm(_Form):
             )
 
     def typed(self) -> str:
-        """Every field as the moderator typed it, labelled: given back if the form is refused."""
-        fields = {
-            "Questions, one per line": self.questions,
-            "Answer": self.answer,
-            "Source ids": self.sources,
-            "Tags": self.tags,
-            "Review by": self.review_by,
-        }
-        typed = "\n\n".join(f"{name}:\n{field.value}" for name, field in fields.items())
+        """Every field shown as the moderator typed it, labelled: given back if the form is refused."""
+        shown = {name: field for name, field in self._fields().items() if name not in self.kept}
+        typed = "\n\n".join(f"{name.capitalize()}:\n{field.value}" for name, field in shown.items())
         return f"Entry id:\n{self.entry_id}\n\n{typed}" if self.entry_id else typed
-
-
-def _prefill(text: str, limit: int = TEXT_INPUT_LIMIT) -> str | None:
-    """A field's starting text, within what Discord lets the field hold (None: empty)."""
-    return text[:limit] or None
 
 
 class SourceForm(_Form, title="New source"):
@@ -201,13 +220,13 @@ class SourceForm(_Form, title="New source"):
         label="Source id (a slug like eda-report-2025)", max_length=MAX_ID_CHARS, custom_id="kb:source-id"
     )
     source_title: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
-        label="Title", max_length=SOURCE_TITLE_CHARS, custom_id="kb:source-title"
+        label="Title", max_length=MAX_SOURCE_TITLE_CHARS, custom_id="kb:source-title"
     )
     url: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
-        label="URL (http or https)", max_length=URL_CHARS, custom_id="kb:source-url"
+        label="URL (http or https)", max_length=MAX_URL_CHARS, custom_id="kb:source-url"
     )
     publisher: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
-        label="Publisher", max_length=PUBLISHER_CHARS, custom_id="kb:source-publisher"
+        label="Publisher", max_length=MAX_PUBLISHER_CHARS, custom_id="kb:source-publisher"
     )
     date: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
         label="Date (2025-05-27, 2025-05 or 2025)", max_length=DATE_CHARS, custom_id="kb:source-date"

@@ -553,3 +553,23 @@ async def test_the_form_takes_a_review_by_date_and_stale_and_the_digest_list_wha
         assert embed["title"].startswith("Weekly review digest") and "due by 2027-03-06" in embed["title"]
         assert "`zorblax-due`" in embed["description"]
         assert "due 2027-03-01" in embed["description"]  # entries falling due within the two weeks
+
+
+async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_keeps_them_all(knowledge_copy):
+    phrasings = [f"question number {n} about the zorblax initiative, {'in many words ' * 20}" for n in range(20)]
+    assert len("\n".join(phrasings)) > 4000  # more than one text input of a Discord form holds
+    lines = "".join(f"      - {p.strip()}\n" for p in phrasings)
+    (knowledge_copy / "big.yaml").write_text(
+        f"entries:\n  - id: zorblax\n    questions:\n{lines}    answer: Old.\n    sources: [eda-pesco]\n"
+    )
+    async with running_bot(knowledge_copy) as (fake, bot):
+        interaction = await fake.slash("kb", kb("edit", option("entry", "zorblax")), **MODERATOR)
+        body = (await callback_for(fake, interaction)).body
+        inputs = [c["custom_id"] for row in body["data"]["components"] for c in row["components"]]
+        assert "kb:questions" not in inputs and body["data"]["title"] == "Edit entry (questions kept as is)"
+        reply = await submit(
+            fake, body["data"]["custom_id"], {"kb:answer": "New.", "kb:sources": "eda-pesco"}, **MODERATOR
+        )
+        assert reply.startswith("Saved `zorblax`") and not fake.refused
+        assert bot.engine.entry("zorblax").questions == tuple(p.strip() for p in phrasings)
+        assert bot.engine.entry("zorblax").answer == "New."
