@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.engine import Engine
+from bot.core.index import Weights
 from bot.core.models import Knowledge, Status
 
 
@@ -17,10 +18,13 @@ class Prediction:
 
 
 class EngineMethod:
+    """The engine as shipped: the lexical index with the trained classifier mixed in (where it trains)."""
+
     name = "engine"
+    weights = Weights()
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.engine = Engine(knowledge)
+        self.engine = Engine(knowledge, weights=self.weights)
 
     def predict(self, question: str) -> Prediction:
         best = self.engine.candidates(question, 1)
@@ -31,6 +35,13 @@ class EngineMethod:
         """The timed path: what answering costs (`Engine.ask`), nothing more."""
         answer = self.engine.ask(question)
         return answer.candidates[0].entry.id if answer.candidates else None
+
+
+class LexicalEngineMethod(EngineMethod):
+    """The engine without the classifier: the lexical index alone."""
+
+    name = "engine-lexical"
+    weights = Weights(classifier=False)
 
 
 class BM25Method:
@@ -82,4 +93,4 @@ class RapidfuzzMethod:
         return self.predict(question).entry_id
 
 
-METHODS = {m.name: m for m in (EngineMethod, BM25Method, RapidfuzzMethod)}
+METHODS = {m.name: m for m in (EngineMethod, LexicalEngineMethod, BM25Method, RapidfuzzMethod)}

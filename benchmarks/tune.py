@@ -47,16 +47,16 @@ WEIGHT_GRID: dict[str, list[float]] = {
 }
 # Coarse first; the best weight setting then gets the fine grid.
 COARSE: dict[str, list[float]] = {
-    "answer": [float(a) for a in range(30, 74, 4)],
+    "answer": [float(a) for a in range(22, 74, 4)],
     "margin": [0.0, 3.0, 6.0, 9.0, 12.0],
     "coverage": [0.3, 0.4, 0.5, 0.6],
-    "below": [0.0, 4.0, 8.0],  # suggest threshold = answer threshold - this
+    "below": [0.0, 4.0, 8.0, 12.0],  # suggest threshold = answer threshold - this
 }
 FINE: dict[str, list[float]] = {
-    "answer": [float(a) for a in range(26, 76, 1)],
+    "answer": [float(a) for a in range(20, 76, 1)],
     "margin": [float(m) for m in range(0, 16)],
     "coverage": [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65],
-    "below": [0.0, 2.0, 4.0, 6.0, 8.0, 10.0],
+    "below": [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0],
 }
 
 
@@ -97,7 +97,13 @@ def _objective(report: EvalReport) -> tuple[float, ...] | None:
     ):
         return None
     right = report.answered_correct + report.post_found + report.prompts_correct
-    return (right, report.none_correct, report.top1_correct)
+    return (right, _off_topic_replies(report), report.top1_correct)
+
+
+def _off_topic_replies(report: EvalReport) -> int:
+    """Off-topic replies to off-topic messages, less those to questions the knowledge does answer (a
+    did-you-mean would have helped there): what decides between settings with as many right answers."""
+    return 2 * report.none_correct - report.none_total
 
 
 def search_thresholds(
@@ -128,7 +134,7 @@ def _cross_validated(
         report = tally([cases[i] for i in held], _replies(engine, [cached[i] for i in held]))
         right = report.answered_correct + report.post_found + report.prompts_correct
         wrong = report.answered_wrong + report.off_topic_answered + (report.post_answered - report.post_right)
-        for n, value in enumerate((right - WRONG_COST * wrong, report.none_correct, report.top1_correct)):
+        for n, value in enumerate((right - WRONG_COST * wrong, _off_topic_replies(report), report.top1_correct)):
             total[n] += value
     return tuple(total)
 

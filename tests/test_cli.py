@@ -34,7 +34,7 @@ def test_knowledge_found_from_any_directory(tmp_path):
 def test_ask_off_topic_and_did_you_mean_in_text(run):
     off = run("ask", "what is the schengen area")
     assert off.returncode == 0 and "outside what I know" in off.stdout and "pesco" in off.stdout
-    unsure = run("ask", "defence spending")
+    unsure = run("ask", "spending")
     assert "Did you mean" in unsure.stdout and "  1. " in unsure.stdout
 
 
@@ -71,7 +71,7 @@ def test_a_question_with_no_subject_gets_the_prompt(run):
 
 
 def test_ask_json_lines_from_stdin_one_object_per_question(run):
-    questions = ["what is pesco", "recipe for pancakes", "defence spending", "", "who is the high rep"]
+    questions = ["what is pesco", "recipe for pancakes", "spending", "", "who is the high rep"]
     result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     lines = result.stdout.splitlines()
     assert len(lines) == 4  # the blank line is skipped

@@ -21,11 +21,11 @@ class Thresholds:
     """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py). The defaults were
     chosen with `python -m benchmarks tune` on the tuning part of tests/data/eval.yaml."""
 
-    answer: float = 41.0  # answer only at or above this confidence...
-    margin: float = 5.0  # ...and this far ahead of the runner-up
-    suggest: float = 41.0  # below this, nothing is close enough to offer
+    answer: float = 31.0  # answer only at or above this confidence...
+    margin: float = 6.0  # ...and this far ahead of the runner-up
+    suggest: float = 31.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
-    coverage: float = 0.45  # ...and only if the entry explains this share of the question's words
+    coverage: float = 0.4  # ...and only if the entry explains this share of the question's words
 
     def __post_init__(self) -> None:
         if not 0 <= self.suggest <= self.answer <= 100:  # noqa: PLR2004 - the confidence scale
@@ -90,16 +90,20 @@ class Engine:
         In a conversation, `context` (`context_of` the previous reply) decides what such a question is about:
         - with no subject at all ("is that still true?", "why not?", "how much is it?"), it asks about the
           previous answer itself: that entry is answered again (if it still exists);
-        - not answered on its own but not off-topic either ("when did they join?", "since when?"), it is
-          matched again with the previous subject's words before it, kept unless that finds nothing;
-        - answered on its own ("what about Switzerland?") or off-topic ("who won the football?"), or not a
-          question at all ("thanks!"), it stands alone: the context never turns small talk into an answer.
+        - not answered on its own, but every word of it known to the knowledge ("when did they join?", "how
+          much money does it have?"), it is matched again with the previous subject's words before it: kept
+          if that answers it, or, when it got choices alone, if that offers choices;
+        - answered on its own ("what about Switzerland?"), off-topic with words the knowledge lacks ("who won
+          the football?"), or not a question at all ("thanks!"), it stands alone: the context never turns
+          small talk into an answer.
         Measured on the follow-ups in tests/core/test_engine.py: the subject's words beat the previous
-        question or the entry's title, which drag the earlier entry back in ("when was it launched?")."""
+        question or the entry's title, which drag the earlier entry back in ("when was it launched?"). The
+        classifier's confidence leaves vague follow-ups below the choices' threshold on their own, so "no
+        choices" alone no longer means off-topic; a word the knowledge has never seen still does."""
         alone = self._ask(question)
-        if context is None or alone.status is Status.ANSWERED or alone.reason is NoAnswer.OFF_TOPIC:
+        if context is None or alone.status is Status.ANSWERED or not asks(question):
             return alone
-        if not asks(question):
+        if alone.reason is NoAnswer.OFF_TOPIC and self.index.unknown_terms(question):
             return alone
         if alone.reason is NoAnswer.NO_SUBJECT:
             again = self.answer_entry(context.entry_id, question) if context.entry_id else None
@@ -108,8 +112,9 @@ class Engine:
         if not context.subject:
             return alone
         within = self._ask(f"{context.subject} {question}")
-        if within.status is Status.NONE:
-            return alone  # nothing even with the context: the prompt (no subject), never a guess
+        accepted = {Status.ANSWERED} if alone.reason is NoAnswer.OFF_TOPIC else {Status.ANSWERED, Status.SUGGEST}
+        if within.status not in accepted:
+            return alone  # nothing (better) even with the context: never a guess
         return replace(within, question=question, context=context.subject)
 
     def _ask(self, question: str) -> Answer:

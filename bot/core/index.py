@@ -5,7 +5,8 @@ A question goes: terms and adjacent-term pairs (normalised, typos corrected agai
   - BM25 of each entry taken as one document (all its phrasings together),
   - how much of the question's weight each entry covers (words it does not know lower this),
   - the closest single phrasing of each entry (idf-weighted overlap, a nearest-neighbour signal)
-→ a confidence on 0-100 from those, refined by rapidfuzz on the final few candidates.
+→ a confidence on 0-100 from those, refined by rapidfuzz on the final few candidates,
+→ mixed, where the knowledge is small enough to train one, with a linear classifier's (classifier.py).
 Nothing compares the question with every phrasing; the work grows with the postings touched.
 """
 
@@ -20,9 +21,10 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
+from . import classifier as linear_classifier
 from .language import zipf
 from .models import Candidate, Entry
-from .normalize import FILLER, Normalizer, content_words, term
+from .normalize import FILLER, Normalizer, content_words, term, words
 from .spelling import SpellingIndex
 
 RESCORED = 4  # candidates that get the rapidfuzz refinement
@@ -55,8 +57,8 @@ class Weights:
     #     weight = idf_max * (P * idf / idf_max + english_prior * english) / (P + english_prior)
     # P = number of phrasings; english is 0 for words as common as common_zipf, 1 for words as rare as
     # rare_zipf, linear between (all three tuned).
-    english_prior: float = 300.0
-    common_zipf: float = 5.0
+    english_prior: float = 3000.0
+    common_zipf: float = 5.5
     rare_zipf: float = 3.0
     keep_word_zipf: float = 3.5  # a real English word this common is never "corrected" ("bot" is not "both")
     # Confidence = weighted mean of coverage, nearest-phrasing overlap and rapidfuzz similarity, each 0-1
@@ -65,7 +67,14 @@ class Weights:
     coverage_share: float = 0.30
     neighbour_share: float = 0.60
     fuzzy_share: float = 0.20
-    bm25_rank: float = 30.0
+    bm25_rank: float = 20.0
+    # The linear classifier trained on the phrasings (classifier.py), where the knowledge is small enough:
+    # its 0-1 confidence takes these shares of the ranking and of the confidence. Chosen on validation data
+    # only (CLINC150's validation split, BANKING77 training phrasings held out of training; `python -m
+    # benchmarks accuracy` compares `engine` with `engine-lexical`, the same without it).
+    classifier: bool = True
+    classifier_rank: float = 0.4
+    classifier_score: float = 0.5
 
 
 # In a large knowledge base, a term found in more than this share of entries (and more than
@@ -77,6 +86,9 @@ COMMON_SHARE = 0.02
 # runner-up differed for 1.5% of them; `python -m benchmarks speed`).
 COMMON_MIN_DF = 1_000
 DENSE_RATIO = 16  # see _sum_by_id
+# A question that is one of the entry's phrasings word for word (same terms: overlap and fuzzy score 1)
+# keeps the index's own confidence: the classifier spreads its confidence over entries phrased alike.
+WORD_FOR_WORD = 0.999
 
 
 def _bigrams(terms: tuple[str, ...]) -> list[str]:
@@ -314,6 +326,7 @@ class Index:
         self._vocabulary = _Vocabulary({}, [], [])
         self._term_numbers = self._vocabulary.numbers
         self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary))
+        self.classifier = linear_classifier.train(self.entries) if self.weights.classifier else None
 
     def updated(self, entries: Sequence[Entry]) -> Index:
         """The index of `entries`, an edited version of this one's: only the entries whose questions or
@@ -338,6 +351,11 @@ class Index:
         changed = _analyse(new_entries[first : len(new_entries) - tail], self.normalizer, updated._vocabulary)
         end = len(self.entries) - tail
         updated._assemble(_splice(self._rows, first, end, changed, _words_of(self.entries[first:end])), self)
+        same_questions = [e.questions for e in self.entries] == [e.questions for e in new_entries]
+        if same_questions or not self.weights.classifier:  # it learns from the questions alone
+            updated.classifier = self.classifier
+        else:
+            updated.classifier = linear_classifier.train(new_entries)
         return updated
 
     def _assemble(self, rows: _Rows, previous: Index | None = None) -> None:
@@ -465,9 +483,9 @@ class Index:
     def phrasing_count(self) -> int:
         return len(self._phrasing_entry)
 
-    def _query_weights(self, question: str) -> tuple[dict[int, float], float, str]:
-        """Question → {known term number: weight}, the weight of all its terms (known or not), and the
-        sorted words rapidfuzz compares."""
+    def _query_weights(self, question: str) -> tuple[dict[int, float], float, str, list[str]]:
+        """Question → {known term number: weight}, the weight of all its terms (known or not), the sorted
+        words rapidfuzz compares, and the terms no entry has."""
         w = self.weights
         corrected: set[str] = set()
 
@@ -502,12 +520,16 @@ class Index:
             if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
                 weights[number] = w.bigram * float(self._weight[number])
                 total += weights[number]
-        return weights, total, " ".join(sorted([*known, *unknown]))
+        return weights, total, " ".join(sorted([*known, *unknown])), unknown
+
+    def unknown_terms(self, question: str) -> list[str]:
+        """The question's terms that no entry has, after typo correction (filler words aside)."""
+        return self._query_weights(question)[3]
 
     def search(self, question: str, limit: int = 3) -> list[Candidate]:
         """The best `limit` entries for a question, best first, each with a 0-100 confidence."""
         w = self.weights
-        weights, total, query_key = self._query_weights(question)
+        weights, total, query_key, _ = self._query_weights(question)
         if not weights:
             return []
         entries, phrasings = self._entry_postings, self._phrasing_postings
@@ -551,6 +573,11 @@ class Index:
         shares = w.coverage_share + w.neighbour_share + w.fuzzy_share
         confidence = (w.coverage_share * coverage + (w.neighbour_share + w.fuzzy_share) * neighbour) / shares
         rank = 100 * confidence + w.bm25_rank * bm25 / bm25.max()
+        lexical_share = 1.0
+        probability = self.classifier.probabilities(words(question)) if self.classifier else None
+        if probability is not None:
+            lexical_share = 1 - w.classifier_rank
+            rank = lexical_share * rank + w.classifier_rank * 100 * probability[entry_ids]
         keep = max(RESCORED, limit)
         top = np.argpartition(-rank, keep)[:keep] if len(rank) > keep else np.arange(len(rank))
 
@@ -567,7 +594,9 @@ class Index:
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
             mean = w.coverage_share * coverage_i + w.neighbour_share * neighbour_i + w.fuzzy_share * similarity
             score = 100 * mean / shares
-            adjusted_rank = rank_i + 100 * w.fuzzy_share * (similarity - neighbour_i) / shares
+            adjusted_rank = rank_i + lexical_share * 100 * w.fuzzy_share * (similarity - neighbour_i) / shares
+            if probability is not None and min(similarity, neighbour_i) < WORD_FOR_WORD:
+                score = (1 - w.classifier_score) * score + w.classifier_score * 100 * float(probability[entry_number])
             refined.append((adjusted_rank, Candidate(entry, round(score, 1), question_text, round(coverage_i, 3))))
         refined.sort(key=lambda item: item[0], reverse=True)
         return [candidate for _, candidate in refined[:limit]]

@@ -56,7 +56,7 @@ def test_off_topic_questions_get_none_with_topics(engine, question):
 
 
 def test_ambiguous_question_suggests_up_to_three_in_confidence_order(engine):
-    answer = engine.ask("defence spending")
+    answer = engine.ask("spending")
     assert answer.status is Status.SUGGEST
     assert 2 <= len(answer.candidates) <= 3
     scores = [c.score for c in answer.candidates]

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.timeout(60)
 
 async def test_did_you_mean_buttons_then_a_click_shows_that_answer_in_place():
     async with running_bot() as (fake, _):
-        await fake.say("defence spending", mention_bot=True)
+        await fake.say("spending", mention_bot=True)
         sent = await reply_to(fake, fake.text_channel_id)
         assert embed_of(sent)["title"] == "Did you mean…"
         buttons = [b for row in sent.body["components"] for b in row["components"]]

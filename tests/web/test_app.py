@@ -105,8 +105,8 @@ async def test_ask_answers_with_the_cited_answer(client, engine):
 
 
 async def test_ask_offers_did_you_mean_links_to_the_entries(client, engine):
-    parsed = parse(await page(client, "/ask?q=defence+spending"))
-    choices = [f"/q/{c.entry.id}" for c in engine.ask("defence spending").candidates]
+    parsed = parse(await page(client, "/ask?q=spending"))
+    choices = [f"/q/{c.entry.id}" for c in engine.ask("spending").candidates]
     assert len(choices) >= 2 and set(choices) <= set(parsed.links()) and "Did you mean" in parsed.plain
 
 
@@ -131,7 +131,7 @@ async def test_ask_without_a_question_shows_the_box(client):
 
 
 @pytest.mark.parametrize(
-    "question", ["What is PESCO?", "is irleand in pesco", "defence spending", "best pizza in rome", "Is that true?"]
+    "question", ["What is PESCO?", "is irleand in pesco", "spending", "best pizza in rome", "Is that true?"]
 )
 async def test_api_returns_exactly_the_clis_json(client, run, question):
     response = await client.get("/api/ask", params={"q": question})
