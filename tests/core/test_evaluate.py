@@ -32,11 +32,11 @@ def test_accuracy_floors_hold_on_the_held_out_part(run):
     result = run("eval", str(EVAL), "--json")
     assert result.returncode == 0, result.stderr
     held_out = json.loads(result.stdout)["held_out"]
-    # floors a little under what the engine reaches (README, "Accuracy"); raise them as it improves
-    assert held_out["answered_accuracy"] >= 75.0
-    assert held_out["wrong_answer_rate"] <= 3.0
+    # the targets (issue 9), a little under what the engine reaches (README, "Accuracy")
+    assert held_out["answered_accuracy"] >= 85.0
+    assert held_out["wrong_answer_rate"] <= 2.0
     assert held_out["off_topic_answered_rate"] <= 3.0
-    assert held_out["post_recall"] >= 75.0 and held_out["post_precision"] >= 95.0
+    assert held_out["post_recall"] >= 80.0 and held_out["post_precision"] >= 95.0
     assert held_out["prompt_accuracy"] >= 90.0
 
 
