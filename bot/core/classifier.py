@@ -173,8 +173,7 @@ class Classifier:
     ) -> tuple[Classifier, Any, _Features] | None:
         """The classifier, with the scikit-learn model (whole only if keep_model) and the features it was
         fitted on: the tests compare them."""
-        phrasings = sum(len(texts) for texts in questions)
-        if not MIN_ENTRIES <= len(questions) <= MAX_ENTRIES or len(questions) * phrasings > MAX_WORK:
+        if not trainable(len(questions), sum(len(texts) for texts in questions)):
             return None
         try:
             from scipy import sparse
@@ -266,8 +265,15 @@ class Classifier:
         return result
 
 
+def trainable(entries: int, phrasings: int) -> bool:
+    """Whether a knowledge of this size gets a classifier (see the module doc)."""
+    return MIN_ENTRIES <= entries <= MAX_ENTRIES and entries * phrasings <= MAX_WORK
+
+
 def train(entries: Sequence[Entry]) -> Classifier | None:
     """A classifier for these entries (their questions are the phrasings), or None (see Classifier.train)."""
     from .normalize import words
 
+    if not trainable(len(entries), sum(len(entry.questions) for entry in entries)):
+        return None  # before the words: at 100k entries, splitting them alone would take seconds
     return Classifier.train([[words(q) for q in entry.questions] for entry in entries])
