@@ -29,6 +29,19 @@ MAX_TAG_CHARS = 40
 MAX_SOURCE_TITLE_CHARS = 300
 MAX_URL_CHARS = 1000
 MAX_PUBLISHER_CHARS = 200
+# An answer as Discord shows it, one embed: its title, text, every citation (title cut at CITED_TITLE_CHARS,
+# URL, publisher, date) and every related question must fit Discord's 6,000-character embed total, with
+# room for the member's question (up to 256 characters, above an answer to one of several questions) and
+# the footer (confidence, entry id, "read as a follow-up about …"). The markup around a citation and a
+# related line is counted generously, and a citation's text twice for each character markdown escaping may
+# double; the renderer's shortening of the answer (bot/render/embeds.py fit) stays as a last resort.
+# Checked for every entry read (reliability D6).
+MAX_ANSWER_CARD_CHARS = 5400
+CITED_TITLE_CHARS = 200
+MAX_TITLE_CHARS = 256  # Discord's embed title; longer ones are cut
+CITATION_MARKUP_CHARS = 20  # "**[12]** [" "](" ") — " ", " and the line break
+_ESCAPABLE = re.compile(r"[*`_~|\[\\#>-]")  # what discord.utils.escape_markdown may put a backslash before
+RELATED_MARKUP_CHARS = 3  # "• " and the line break
 STALE_AFTER = dt.timedelta(days=365)
 # The id rule, for entries and sources. Entry ids travel inside Discord custom_ids (did-you-mean and vote
 # buttons, forms), which Discord caps at 100 characters: 64 leaves every template up to 36 characters of
@@ -270,6 +283,7 @@ class _Pending:
     source_nodes: list[tuple[str, _Node]]
     related_nodes: list[tuple[str, _Node]]
     reader: _FileReader
+    answer_node: _Node
 
 
 @dataclass
@@ -322,6 +336,7 @@ def _load(files: Mapping[str, str | None], previous: Knowledge, today: dt.date |
             else:
                 _keep_file(name, previous, kept_entries.get(name, []), collected)
     _check_references(collected)
+    _check_answer_sizes(collected)
     knowledge = Knowledge(
         entries=tuple(collected.entry_ids.values()),  # in load order: file by file, as each was read
         sources=collected.sources,
@@ -396,6 +411,29 @@ def _check_references(collected: _Collected) -> None:
                 read.reader.error(node, f"{read.entry.id}.related", f"unknown entry id {related_id!r}")
             elif related_id == read.entry.id:
                 read.reader.error(node, f"{read.entry.id}.related", "an entry cannot be related to itself")
+
+
+def _check_answer_sizes(collected: _Collected) -> None:
+    """Every entry read this time must fit Discord as it is shown (MAX_ANSWER_CARD_CHARS)."""
+    for read in collected.pending:
+        if (size := answer_card_chars(read.entry, collected.sources, collected.entry_ids)) > MAX_ANSWER_CARD_CHARS:
+            message = (
+                f"shown with its {len(read.entry.sources)} sources and {len(read.entry.related)} related questions, "
+                f"this answer is {size} characters; Discord shows at most {MAX_ANSWER_CARD_CHARS}: shorten the "
+                "answer or cite fewer sources"
+            )
+            read.reader.error(read.answer_node, f"{read.entry.id}.answer", message)
+
+
+def answer_card_chars(entry: Entry, sources: Mapping[str, Source], entries: Mapping[str, Entry]) -> int:
+    """The characters an answer takes on Discord (see MAX_ANSWER_CARD_CHARS); unknown ids count nothing."""
+    size = min(len(entry.title), MAX_TITLE_CHARS) + len(entry.answer)
+    for source in (sources[s] for s in entry.sources if s in sources):
+        escaped = f"{source.title[:CITED_TITLE_CHARS]}{source.publisher or ''}{source.date or ''}"
+        size += len(escaped) + len(_ESCAPABLE.findall(escaped)) + len(source.url) + CITATION_MARKUP_CHARS
+    for related in (entries[r] for r in entry.related if r in entries):
+        size += len(related.title) + RELATED_MARKUP_CHARS
+    return size
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -492,7 +530,7 @@ def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
         file=reader.name,
         line=node.line,
     )
-    return _Pending(entry, source_nodes, related_nodes, reader)
+    return _Pending(entry, source_nodes, related_nodes, reader, fields["answer"][1])
 
 
 def _read_synonyms(reader: _FileReader, node: _Node, synonyms: dict[str, tuple[str, ...]]) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import discord
 
 from ..core.engine import Engine
+from ..core.loader import CITED_TITLE_CHARS, MAX_TITLE_CHARS
 from ..core.models import Answer, Candidate, Entry
 from ..core.solved import SolvedThread
 from ..core.yaml_edit import entry_lines
@@ -32,7 +33,7 @@ from .wording import (
 CONTENT_LIMIT = 2000
 EMBEDS_PER_MESSAGE = 10
 ACTION_ROWS = 5  # rows of buttons under one message
-TITLE_LIMIT = 256
+TITLE_LIMIT = MAX_TITLE_CHARS  # Discord's; the loader counts answers with it
 AUTHOR_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256
@@ -47,7 +48,6 @@ CHOICE_NAME_LIMIT = 100  # an autocomplete choice's name and value
 CHOICES = 25
 
 # Our own sizes, for readability rather than Discord's limits.
-CITED_TITLE_CHARS = 200  # a source title inside an embed field
 SUGGESTION_CHARS = 300  # one did-you-mean line
 TOPICS_IN_OFF_TOPIC = 15
 EXAMPLES_IN_OFF_TOPIC = 4

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.loader import (
+    MAX_ANSWER_CARD_CHARS,
     MAX_ANSWER_CHARS,
     MAX_ID_CHARS,
     MAX_PUBLISHER_CHARS,
@@ -216,3 +217,17 @@ def test_over_long_source_fields_are_refused(field, limit):
     lines = "".join(f"    {name}: {text}\n" for name, text in fields.items())
     found = messages(load_texts({"a.yaml": f"sources:\n  - id: s1\n{lines}"}))
     assert len(found) == 1 and found[0][2] == f"sources.s1.{field}" and f"the limit is {limit}" in found[0][3]
+
+
+def test_an_answer_too_long_to_show_with_its_sources_is_refused_at_its_line():
+    sources = "".join(
+        f"  - {{id: s{n}, title: {'T' * 150}, url: https://example.org/{'p' * 200}, publisher: {'P' * 60}}}\n"
+        for n in range(8)
+    )
+    cited = ", ".join(f"s{n}" for n in range(8))
+    entry = f"entries:\n  - id: e\n    questions: [Q?]\n    sources: [{cited}]\n    answer: {'a' * 1800}\n"
+    found = messages(load_texts({"a.yaml": "sources:\n" + sources + entry}))
+    assert [(line, key) for _, line, key, _ in found] == [(14, "e.answer")]
+    assert f"Discord shows at most {MAX_ANSWER_CARD_CHARS}" in found[0][3] and "8 sources" in found[0][3]
+    fewer = entry.replace(f"[{cited}]", "[s0, s1, s2]")
+    assert messages(load_texts({"a.yaml": "sources:\n" + sources + fewer})) == []

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.loader import MAX_ANSWER_CARD_CHARS, MAX_ANSWER_CHARS, answer_card_chars
 from bot.core.models import Answer, Candidate, Entry, Source, Status
-from bot.render.embeds import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TITLE_LIMIT, answer_embed, tag_pages, topics_pages
+from bot.render.embeds import (
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TITLE_LIMIT,
+    answer_embed,
+    tag_pages,
+    topics_pages,
+)
 
 
 def test_long_text_is_trimmed_to_each_limit():
@@ -25,3 +34,25 @@ def test_pages_number_themselves():
         isinstance(tag_pages("empty", [])[0], discord.Embed)
         and "Nothing filed" in tag_pages("empty", [])[0].description
     )
+
+
+def test_an_answer_the_loader_accepts_fits_discord_untrimmed_with_the_longest_question_and_footer():
+    sources = {
+        f"s{n}": Source(f"s{n}", "T*_" * 100, "https://e.org/" + "p" * 300, "P" * 200, "2025-01-01") for n in range(3)
+    }
+    related = {f"r{n}": Entry(f"r{n}", ("R" * 400,), "-") for n in range(3)}
+    entry = Entry("edge", ("Q" * 300,), "", tuple(sources), related=tuple(related))
+    room = MAX_ANSWER_CARD_CHARS - answer_card_chars(entry, sources, related)
+    entry = Entry("edge", ("Q" * 300,), "A" * min(room, MAX_ANSWER_CHARS), tuple(sources), related=tuple(related))
+    assert answer_card_chars(entry, sources, related) <= MAX_ANSWER_CARD_CHARS  # what the loader accepts
+    answer = Answer(
+        "x" * 500,
+        Status.ANSWERED,
+        (Candidate(entry, 80.0, "q"),),
+        80.0,
+        tuple(sources.values()),
+        tuple(related.values()),
+        context="c" * 200,
+    )
+    embed = answer_embed(answer, part=6)
+    assert len(embed) <= EMBED_TOTAL_LIMIT and embed.description == entry.answer  # not shortened

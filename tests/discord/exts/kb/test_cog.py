@@ -573,3 +573,19 @@ async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_ke
         assert reply.startswith("Saved `zorblax`") and not fake.refused
         assert bot.engine.entry("zorblax").questions == tuple(p.strip() for p in phrasings)
         assert bot.engine.entry("zorblax").answer == "New."
+
+
+async def test_an_answer_that_would_not_fit_discord_with_its_sources_is_refused_and_files_stay_the_same(knowledge_copy):
+    long_sources = "".join(
+        f"  - {{id: long-{n}, title: {'T' * 280}, url: https://example.org/{'p' * 400}, publisher: {'P' * 150}}}\n"
+        for n in range(6)
+    )
+    (knowledge_copy / "long-sources.yaml").write_text("sources:\n" + long_sources)
+    before = snapshot(knowledge_copy)
+    async with running_bot(knowledge_copy) as (fake, _):
+        form = await open_form(fake, kb("add"), **MODERATOR)
+        cited = ", ".join(f"long-{n}" for n in range(6))
+        reply = await submit(fake, form, {**NEW_ENTRY, "kb:answer": "x" * 1800, "kb:sources": cited}, **MODERATOR)
+        assert reply.startswith("Not saved") and "Discord shows at most 5400" in reply
+        assert "What you typed is attached" in reply  # nothing typed is lost
+    assert snapshot(knowledge_copy) == before
