@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_start": [round(x, 2) for x in load_start],
             "load_average_end": [round(x, 2) for x in os.getloadavg()],
         }
+        report.write(results, out)  # each section as soon as it is measured: a later failure loses nothing
 
     if args.command in ("accuracy", "all"):
         measure("accuracy", lambda: results.update(accuracy=accuracy.run(args.datasets, smoke=args.smoke)))
