@@ -80,11 +80,15 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    """A private copy of the shipped knowledge that a test may break or edit."""
-    target = tmp_path / "knowledge"
+def knowledge_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private copy of the shipped knowledge that a test may break or edit. Always at the same path, made
+    afresh for each test: the engine cache (keyed by the files' paths and bytes) then starts each test warm,
+    as a restarted bot would, instead of building and training the engine again in every test."""
+    target = tmp_path_factory.getbasetemp() / "knowledge-copy" / "knowledge"
+    shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(KNOWLEDGE, target)
-    return target
+    yield target
+    shutil.rmtree(target, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from bot.discord.client import extensions
 
 from ..conftest import ROOT, run_cli
 from ..fakes.fake_discord import REJECTED_TOKEN, FakeDiscord
-from ..fakes.harness import TOKEN, embed_of, reply_to, running_bot
+from ..fakes.harness import TOKEN, embed_of, no_identify_wait, reply_to, running_bot
 
 pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
 
@@ -55,13 +55,14 @@ async def test_commands_are_synced_only_when_asked():
 
 
 async def test_still_answers_after_the_websocket_drops_and_after_an_invalid_session():
-    async with running_bot() as (fake, _):
+    async with running_bot() as (fake, bot):
+        bot.before_identify_hook = no_identify_wait  # discord.py's 5 s identify pacing is not under test
         await fake.drop_connection()  # TCP abort mid-session: discord.py RESUMEs
         await asyncio.sleep(0.3)
         await fake.say("what is pesco", mention_bot=True)
         await reply_to(fake, fake.text_channel_id)
         assert fake.resume_count >= 1
-        await fake.invalidate_session()  # not resumable: discord.py IDENTIFYs again after ~5 s
+        await fake.invalidate_session()  # not resumable: discord.py IDENTIFYs again
         deadline = asyncio.get_running_loop().time() + 15
         while fake.identify_count < 2 and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.1)
