@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from ....core.loader import (
+    FULL_DATE_CHARS,
     ID_PATTERN,
     MAX_ANSWER_CHARS,
     MAX_ID_CHARS,
@@ -37,7 +39,6 @@ TEXT_INPUT_LIMIT = 4000  # Discord's maximum for one text input
 MODAL_TITLE_LIMIT = 45
 SOURCE_IDS_CHARS = 1000
 TAGS_CHARS = 300
-DATE_CHARS = len("2025-05-27")
 # 64 random bits per opened form: two forms never share an id by chance, and the longest id (an edit form
 # of an entry id at MAX_ID_CHARS) still fits Discord's 100-character custom_id (tests/discord/test_views.py)
 FORM_NONCE_BYTES = 8
@@ -73,6 +74,41 @@ class _Form(discord.ui.Modal):
         await tell(interaction, failure_text(interaction))
 
 
+@dataclass(frozen=True)
+class _Field:
+    """One text input of the entry form: what it says, how much it holds, whether it must be filled."""
+
+    label: str
+    chars: int
+    paragraph: bool = False
+    required: bool = False
+    placeholder: str | None = None
+
+    def input(self, name: str, text: str) -> discord.ui.TextInput[Any]:
+        return discord.ui.TextInput(
+            label=self.label,
+            style=discord.TextStyle.paragraph if self.paragraph else discord.TextStyle.short,
+            required=self.required,
+            max_length=self.chars,
+            placeholder=self.placeholder,
+            custom_id=f"kb:{name}",
+            default=text[: self.chars] or None,  # a longer one is kept, not shown (EntryForm.kept)
+        )
+
+
+ENTRY_FIELDS = {
+    "questions": _Field("Questions, one per line (first = title)", TEXT_INPUT_LIMIT, paragraph=True, required=True),
+    "answer": _Field(f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)", TEXT_INPUT_LIMIT, paragraph=True),
+    "sources": _Field("Source ids, comma-separated", SOURCE_IDS_CHARS),
+    "tags": _Field("Tags, comma-separated", TAGS_CHARS),
+    "review-by": _Field(
+        "Check its facts again by (YYYY-MM-DD)",
+        FULL_DATE_CHARS,
+        placeholder="optional: for counts, office-holders, budgets",
+    ),
+}
+
+
 class EntryForm(_Form):
     """Add or edit an entry: questions one per line, the answer, source ids, tags."""
 
@@ -95,12 +131,11 @@ class EntryForm(_Form):
             "answer": existing.answer if existing else draft_answer,
             "sources": ", ".join(existing.sources) if existing else draft_sources,
             "tags": ", ".join(existing.tags) if existing else "",
+            "review-by": existing.review_by.isoformat() if existing and existing.review_by else "",
         }
-        limits = {"questions": TEXT_INPUT_LIMIT, "answer": TEXT_INPUT_LIMIT, "sources": SOURCE_IDS_CHARS}
-        limits["tags"] = TAGS_CHARS
         # An entry's field too long for its input (130 phrasings of a big intent) is not shown, and saved as
         # it is: a cut-off prefill would silently drop what did not fit (reliability-findings D8).
-        self.kept = {name: text for name, text in starting.items() if len(text) > limits[name]}
+        self.kept = {name: text for name, text in starting.items() if len(text) > ENTRY_FIELDS[name].chars}
         title = "Edit entry" if existing else "New entry"
         if self.kept:
             named = f"{title} ({' & '.join(self.kept)} kept as is)"
@@ -113,59 +148,14 @@ class EntryForm(_Form):
         # A form holds five inputs (Discord's limit): the id of a new entry comes from `/kb add entry_id:`, or
         # is made from its first question; an edited entry keeps its id.
         self.entry_id = existing.id if existing else new_id.strip()
-        self.questions: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label="Questions, one per line (first = title)",
-            style=discord.TextStyle.paragraph,
-            max_length=TEXT_INPUT_LIMIT,
-            custom_id="kb:questions",
-            default=starting["questions"] or None,
-        )
-        self.answer: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label=f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
-            style=discord.TextStyle.paragraph,
-            max_length=TEXT_INPUT_LIMIT,
-            required=False,
-            custom_id="kb:answer",
-            default=starting["answer"] or None,
-        )
-        self.sources: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label="Source ids, comma-separated",
-            required=False,
-            max_length=SOURCE_IDS_CHARS,
-            custom_id="kb:sources",
-            default=starting["sources"] or None,
-        )
-        self.tags: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label="Tags, comma-separated",
-            required=False,
-            max_length=TAGS_CHARS,
-            custom_id="kb:tags",
-            default=starting["tags"] or None,
-        )
-        self.review_by: discord.ui.TextInput[EntryForm] = discord.ui.TextInput(
-            label="Check its facts again by (YYYY-MM-DD)",
-            placeholder="optional: for counts, office-holders, budgets",
-            required=False,
-            max_length=DATE_CHARS,
-            custom_id="kb:review-by",
-            default=existing.review_by.isoformat() if existing and existing.review_by else None,
-        )
-        for name, item in self._fields().items():
+        self.inputs = {name: field.input(name, starting[name]) for name, field in ENTRY_FIELDS.items()}
+        for name, item in self.inputs.items():
             if name not in self.kept:
                 self.add_item(item)
 
-    def _fields(self) -> dict[str, discord.ui.TextInput[EntryForm]]:
-        return {
-            "questions": self.questions,
-            "answer": self.answer,
-            "sources": self.sources,
-            "tags": self.tags,
-            "review by": self.review_by,
-        }
-
     def value(self, name: str) -> str:
         """What the form holds for a field: as typed, or as it was if it was too long to show."""
-        return self.kept[name] if name in self.kept else str(self._fields()[name].value)
+        return self.kept[name] if name in self.kept else str(self.inputs[name].value)
 
     async def on_submit(self, interaction: discord.Interaction[FaqBot]) -> None:  # type: ignore[override]
         await thinking(interaction)
@@ -184,7 +174,7 @@ class EntryForm(_Form):
                 self.value("sources"),
                 self.value("tags"),
                 self.existing.related if self.existing else (),
-                review_by=self.value("review by"),
+                review_by=self.value("review-by"),
             )
 
         if self.existing:
@@ -210,8 +200,8 @@ class EntryForm(_Form):
 
     def typed(self) -> str:
         """Every field shown as the moderator typed it, labelled: given back if the form is refused."""
-        shown = {name: field for name, field in self._fields().items() if name not in self.kept}
-        typed = "\n\n".join(f"{name.capitalize()}:\n{field.value}" for name, field in shown.items())
+        shown = {name: field.value for name, field in self.inputs.items() if name not in self.kept}
+        typed = "\n\n".join(f"{ENTRY_FIELDS[name].label}:\n{value}" for name, value in shown.items())
         return f"Entry id:\n{self.entry_id}\n\n{typed}" if self.entry_id else typed
 
 
@@ -229,7 +219,7 @@ class SourceForm(_Form, title="New source"):
         label="Publisher", max_length=MAX_PUBLISHER_CHARS, custom_id="kb:source-publisher"
     )
     date: discord.ui.TextInput[SourceForm] = discord.ui.TextInput(
-        label="Date (2025-05-27, 2025-05 or 2025)", max_length=DATE_CHARS, custom_id="kb:source-date"
+        label="Date (2025-05-27, 2025-05 or 2025)", max_length=FULL_DATE_CHARS, custom_id="kb:source-date"
     )
 
     def __init__(self, cog: Kb, opener_id: int) -> None:
