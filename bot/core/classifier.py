@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .models import Entry
+from .normalize import words
 
 MIN_ENTRIES = 3  # with two, liblinear folds the model into one row; the index needs no help there
 MAX_ENTRIES = 1_000
@@ -153,11 +154,6 @@ class Classifier:
         """The number of entries it scores."""
         return len(self._intercept)
 
-    @property
-    def nbytes(self) -> int:
-        """Memory of its arrays (the dicts of words, pairs and n-grams come on top)."""
-        return self._matrix.nbytes + self._norms.nbytes + self._intercept.nbytes
-
     # ---- training -----------------------------------------------------------------------------------
 
     @classmethod
@@ -272,8 +268,6 @@ def trainable(entries: int, phrasings: int) -> bool:
 
 def train(entries: Sequence[Entry]) -> Classifier | None:
     """A classifier for these entries (their questions are the phrasings), or None (see Classifier.train)."""
-    from .normalize import words
-
     if not trainable(len(entries), sum(len(entry.questions) for entry in entries)):
         return None  # before the words: at 100k entries, splitting them alone would take seconds
     return Classifier.train([[words(q) for q in entry.questions] for entry in entries])

@@ -302,7 +302,7 @@ class _Collected:
 
 def load_texts(files: Mapping[str, str], *, today: dt.date | None = None) -> LoadResult:
     """Validate a whole knowledge set given as {file name: YAML text}, in the given order."""
-    return _load({name: text for name, text in files.items()}, Knowledge(()), today)
+    return _load(files, Knowledge(()), today)
 
 
 def reload_texts(

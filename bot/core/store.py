@@ -133,7 +133,7 @@ class KnowledgeStore:
         self._cache_wanted = False
         self._cache_writer: threading.Thread | None = None
         self._seen: Fingerprint = fingerprint(self.directory)
-        self.engine = engine if engine is not None else self._engine_from_disk()
+        self.engine = engine if engine is not None else self._engine_from_disk()[0]
 
     # ---- reading and validating -------------------------------------------------------------------
 
@@ -141,14 +141,14 @@ class KnowledgeStore:
         path = Path(name)
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    def _engine_from_disk(self) -> Engine:
+    def _engine_from_disk(self) -> tuple[Engine, LoadResult]:
         """The files as they are now, validated; EditRefused if any is broken."""
         seen = fingerprint(self.directory)
         engine, result = open_engine(self.directory, self.thresholds, cache_dir=self.cache_dir)
         if engine is None:
             raise EditRefused(result.errors)
         self._seen = seen
-        return engine
+        return engine, result
 
     def _apply(self, changed: dict[str, str]) -> tuple[Engine, LoadResult]:
         """The engine with `changed` files' texts, validated: incrementally when the synonyms stay."""
@@ -170,7 +170,7 @@ class KnowledgeStore:
             return False
         changed = {name: self._read(name) for name in now if now[name] != self._seen.get(name)}
         if set(self._seen) - set(now):  # a file was deleted: read everything again
-            self.engine = self._engine_from_disk()
+            self.engine, _ = self._engine_from_disk()
             return True
         self.engine, _ = self._apply(changed)
         self._seen = now
@@ -340,11 +340,7 @@ class KnowledgeStore:
     def reload(self) -> LoadResult:
         """Re-read every file (/kb reload). A broken file raises EditRefused; the old engine stays."""
         with self._lock:
-            seen = fingerprint(self.directory)
-            engine, result = open_engine(self.directory, self.thresholds, cache_dir=self.cache_dir)
-            if engine is None:
-                raise EditRefused(result.errors)
-            self.engine, self._seen = engine, seen
+            self.engine, result = self._engine_from_disk()
             return result
 
     def reload_if_changed(self) -> bool:
