@@ -104,7 +104,10 @@ async def running_bot(
     ran on the event loop."""
     own_fake = fake is None
     fake = fake or await FakeDiscord().start()
-    data_path = data_path or Path(tempfile.mkdtemp(prefix="faqbot-")) / "bot-data.sqlite3"
+    own_data_dir = None
+    if data_path is None:
+        own_data_dir = tempfile.TemporaryDirectory(prefix="faqbot-", ignore_cleanup_errors=True)
+        data_path = Path(own_data_dir.name) / "bot-data.sqlite3"
     settings = {"forum_channel_ids": (int(fake.forum_channel_id),), "data_path": str(data_path), **discord_settings}
     config = Config(discord=DiscordConfig(api_base=fake.api_base, gateway_url=fake.gateway_url, **settings))
     if knowledge_dir is not None:
@@ -127,6 +130,8 @@ async def running_bot(
             await fake.stop()
         discord.http.Route.BASE = saved[0]
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(saved[1]))
+        if own_data_dir is not None:
+            own_data_dir.cleanup()
     for body in sent_messages(fake):
         assert_never_pings(body)
     assert fake.refused == [], f"Discord would have refused: {fake.refused}"
