@@ -121,22 +121,29 @@ def term(word: str) -> str:
     return _STEMMER.stemWord(_americanise(cleaned)) if not cleaned.isdigit() else cleaned
 
 
+def tokens(text: str) -> list[str]:
+    """The raw tokens of a text, before token_words: what a bulk build normalises once per distinct token."""
+    return _TOKEN.findall(fold(text))
+
+
+def token_words(token: str) -> list[str]:
+    """The words one token stands for: a casual spelling made plain, split at hyphens ("anti-torpedo")
+    unless a known spelling ("co-operation")."""
+    token = _CASUAL.get(token.removesuffix("'s"), token)
+    if token in _SPELLINGS:
+        return [token]
+    if "-" in token:
+        return [part for part in token.split("-") if part]
+    return [token]
+
+
 def words(text: str) -> list[str]:
-    """Folded words of a text, split at hyphens ("anti-torpedo") unless a known spelling ("co-operation")."""
+    """Folded words of a text: its tokens' words (token_words), in order."""
     folded = fold(text)
-    tokens = _TOKEN.findall(folded)
-    if "-" not in folded and "'" not in folded:  # the common case, without the per-token checks
-        return [_CASUAL.get(token, token) for token in tokens]
-    out: list[str] = []
-    for token in tokens:
-        token = _CASUAL.get(token.removesuffix("'s"), token)
-        if token in _SPELLINGS:
-            out.append(token)
-        elif "-" in token:
-            out.extend(part for part in token.split("-") if part)
-        else:
-            out.append(token)
-    return out
+    found = _TOKEN.findall(folded)
+    if "-" not in folded and "'" not in folded:  # the common case: token_words is a _CASUAL lookup (no value
+        return [_CASUAL.get(token, token) for token in found]  # has a hyphen), spared the per-token call
+    return [word for token in found for word in token_words(token)]
 
 
 def content_words(text: str) -> list[str]:
@@ -166,6 +173,7 @@ class Normalizer:
                 if phrase and phrase != target:
                     self._phrases[phrase] = target
         self._longest = max((len(p) for p in self._phrases), default=0)
+        self.phrase_starts = frozenset(phrase[0] for phrase in self._phrases)  # a text without these has none
 
     @staticmethod
     def _raw_terms(found: list[str], correct: Callable[[str], str] | None = None) -> tuple[str, ...]:

@@ -10,8 +10,11 @@ import numpy as np
 import pytest
 
 from bot.core.index import Index, Weights
+from bot.core.loader import load_directory
 from bot.core.models import Entry
 from bot.core.normalize import content_words
+
+from ..conftest import KNOWLEDGE
 
 CORPUS = {
     "pesco": ["What is PESCO?", "pesco explained simply", "which countries are in pesco"],
@@ -32,11 +35,38 @@ def document(index: Index, questions: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("query", ["pesco countries", "defence fund research", "eu nato members ireland", "army"])
 def test_bm25_matches_bm25s_lucene_times_k1_plus_one(query):
+    assert_bm25_as_bm25s([Entry(name, tuple(questions), "-") for name, questions in CORPUS.items()], {}, query)
+
+
+SHIPPED = load_directory(KNOWLEDGE).knowledge
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pesco members",
+        "european defence fund budget",
+        "eu-nato co-operation",
+        "who's the high rep",
+        "security action for europe loans",
+    ],
+)
+def test_the_bulk_build_indexes_the_shipped_knowledge_as_phrasing_by_phrasing_normalisation_would(query):
+    """The index normalises every distinct token once and assembles with numpy; the reference here goes phrasing
+    by phrasing through the Normalizer (synonym phrases, hyphens, apostrophes and accents included)."""
+    entries = [Entry(e.id, e.questions, "-") for e in SHIPPED.entries]  # "-": BM25 over the questions alone
+    assert_bm25_as_bm25s(entries, SHIPPED.synonyms, query)
+    index = Index(SHIPPED.entries, SHIPPED.synonyms)
+    for entry in SHIPPED.entries:
+        for question in entry.questions:
+            assert (entry, question) in index.same_phrasing(question)
+
+
+def assert_bm25_as_bm25s(entries: list[Entry], synonyms: dict[str, tuple[str, ...]], query: str) -> None:
     weights = Weights()
-    entries = [Entry(name, tuple(questions), "-") for name, questions in CORPUS.items()]  # "-" has no words
-    index = Index(entries, weights=weights)
+    index = Index(entries, synonyms, weights=weights)
     reference = bm25s.BM25(method="lucene", k1=weights.k1, b=weights.b)
-    reference.index([document(index, questions) for questions in CORPUS.values()], show_progress=False)
+    reference.index([document(index, list(e.questions)) for e in entries], show_progress=False)
     terms = list(index.normalizer.terms(query))
     expected = (weights.k1 + 1) * reference.get_scores(terms)  # ATIRE's tf is (k1 + 1) times Lucene's
     assert np.allclose(index.bm25_scores(terms), expected, rtol=1e-5)
