@@ -277,13 +277,25 @@ class _FileReader:
 
 @dataclass
 class _Pending:
-    """An entry read from a file, before its cross-file references are checked."""
+    """An entry read from a file, before its cross-file references are checked: with the lines of what those
+    checks may report (plain data: a helper process may have read it, see _Helper)."""
 
     entry: Entry
-    source_nodes: list[tuple[str, _Node]]
-    related_nodes: list[tuple[str, _Node]]
-    reader: _FileReader
-    answer_node: _Node
+    key: str  # where it is in its file: entries[3]
+    source_lines: list[tuple[str, int]]
+    related_lines: list[tuple[str, int]]
+    answer_line: int
+
+
+@dataclass
+class _FileRead:
+    """One file read on its own: what is unique across files (ids) is checked when the reads are merged."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[tuple[Source, int]] = field(default_factory=list)  # with the line of the source's id
+    entries: list[_Pending] = field(default_factory=list)
+    synonyms: list[tuple[str, tuple[str, ...]]] | None = None  # None: the file has no synonyms
 
 
 @dataclass
@@ -330,9 +342,10 @@ def _load(files: Mapping[str, str | None], previous: Knowledge, today: dt.date |
     for entry in previous.entries:
         kept_entries.setdefault(entry.file, []).append(entry)
     with collector_paused():
+        reads = _read_files({name: text for name, text in files.items() if text is not None})
         for name, text in files.items():
             if text is not None:
-                _read_file(_FileReader(name, text, collected.problems), collected)
+                _merge(reads[name], collected)
             else:
                 _keep_file(name, previous, kept_entries.get(name, []), collected)
     _check_references(collected)
@@ -349,28 +362,56 @@ def _load(files: Mapping[str, str | None], previous: Knowledge, today: dt.date |
     return LoadResult(knowledge, problems)
 
 
-def _read_file(reader: _FileReader, collected: _Collected) -> None:
+def _read_files(texts: Mapping[str, str]) -> dict[str, _FileRead]:
+    return {name: read_file(name, text) for name, text in texts.items()}
+
+
+def read_file(name: str, text: str) -> _FileRead:
+    """One file's sources, entries and synonyms with every problem found inside the file."""
+    read = _FileRead(name)
+    reader = _FileReader(name, text, read.problems)
     root = reader.root()
     if root is None:
-        return
+        return read
     top = reader.mapping(root, "", TOP_KEYS)
     if "sources" in top:
-        _read_sources(reader, top["sources"][1], collected.sources)
+        _read_sources(reader, top["sources"][1], read.sources)
     if "entries" in top:
         for item in _items(reader, top["entries"][1], "entries"):
-            read = _read_entry(reader, *item)
-            if read is None:
-                continue
-            first = collected.entry_ids.get(read.entry.id)
-            if first is not None:
-                where = f"{first.file}:{first.line}"
-                reader.error(item[0], f"{item[1]}.id", f"duplicate id {read.entry.id!r} (first at {where})")
-                continue
-            collected.entry_ids[read.entry.id] = read.entry
-            collected.pending.append(read)
+            pending = _read_entry(reader, *item)
+            if pending is not None:
+                read.entries.append(pending)
     if "synonyms" in top:
-        _read_synonyms(reader, top["synonyms"][1], collected.synonyms)
-        collected.synonym_files.append(reader.name)
+        read.synonyms = []
+        _read_synonyms(reader, top["synonyms"][1], read.synonyms)
+    return read
+
+
+def _merge(read: _FileRead, collected: _Collected) -> None:
+    """A file's read added to what earlier files hold: an id seen before is reported where it repeats."""
+    collected.problems.extend(read.problems)
+    for source, id_line in read.sources:
+        first_source = collected.sources.get(source.id)
+        if first_source is not None:
+            where = f"{first_source.file}:{first_source.line}"
+            collected.problems.append(
+                Problem(read.name, id_line, f"sources.{source.id}.id", f"duplicate source id (first at {where})")
+            )
+        else:
+            collected.sources[source.id] = source
+    for pending in read.entries:
+        entry = pending.entry
+        first = collected.entry_ids.get(entry.id)
+        if first is not None:
+            message = f"duplicate id {entry.id!r} (first at {first.file}:{first.line})"
+            collected.problems.append(Problem(read.name, entry.line, f"{pending.key}.id", message))
+            continue
+        collected.entry_ids[entry.id] = entry
+        collected.pending.append(pending)
+    if read.synonyms is not None:
+        for canonical, equivalents in read.synonyms:
+            collected.synonyms[canonical] = collected.synonyms.get(canonical, ()) + equivalents
+        collected.synonym_files.append(read.name)
 
 
 def _keep_file(name: str, previous: Knowledge, entries: list[Entry], collected: _Collected) -> None:
@@ -403,14 +444,20 @@ def _check_references(collected: _Collected) -> None:
                 message = f"unknown entry id {related_id!r}"
                 collected.problems.append(Problem(entry.file, entry.line, f"{entry.id}.related", message))
     for read in collected.pending:
-        for source_id, node in read.source_nodes:
+        file, entry_id = read.entry.file, read.entry.id
+        for source_id, line in read.source_lines:
             if source_id not in collected.sources:
-                read.reader.error(node, f"{read.entry.id}.sources", f"unknown source id {source_id!r}")
-        for related_id, node in read.related_nodes:
+                collected.problems.append(
+                    Problem(file, line, f"{entry_id}.sources", f"unknown source id {source_id!r}")
+                )
+        for related_id, line in read.related_lines:
             if related_id not in collected.entry_ids:
-                read.reader.error(node, f"{read.entry.id}.related", f"unknown entry id {related_id!r}")
-            elif related_id == read.entry.id:
-                read.reader.error(node, f"{read.entry.id}.related", "an entry cannot be related to itself")
+                collected.problems.append(
+                    Problem(file, line, f"{entry_id}.related", f"unknown entry id {related_id!r}")
+                )
+            elif related_id == entry_id:
+                message = "an entry cannot be related to itself"
+                collected.problems.append(Problem(file, line, f"{entry_id}.related", message))
 
 
 def _check_answer_sizes(collected: _Collected) -> None:
@@ -422,7 +469,7 @@ def _check_answer_sizes(collected: _Collected) -> None:
                 f"this answer is {size} characters; Discord shows at most {MAX_ANSWER_CARD_CHARS}: shorten the "
                 "answer or cite fewer sources"
             )
-            read.reader.error(read.answer_node, f"{read.entry.id}.answer", message)
+            collected.problems.append(Problem(read.entry.file, read.answer_line, f"{read.entry.id}.answer", message))
 
 
 def answer_card_chars(entry: Entry, sources: Mapping[str, Source], entries: Mapping[str, Entry]) -> int:
@@ -466,7 +513,7 @@ def _items(reader: _FileReader, node: _Node, key: str) -> Iterable[tuple[_Node, 
     return [(item, f"{key}[{i}]") for i, item in enumerate(node.value)]
 
 
-def _read_sources(reader: _FileReader, node: _Node, sources: dict[str, Source]) -> None:
+def _read_sources(reader: _FileReader, node: _Node, sources: list[tuple[Source, int]]) -> None:
     for item, key in _items(reader, node, "sources"):
         fields = reader.mapping(item, key, SOURCE_KEYS)
         if not fields:
@@ -485,19 +532,17 @@ def _read_sources(reader: _FileReader, node: _Node, sources: dict[str, Source]) 
             else None
         )
         date = reader.partial_date(fields["date"][1], f"{key}.date") if "date" in fields else None
-        if not (source_id and title and url):
-            continue
-        if source_id in sources:
-            first = sources[source_id]
-            reader.error(fields["id"][1], f"{key}.id", f"duplicate source id (first at {first.file}:{first.line})")
-            continue
-        sources[source_id] = Source(source_id, title, url, publisher, date, reader.name, item.line)
+        if source_id and title and url:
+            sources.append(
+                (Source(source_id, title, url, publisher, date, reader.name, item.line), fields["id"][1].line)
+            )
 
 
 def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
     fields = reader.mapping(node, key, ENTRY_KEYS)
     if not fields:
         return None
+    position = key
     entry_id = _slug(reader, fields, node, key)
     if entry_id:
         key = entry_id
@@ -530,10 +575,16 @@ def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
         file=reader.name,
         line=node.line,
     )
-    return _Pending(entry, source_nodes, related_nodes, reader, fields["answer"][1])
+    return _Pending(
+        entry,
+        position,
+        [(source_id, node.line) for source_id, node in source_nodes],
+        [(related_id, node.line) for related_id, node in related_nodes],
+        fields["answer"][1].line,
+    )
 
 
-def _read_synonyms(reader: _FileReader, node: _Node, synonyms: dict[str, tuple[str, ...]]) -> None:
+def _read_synonyms(reader: _FileReader, node: _Node, synonyms: list[tuple[str, tuple[str, ...]]]) -> None:
     if not isinstance(node, _Mapping):
         reader.error(node, "synonyms", "expected a mapping of term → list of equivalents")
         return
@@ -543,8 +594,7 @@ def _read_synonyms(reader: _FileReader, node: _Node, synonyms: dict[str, tuple[s
         if not canonical:
             reader.error(key_node, key, "empty term")
             continue
-        equivalents = reader.texts(value_node, key)
-        synonyms[canonical] = synonyms.get(canonical, ()) + tuple(e for e, _ in equivalents)
+        synonyms.append((canonical, tuple(e for e, _ in reader.texts(value_node, key))))
 
 
 def _slug(reader: _FileReader, fields: dict[str, tuple[_Node, _Node]], node: _Node, key: str) -> str | None:
