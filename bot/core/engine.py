@@ -10,6 +10,7 @@ from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .memory import collector_paused
 from .models import Answer, Candidate, Context, Entry, Knowledge, NoAnswer, Reply, Status
+from .normalize import TextTerms
 from .questions import MAX_MESSAGE_CHARS, asks, has_subject, split_questions, subject_of
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
@@ -44,12 +45,14 @@ class Engine:
         weights: Weights | None = None,
         *,
         index: Index | None = None,
+        text_terms: TextTerms | None = None,
     ) -> None:
+        """`text_terms`: the entries' texts already made terms by the loader (LoadResult.text_terms)."""
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         if index is None:
             with collector_paused():
-                index = Index(knowledge.entries, knowledge.synonyms, weights)
+                index = Index(knowledge.entries, knowledge.synonyms, weights, text_terms=text_terms)
         self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import Literal, overload
 
 import numpy as np
@@ -24,8 +24,8 @@ from rapidfuzz import fuzz
 
 from . import classifier as linear_classifier
 from .language import zipf
-from .models import Candidate, Entry
-from .normalize import FILLER, STOPWORDS, Normalizer, content_words, term, token_words, tokens, words
+from .models import Candidate, Entry, entry_texts
+from .normalize import FILLER, Normalizer, TextTerms, content_words, run_starts, term, words
 from .spelling import SpellingIndex
 
 RESCORED = 4  # candidates that get the rapidfuzz refinement
@@ -90,10 +90,6 @@ DENSE_RATIO = 16  # see _sum_by_id
 # A question that is one of the entry's phrasings word for word (same terms: overlap and fuzzy score 1)
 # keeps the index's own confidence: the classifier spreads its confidence over entries phrased alike.
 WORD_FOR_WORD = 0.999
-
-
-def _bigrams(terms: tuple[str, ...]) -> list[str]:
-    return [f"{a}_{b}" for a, b in pairwise(terms)]
 
 
 class _PhrasingGroups:
@@ -182,55 +178,70 @@ class _Rows:
     surface: Counter[str]  # every word of the questions and answers, counted: the spelling index's vocabulary
 
 
+_PAIR_SHIFT = 32  # a pair of adjacent words is known by its two term numbers packed: first << 32 | second
+_LOW_BITS = (1 << _PAIR_SHIFT) - 1
+
+
 @dataclass(slots=True)
 class _Vocabulary:
-    """Every term numbered as it is first met (a number only names a term: the order means nothing). A pair
-    "a_b" remembers its two words' numbers (for its English rarity); -1 marks a single word. An edited index
-    copies it and numbers on."""
+    """Every term numbered as it is first met (a number only names a term: the order means nothing): words by
+    name, pairs of adjacent words by their two words' numbers packed in one int (no "a_b" strings: a
+    100,000-entry knowledge has 500,000 pairs). first/second give a pair's words (for its English rarity),
+    -1 for a word. An edited index copies it and numbers on."""
 
     numbers: dict[str, int]
+    pairs: dict[int, int]
     first: list[int]
     second: list[int]
+
+    def __len__(self) -> int:
+        return len(self.first)
 
     def number_of(self, name: str) -> int:
         number = self.numbers.get(name)
         if number is None:
-            number = self.numbers[name] = len(self.numbers)
-            first, _, second = name.partition("_")
-            pair = bool(second)
-            self.first.append(self.numbers[first] if pair else -1)
-            self.second.append(self.numbers[second] if pair else -1)
+            number = self.numbers[name] = len(self.first)
+            self.first.append(-1)
+            self.second.append(-1)
         return number
 
-    def number_of_pair(self, first: int, second: int, name: str) -> int:
-        """number_of for the pair `name` of the terms numbered `first` and `second` (no parsing)."""
-        number = self.numbers.get(name)
-        if number is None:
-            number = self.numbers[name] = len(self.numbers)
-            self.first.append(first)
-            self.second.append(second)
-        return number
+    def number_pairs(self, keys: np.ndarray) -> np.ndarray:
+        """The numbers of distinct pairs given as packed keys; new ones are numbered on."""
+        found = np.fromiter((self.pairs.get(key, -1) for key in keys.tolist()), dtype=np.int64, count=len(keys))
+        new = np.flatnonzero(found < 0)
+        found[new] = len(self.first) + np.arange(len(new))
+        new_keys = keys[new]
+        self.pairs.update(zip(new_keys.tolist(), found[new].tolist(), strict=True))
+        self.first.extend((new_keys >> _PAIR_SHIFT).tolist())
+        self.second.extend((new_keys & _LOW_BITS).tolist())
+        return found
+
+    def pair_number(self, first: str, second: str) -> int | None:
+        a, b = self.numbers.get(first), self.numbers.get(second)
+        return self.pairs.get(a << _PAIR_SHIFT | b) if a is not None and b is not None else None
 
     def copy(self) -> _Vocabulary:
-        return _Vocabulary(dict(self.numbers), list(self.first), list(self.second))
+        return _Vocabulary(dict(self.numbers), dict(self.pairs), list(self.first), list(self.second))
 
 
-def _analyse(entries: Sequence[Entry], normalizer: Normalizer, vocabulary: _Vocabulary) -> _Rows:
-    """Normalise the entries' text into rows; new terms get the next numbers in `vocabulary`. Works in bulk
-    (a 100,000-entry knowledge has 5M words but 40,000 distinct ones): each distinct token is normalised once
-    and the rest is numpy over flat arrays, 4x faster than phrasing by phrasing (`python -m benchmarks speed`)."""
-    texts: list[str] = []
-    for entry in entries:
-        texts.extend(entry.questions)
-        texts.append(entry.answer)  # each entry's questions, then its answer
+def _analyse(
+    entries: Sequence[Entry], normalizer: Normalizer, vocabulary: _Vocabulary, prepared: TextTerms | None = None
+) -> _Rows:
+    """Normalise the entries' text into rows; new terms get the next numbers in `vocabulary`. `prepared`: the
+    entries' texts (each entry's questions, then its answer) as TextTerms, if the loader made them. Works in
+    bulk (TextTerms.of) and with numpy over flat arrays: 7.1 s -> 4.3 s at 100,000 entries, the same rows as
+    phrasing by phrasing (`python -m benchmarks speed`; tests/core/test_index.py compares with the Normalizer)."""
+    texts = entry_texts(entries)
     per_entry = np.fromiter((len(e.questions) + 1 for e in entries), dtype=np.int64, count=len(entries))
-    entry_starts = _starts(per_entry)
+    entry_starts = run_starts(per_entry)
     text_entry = np.repeat(np.arange(len(entries), dtype=np.int32), per_entry)
     text_question = (np.arange(len(texts)) - np.repeat(entry_starts[:-1], per_entry)).astype(np.int32)
     is_answer = np.zeros(len(texts), dtype=bool)
     is_answer[entry_starts[1:] - 1] = True
 
-    terms, per_text, names, surface = _text_terms(texts, normalizer, vocabulary)
+    if prepared is None or len(prepared.per_text) != len(texts):
+        prepared = TextTerms.of(texts)
+    terms, per_text, names = _numbered(prepared, texts, normalizer, vocabulary)
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
     in_answer = is_answer[text_of]
     kept = ~is_answer & (per_text > 0)  # a phrasing without terms is not indexed
@@ -240,69 +251,37 @@ def _analyse(entries: Sequence[Entry], normalizer: Normalizer, vocabulary: _Voca
 
     # adjacent pairs of a phrasing's terms: numbered once per distinct pair
     together = owner[1:] == owner[:-1]
-    pair_keys = (question_terms[:-1][together].astype(np.int64) << 32) | question_terms[1:][together]
+    pair_keys = (question_terms[:-1][together] << _PAIR_SHIFT) | question_terms[1:][together]
     distinct_pairs, pair_of = _distinct(pair_keys, inverse=True)
-    pair_numbers = np.fromiter(
-        (
-            vocabulary.number_of_pair(a, b, f"{names[a]}_{names[b]}")
-            for a, b in zip((distinct_pairs >> 32).tolist(), (distinct_pairs & 0xFFFFFFFF).tolist(), strict=True)
-        ),
-        dtype=np.int64,
-        count=len(distinct_pairs),
-    )
+    pair_numbers = vocabulary.number_pairs(distinct_pairs)
     # each phrasing's distinct terms and pairs
-    term_total = len(vocabulary.numbers)
+    term_total = len(vocabulary)
     keys = _distinct(
         np.concatenate([owner * term_total + question_terms, owner[:-1][together] * term_total + pair_numbers[pair_of]])
     )
     return _Rows(
         (keys % term_total).astype(np.int32),
-        _starts(np.bincount(keys // max(term_total, 1), minlength=phrasing_count)),
+        run_starts(np.bincount(keys // max(term_total, 1), minlength=phrasing_count)),
         text_entry[kept],
         text_question[kept],
         _phrasing_keys(owner, question_terms, names),
-        _starts(np.bincount(text_entry[kept], minlength=len(entries))),
+        run_starts(np.bincount(text_entry[kept], minlength=len(entries))),
         terms[in_answer],
-        _starts(per_text[is_answer]),
-        surface,
+        run_starts(per_text[is_answer]),
+        prepared.surface,
     )
 
 
-def _text_terms(
-    texts: Sequence[str], normalizer: Normalizer, vocabulary: _Vocabulary
-) -> tuple[np.ndarray, np.ndarray, dict[int, str], Counter[str]]:
-    """Every text's term numbers, text after text (synonym phrases folded as Normalizer.terms does); how
-    many each text has; the name of every number used; and the content words counted."""
-    token_lists = [tokens(text) for text in texts]
-    per_text_tokens = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(texts))
-    flat = list(chain.from_iterable(token_lists))
-    distinct = list(dict.fromkeys(flat))
-    code_of = {token: code for code, token in enumerate(distinct)}
-    codes = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int64, count=len(flat))
-    del token_lists, flat
-
-    names: dict[int, str] = {}
-    surface: Counter[str] = Counter()
-    token_terms: list[int] = []
-    token_sizes = np.zeros(len(distinct), dtype=np.int64)
-    for code, (token, frequency) in enumerate(zip(distinct, np.bincount(codes).tolist(), strict=True)):
-        found = [word for word in token_words(token) if word not in STOPWORDS]  # as content_words does
-        for word in found:
-            surface[word] += frequency
-            name = term(word)
-            number = vocabulary.number_of(name)
-            names[number] = name
-            token_terms.append(number)
-        token_sizes[code] = len(found)
-    # each token position → its terms: a gather through the distinct tokens' terms
-    sizes = token_sizes[codes]
-    positions = _starts(sizes)
-    offsets = np.repeat(_starts(token_sizes)[:-1][codes] - positions[:-1], sizes)
-    terms = np.asarray(token_terms, dtype=np.int64)[offsets + np.arange(positions[-1])]
-    bounds = positions[_starts(per_text_tokens)]
-    per_text = bounds[1:] - bounds[:-1]
-
+def _numbered(
+    prepared: TextTerms, texts: Sequence[str], normalizer: Normalizer, vocabulary: _Vocabulary
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """The texts' terms as vocabulary numbers with synonym phrases folded (as Normalizer.terms does), text
+    after text; how many each text has; and the name of every number used."""
+    local = np.fromiter(map(vocabulary.number_of, prepared.names), dtype=np.int64, count=len(prepared.names))
+    names = dict(zip(local.tolist(), prepared.names, strict=True))
+    terms, per_text = local[prepared.terms], prepared.per_text.copy()
     if normalizer.phrase_starts:  # only texts with a phrase's first term can change: they go one by one
+        bounds = run_starts(per_text)
         starts = [vocabulary.numbers[t] for t in normalizer.phrase_starts if t in vocabulary.numbers]
         text_of = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
         pieces, cursor = [], 0
@@ -315,7 +294,7 @@ def _text_terms(
             per_text[text_number] = len(numbers)
         if pieces:
             terms = np.concatenate([*pieces, terms[cursor:]])
-    return terms, per_text, names, surface
+    return terms, per_text, names
 
 
 def _phrasing_keys(owner: np.ndarray, terms: np.ndarray, names: dict[int, str]) -> list[str]:
@@ -332,12 +311,6 @@ def _phrasing_keys(owner: np.ndarray, terms: np.ndarray, names: dict[int, str]) 
     last = np.r_[phrasing[1:] != phrasing[:-1], True]  # a phrasing's last term ends its line
     pieces = [f"{name} " for name in alphabetical] + [f"{name}\n" for name in alphabetical]
     return "".join(map(pieces.__getitem__, (rank + last * size).tolist())).split("\n")[:-1]
-
-
-def _starts(sizes: Sequence[int] | np.ndarray) -> np.ndarray:
-    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(np.asarray(sizes, dtype=np.int64), out=starts[1:])
-    return starts
 
 
 def _splice(old: _Rows, first: int, end: int, new: _Rows, removed_words: Counter[str]) -> _Rows:
@@ -421,13 +394,16 @@ class Index:
         entries: Sequence[Entry],
         synonyms: Mapping[str, Iterable[str]] | None = None,
         weights: Weights | None = None,
+        *,
+        text_terms: TextTerms | None = None,
     ) -> None:
+        """`text_terms`: the entries' texts already made terms (LoadResult.text_terms), or None."""
         self.weights = weights or Weights()
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
-        self._vocabulary = _Vocabulary({}, [], [])
+        self._vocabulary = _Vocabulary({}, {}, [], [])
         self._term_numbers = self._vocabulary.numbers
-        self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary))
+        self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary, text_terms))
         self.classifier = linear_classifier.train(self.entries) if self.weights.classifier else None
 
     def updated(self, entries: Sequence[Entry]) -> Index:
@@ -465,7 +441,7 @@ class Index:
         `previous`, an edit: its spelling index is updated rather than rebuilt)."""
         w = self.weights
         self._rows = rows
-        term_count = len(self._term_numbers)
+        term_count = len(self._vocabulary)
         phrasing_count = len(rows.phrasing_keys)
         phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
         self._phrasing_entry = rows.phrasing_entry
@@ -516,7 +492,7 @@ class Index:
         field_weight = np.where(in_answer, self.weights.answer_field, 1.0)
         tf = np.add.reduceat(counts * field_weight, pair_starts) if len(pairs) else np.zeros(0)
         factor = np.where(in_answer[pair_starts], self.weights.answer_coverage, 1.0)
-        postings = _Postings.from_sorted_keys(pairs[pair_starts], size, len(self._term_numbers), tf, factor)
+        postings = _Postings.from_sorted_keys(pairs[pair_starts], size, len(self._vocabulary), tf, factor)
         return postings, np.bincount(postings.ids, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
     def _blend(self, knowledge_rarity: np.ndarray | float, english_rarity: np.ndarray | float) -> np.ndarray:
@@ -526,7 +502,7 @@ class Index:
 
     def _english_rarity(self, surface: Counter[str]) -> np.ndarray:
         """Per term, 0-1: how rare its most common written form is in English; a pair takes its words' mean."""
-        common = np.full(len(self._term_numbers), self.weights.rare_zipf)
+        common = np.full(len(self._vocabulary), self.weights.rare_zipf)
         numbers = self._term_numbers
         for word in surface:
             number = numbers.get(term(word))
@@ -549,6 +525,10 @@ class Index:
     def _known(self, name: str) -> int | None:
         """The term's number if some entry has it (an edit can leave a numbered term no entry uses)."""
         number = self._term_numbers.get(name)
+        return number if number is not None and self._entry_postings.frequency(number) else None
+
+    def _known_pair(self, first: str, second: str) -> int | None:
+        number = self._vocabulary.pair_number(first, second)
         return number if number is not None and self._entry_postings.frequency(number) else None
 
     def same_phrasing(self, question: str) -> list[tuple[Entry, str]]:
@@ -617,8 +597,8 @@ class Index:
             total += weight
             weights[number] = weight * (w.corrected if t in corrected_terms else 1.0)
             known.append(t)
-        for bigram in dict.fromkeys(_bigrams(terms)):
-            number = self._known(bigram)
+        for first, second in dict.fromkeys(pairwise(terms)):
+            number = self._known_pair(first, second)
             if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
                 weights[number] = w.bigram * float(self._weight[number])
                 total += weights[number]

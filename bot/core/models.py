@@ -39,6 +39,16 @@ class Entry:
         return self.questions[0]
 
 
+def entry_texts(entries: Iterable[Entry]) -> list[str]:
+    """The texts the matcher reads, in the one order everything built from them uses: each entry's questions,
+    then its answer."""
+    texts: list[str] = []
+    for entry in entries:
+        texts.extend(entry.questions)
+        texts.append(entry.answer)
+    return texts
+
+
 # The keys a knowledge file may give an entry or a source: the fields above, less where they were read from.
 _POSITION = ("file", "line")
 ENTRY_KEYS = tuple(f.name for f in fields(Entry) if f.name not in _POSITION)

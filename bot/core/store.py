@@ -44,7 +44,8 @@ def open_engine(
     result = load_texts({name: content.decode("utf-8") for name, content in files.items()})
     if not result.ok:
         return None, result
-    engine = Engine(result.knowledge, thresholds)
+    engine = Engine(result.knowledge, thresholds, text_terms=result.text_terms)
+    result.text_terms = None  # built: its arrays need not live on with the result
     if cache_dir and cache_key:
         cache.save(cache_dir, cache_key, engine)
     return engine, result
