@@ -171,7 +171,6 @@ class _Rows:
     phrasing_starts: np.ndarray  # int64, one more than phrasings: phrasing p's terms are [starts[p], starts[p+1])
     phrasing_entry: np.ndarray  # int32: the entry of each phrasing (phrasings are numbered entry by entry)
     phrasing_question: np.ndarray  # int32: which of its entry's questions it is
-    phrasing_keys: list[str]  # its terms sorted: what rapidfuzz compares and what makes two phrasings the same
     first_phrasing: np.ndarray  # int64, one more than entries: entry e's phrasings are [first[e], first[e+1])
     answer_terms: np.ndarray  # int32: every answer's terms, entry after entry
     answer_starts: np.ndarray  # int64, one more than entries
@@ -191,6 +190,7 @@ class _Vocabulary:
 
     numbers: dict[str, int]
     pairs: dict[int, int]
+    names: list[str]  # number → the word ("" for a pair)
     first: list[int]
     second: list[int]
 
@@ -201,6 +201,7 @@ class _Vocabulary:
         number = self.numbers.get(name)
         if number is None:
             number = self.numbers[name] = len(self.first)
+            self.names.append(name)
             self.first.append(-1)
             self.second.append(-1)
         return number
@@ -212,6 +213,7 @@ class _Vocabulary:
         found[new] = len(self.first) + np.arange(len(new))
         new_keys = keys[new]
         self.pairs.update(zip(new_keys.tolist(), found[new].tolist(), strict=True))
+        self.names.extend([""] * len(new))
         self.first.extend((new_keys >> _PAIR_SHIFT).tolist())
         self.second.extend((new_keys & _LOW_BITS).tolist())
         return found
@@ -221,7 +223,7 @@ class _Vocabulary:
         return self.pairs.get(a << _PAIR_SHIFT | b) if a is not None and b is not None else None
 
     def copy(self) -> _Vocabulary:
-        return _Vocabulary(dict(self.numbers), dict(self.pairs), list(self.first), list(self.second))
+        return _Vocabulary(dict(self.numbers), dict(self.pairs), list(self.names), list(self.first), list(self.second))
 
 
 def _analyse(
@@ -241,7 +243,7 @@ def _analyse(
 
     if prepared is None or len(prepared.per_text) != len(texts):
         prepared = TextTerms.of(texts)
-    terms, per_text, names = _numbered(prepared, texts, normalizer, vocabulary)
+    terms, per_text = _numbered(prepared, texts, normalizer, vocabulary)
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
     in_answer = is_answer[text_of]
     kept = ~is_answer & (per_text > 0)  # a phrasing without terms is not indexed
@@ -264,7 +266,6 @@ def _analyse(
         run_starts(np.bincount(keys // max(term_total, 1), minlength=phrasing_count)),
         text_entry[kept],
         text_question[kept],
-        _phrasing_keys(owner, question_terms, names),
         run_starts(np.bincount(text_entry[kept], minlength=len(entries))),
         terms[in_answer],
         run_starts(per_text[is_answer]),
@@ -274,11 +275,10 @@ def _analyse(
 
 def _numbered(
     prepared: TextTerms, texts: Sequence[str], normalizer: Normalizer, vocabulary: _Vocabulary
-) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The texts' terms as vocabulary numbers with synonym phrases folded (as Normalizer.terms does), text
-    after text; how many each text has; and the name of every number used."""
+    after text, and how many each text has."""
     local = np.fromiter(map(vocabulary.number_of, prepared.names), dtype=np.int64, count=len(prepared.names))
-    names = dict(zip(local.tolist(), prepared.names, strict=True))
     terms, per_text = local[prepared.terms], prepared.per_text.copy()
     if normalizer.phrase_starts:  # only texts with a phrase's first term can change: they go one by one
         bounds = run_starts(per_text)
@@ -288,29 +288,12 @@ def _numbered(
         for text_number in np.unique(text_of[np.isin(terms, starts)]).tolist():
             folded = normalizer.terms(texts[text_number])
             numbers = [vocabulary.number_of(name) for name in folded]
-            names.update(zip(numbers, folded, strict=True))
             pieces += [terms[cursor : bounds[text_number]], np.asarray(numbers, dtype=np.int64)]
             cursor = bounds[text_number + 1]
             per_text[text_number] = len(numbers)
         if pieces:
             terms = np.concatenate([*pieces, terms[cursor:]])
-    return terms, per_text, names
-
-
-def _phrasing_keys(owner: np.ndarray, terms: np.ndarray, names: dict[int, str]) -> list[str]:
-    """Each phrasing's distinct terms sorted and joined by a space (its key), built as one string: every
-    term's name ranked alphabetically, (phrasing, rank) pairs made unique, then one join and one split."""
-    if not len(terms):
-        return []
-    used = _distinct(terms)
-    alphabetical = sorted(names[n] for n in used.tolist())
-    rank_of = {name: rank for rank, name in enumerate(alphabetical)}
-    used_rank = np.fromiter((rank_of[names[n]] for n in used.tolist()), dtype=np.int64, count=len(used))
-    size = len(alphabetical)
-    phrasing, rank = np.divmod(_distinct(owner * size + used_rank[np.searchsorted(used, terms)]), size)
-    last = np.r_[phrasing[1:] != phrasing[:-1], True]  # a phrasing's last term ends its line
-    pieces = [f"{name} " for name in alphabetical] + [f"{name}\n" for name in alphabetical]
-    return "".join(map(pieces.__getitem__, (rank + last * size).tolist())).split("\n")[:-1]
+    return terms, per_text
 
 
 def _splice(old: _Rows, first: int, end: int, new: _Rows, removed_words: Counter[str]) -> _Rows:
@@ -319,7 +302,7 @@ def _splice(old: _Rows, first: int, end: int, new: _Rows, removed_words: Counter
     p_first, p_end = int(old.first_phrasing[first]), int(old.first_phrasing[end])
     t_first, t_end = int(old.phrasing_starts[p_first]), int(old.phrasing_starts[p_end])
     a_first, a_end = int(old.answer_starts[first]), int(old.answer_starts[end])
-    p_shift = len(new.phrasing_keys) - (p_end - p_first)
+    p_shift = len(new.phrasing_entry) - (p_end - p_first)
     surface = old.surface.copy()
     surface.subtract(removed_words)
     surface.update(new.surface)
@@ -334,7 +317,6 @@ def _splice(old: _Rows, first: int, end: int, new: _Rows, removed_words: Counter
         ),
         np.concatenate([old.phrasing_entry[:p_first], new.phrasing_entry + first, old.phrasing_entry[p_end:] + shift]),
         np.concatenate([old.phrasing_question[:p_first], new.phrasing_question, old.phrasing_question[p_end:]]),
-        old.phrasing_keys[:p_first] + new.phrasing_keys + old.phrasing_keys[p_end:],
         np.concatenate(
             [old.first_phrasing[:first], new.first_phrasing[:-1] + p_first, old.first_phrasing[end:] + p_shift]
         ),
@@ -401,7 +383,7 @@ class Index:
         self.weights = weights or Weights()
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
-        self._vocabulary = _Vocabulary({}, {}, [], [])
+        self._vocabulary = _Vocabulary({}, {}, [], [], [])
         self._term_numbers = self._vocabulary.numbers
         self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary, text_terms))
         self.classifier = linear_classifier.train(self.entries) if self.weights.classifier else None
@@ -442,7 +424,7 @@ class Index:
         w = self.weights
         self._rows = rows
         term_count = len(self._vocabulary)
-        phrasing_count = len(rows.phrasing_keys)
+        phrasing_count = len(rows.phrasing_entry)
         phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
         self._phrasing_entry = rows.phrasing_entry
         self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, phrasing_count, term_count)
@@ -461,7 +443,6 @@ class Index:
         # terms in more entries than this only rescore candidates found through rarer terms
         self._common_df = max(COMMON_MIN_DF, int(COMMON_SHARE * count))
 
-        self._phrasing_keys = rows.phrasing_keys
         self._phrasing_question = rows.phrasing_question
         self._first_phrasing = rows.first_phrasing[:-1]
         is_bigram = np.asarray(self._vocabulary.first, dtype=np.int64) >= 0
@@ -531,6 +512,13 @@ class Index:
         number = self._vocabulary.pair_number(first, second)
         return number if number is not None and self._entry_postings.frequency(number) else None
 
+    def _phrasing_key(self, phrasing: int) -> str:
+        """Its terms (not pairs) sorted and joined by spaces, as Normalizer.phrasing_key: what rapidfuzz compares
+        and what makes two phrasings the same. Made when asked: only a question's few finalists need one."""
+        rows, names = self._rows, self._vocabulary.names
+        numbers = rows.phrasing_terms[rows.phrasing_starts[phrasing] : rows.phrasing_starts[phrasing + 1]].tolist()
+        return " ".join(sorted(names[n] for n in numbers if names[n]))
+
     def same_phrasing(self, question: str) -> list[tuple[Entry, str]]:
         """Entries with a phrasing the matcher cannot tell from this question (the same set of terms), and
         that phrasing: the collision rule of loader.collisions, asked of one question through the postings."""
@@ -542,7 +530,7 @@ class Index:
         rarest = min((n for n in numbers if n is not None), key=postings.frequency)
         found = []
         for phrasing in postings.ids[postings.span(rarest)]:
-            if self._phrasing_keys[phrasing] == key:
+            if self._phrasing_key(phrasing) == key:
                 entry = self.entries[self._phrasing_entry[phrasing]]
                 found.append((entry, entry.questions[self._phrasing_question[phrasing]]))
         return found
@@ -673,7 +661,7 @@ class Index:
             if best is None:  # matched through the answer only: compare with the canonical question
                 best = int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
-            similarity = fuzz.token_sort_ratio(query_key, self._phrasing_keys[best], processor=None) / 100
+            similarity = fuzz.token_sort_ratio(query_key, self._phrasing_key(best), processor=None) / 100
             mean = w.coverage_share * coverage_i + w.neighbour_share * neighbour_i + w.fuzzy_share * similarity
             score = 100 * mean / shares
             adjusted_rank = rank_i + lexical_share * 100 * w.fuzzy_share * (similarity - neighbour_i) / shares

@@ -79,6 +79,7 @@ FILLER = (
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}")
+MIN_ACRONYM_DOTS = 2
 # "US" in capitals is the country; lower-cased it would vanish as the stopword "us".
 _US = re.compile(r"\bU\.?S\.?(?=\W|$)")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -88,11 +89,13 @@ def fold(text: str) -> str:
     """Lower case, accents removed, typographic quotes and dashes made plain."""
     if not text.isascii():  # most questions are plain ASCII: skip the per-character pass
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     if "U" in text:
         text = _US.sub("USA", text)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     text = text.lower()
-    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
+    if text.count(".") < MIN_ACRONYM_DOTS:  # a sentence's one full stop is common: skip the acronym pass
+        return text
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
 # "colour" → "color" and "centre" → "center", but not "four", "hour", "tour" or "tre"-less short words.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 
 from rapidfuzz.distance import OSA
@@ -19,14 +18,16 @@ class SpellingIndex:
 
     def __init__(self, frequency: Mapping[str, int]) -> None:
         self._frequency = dict(frequency)
-        deletes: dict[str, list[str]] = defaultdict(list)
+        # variant → its words joined by a space (words have none): a dict of strings is several times
+        # faster to save and load (the engine cache) than one of lists, and most variants have one word
+        deletes: dict[str, str] = {}
+        get = deletes.get
         for word in frequency:
             if len(word) >= MIN_INDEXED_LENGTH:
                 for variant in self._variants(word):
-                    deletes[variant].append(word)
-        # variant → its words joined by a space (words have none): a dict of strings is several times
-        # faster to save and load (the engine cache) than one of lists, and most variants have one word
-        self._deletes = {variant: " ".join(found) for variant, found in deletes.items()}
+                    known = get(variant)
+                    deletes[variant] = f"{known} {word}" if known else word
+        self._deletes = deletes
 
     def updated(self, frequency: Mapping[str, int]) -> SpellingIndex:
         """The index for a new vocabulary that differs from this one in a few words (an edit): copies the
