@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal, overload
 
@@ -86,7 +86,7 @@ COMMON_SHARE = 0.02
 # candidates, 1.3x faster per question, the same best answer for all of 2,000 benchmark questions (a
 # runner-up differed for 1.5% of them; `python -m benchmarks speed`).
 COMMON_MIN_DF = 1_000
-DENSE_RATIO = 16  # see _sum_by_id
+DENSE_RATIO = 64  # see _sum_by_id
 # A question that is one of the entry's phrasings word for word (same terms: overlap and fuzzy score 1)
 # keeps the index's own confidence: the classifier spreads its confidence over entries phrased alike.
 WORD_FOR_WORD = 0.999
@@ -97,18 +97,15 @@ class _PhrasingGroups:
     on demand (only the few final candidates ever ask)."""
 
     def __init__(self, phrasing_ids: np.ndarray, owners: np.ndarray, overlap: np.ndarray) -> None:
-        boundaries = np.flatnonzero(owners[1:] != owners[:-1]) + 1
-        self._starts = np.concatenate(([0], boundaries)) if len(owners) else boundaries
+        self._starts = np.flatnonzero(_run_firsts(owners))
         self.entries = owners[self._starts]
         self.best_overlap = np.maximum.reduceat(overlap, self._starts) if len(owners) else overlap
         self._ids, self._overlap = phrasing_ids, overlap
 
-    def best_phrasing(self, entry_number: int) -> int | None:
-        position = int(np.searchsorted(self.entries, entry_number))
-        if position >= len(self.entries) or self.entries[position] != entry_number:
-            return None
-        start = self._starts[position]
-        end = self._starts[position + 1] if position + 1 < len(self._starts) else len(self._ids)
+    def best_phrasing(self, group: int) -> int:
+        """The closest phrasing of the entry at this position of `entries`."""
+        start = self._starts[group]
+        end = self._starts[group + 1] if group + 1 < len(self._starts) else len(self._ids)
         return int(self._ids[start + int(np.argmax(self._overlap[start:end]))])
 
 
@@ -157,8 +154,41 @@ def _sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tupl
         sums = [np.bincount(ids, weights=v, minlength=universe) for v in values]
         distinct = np.flatnonzero(sums[0] > 0)  # on a bool array: several times faster than on floats
         return distinct, [total[distinct] for total in sums]
-    distinct, inverse = np.unique(ids, return_inverse=True)
+    distinct, inverse = _distinct(ids, inverse=True)
     return distinct, [np.bincount(inverse, weights=v, minlength=len(distinct)) for v in values]
+
+
+def _sums_at(
+    postings: _Postings,
+    terms: dict[int, float],
+    targets: np.ndarray,
+    values: list[np.ndarray | None],
+    universe: int,
+) -> list[np.ndarray]:
+    """For each values array (one value per posting; None: 1 for each), the sum over `terms` of the term's
+    weight times its value at each of `targets` (ascending ids; 0 where a term's postings lack it). Common
+    terms' long postings: counted densely over the whole id range when they are many against it (one
+    bincount), else looked up term by term with a binary search (at 3,000 entries dense is 10% faster per
+    question; at 100,000 the binary search)."""
+    spans = [postings.span(number) for number in terms]
+    sizes = [span.stop - span.start for span in spans]
+    if universe <= DENSE_RATIO * sum(sizes):
+        ids = np.concatenate([postings.ids[span] for span in spans])
+        weights = np.repeat(np.fromiter(terms.values(), dtype=np.float64, count=len(terms)), sizes)
+        return [
+            np.bincount(
+                ids,
+                weights=weights if v is None else weights * np.concatenate([v[s] for s in spans]),
+                minlength=universe,
+            )[targets]
+            for v in values
+        ]
+    sums = [np.zeros(len(targets)) for _ in values]
+    for weight, span in zip(terms.values(), spans, strict=True):
+        hit, where = _members(postings.ids[span], targets)
+        for total, v in zip(sums, values, strict=True):
+            total[hit] += weight if v is None else weight * v[span][where[hit]]
+    return sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,46 +214,65 @@ _LOW_BITS = (1 << _PAIR_SHIFT) - 1
 @dataclass(slots=True)
 class _Vocabulary:
     """Every term numbered as it is first met (a number only names a term: the order means nothing): words by
-    name, pairs of adjacent words by their two words' numbers packed in one int (no "a_b" strings: a
-    100,000-entry knowledge has 500,000 pairs). first/second give a pair's words (for its English rarity),
-    -1 for a word. An edited index copies it and numbers on."""
+    name, pairs of adjacent words by their two words' numbers packed in one int, in sorted numpy arrays (a
+    100,000-entry knowledge has 500,000 pairs: as a dict of ints and lists of their words they took 77 MB, now
+    12 MB, which matters while an edit holds two engines). An edited index copies it and numbers on; the
+    arrays are never changed in place, so copies share them."""
 
     numbers: dict[str, int]
-    pairs: dict[int, int]
     names: list[str]  # number → the word ("" for a pair)
-    first: list[int]
-    second: list[int]
+    pair_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # ascending
+    pair_numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # of each key
 
     def __len__(self) -> int:
-        return len(self.first)
+        return len(self.names)
 
     def number_of(self, name: str) -> int:
         number = self.numbers.get(name)
         if number is None:
-            number = self.numbers[name] = len(self.first)
+            number = self.numbers[name] = len(self.names)
             self.names.append(name)
-            self.first.append(-1)
-            self.second.append(-1)
         return number
 
     def number_pairs(self, keys: np.ndarray) -> np.ndarray:
-        """The numbers of distinct pairs given as packed keys; new ones are numbered on."""
-        found = np.fromiter((self.pairs.get(key, -1) for key in keys.tolist()), dtype=np.int64, count=len(keys))
-        new = np.flatnonzero(found < 0)
-        found[new] = len(self.first) + np.arange(len(new))
-        new_keys = keys[new]
-        self.pairs.update(zip(new_keys.tolist(), found[new].tolist(), strict=True))
-        self.names.extend([""] * len(new))
-        self.first.extend((new_keys >> _PAIR_SHIFT).tolist())
-        self.second.extend((new_keys & _LOW_BITS).tolist())
+        """The numbers of distinct pairs given as ascending packed keys; new ones are numbered on."""
+        found, position = self._find(keys)
+        new = found < 0
+        found[new] = len(self.names) + np.arange(int(new.sum()))
+        self.names.extend([""] * int(new.sum()))
+        self.pair_keys = np.insert(self.pair_keys, position[new], keys[new])
+        self.pair_numbers = np.insert(self.pair_numbers, position[new], found[new])
         return found
 
-    def pair_number(self, first: str, second: str) -> int | None:
-        a, b = self.numbers.get(first), self.numbers.get(second)
-        return self.pairs.get(a << _PAIR_SHIFT | b) if a is not None and b is not None else None
+    def pair_numbers_of(self, pairs: Iterable[tuple[str, str]]) -> list[int | None]:
+        """The numbers of these pairs of terms (None for a pair never seen): a question's few pairs, so one
+        binary search in numpy and plain Python around it (5 µs; the vectorised _find costs 7)."""
+        get = self.numbers.get
+        keys = []
+        for a, b in pairs:
+            first, second = get(a), get(b)
+            keys.append(first << _PAIR_SHIFT | second if first is not None and second is not None else -1)
+        pair_keys, size = self.pair_keys, len(self.pair_keys)
+        return [
+            int(self.pair_numbers[at]) if at < size and pair_keys[at] == key else None
+            for key, at in zip(keys, pair_keys.searchsorted(keys).tolist(), strict=True)
+        ]
+
+    def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each key's pair number (-1 if unknown) and where it is, or would go, in pair_keys."""
+        position = np.searchsorted(self.pair_keys, keys)
+        match = position < len(self.pair_keys)
+        match[match] = self.pair_keys[position[match]] == keys[match]
+        found = np.full(len(keys), -1, dtype=np.int64)
+        found[match] = self.pair_numbers[position[match]]
+        return found, position
+
+    def pair_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair's number and its two words' numbers."""
+        return self.pair_numbers, self.pair_keys >> _PAIR_SHIFT, self.pair_keys & _LOW_BITS
 
     def copy(self) -> _Vocabulary:
-        return _Vocabulary(dict(self.numbers), dict(self.pairs), list(self.names), list(self.first), list(self.second))
+        return _Vocabulary(dict(self.numbers), list(self.names), self.pair_keys, self.pair_numbers)
 
 
 def _analyse(
@@ -342,6 +391,15 @@ def _words_of(entries: Iterable[Entry]) -> Counter[str]:
     return found
 
 
+def _run_firsts(ordered: np.ndarray) -> np.ndarray:
+    """True where a run of equal values starts (np.r_[True, a[1:] != a[:-1]] without np.r_'s 10 µs)."""
+    first = np.empty(len(ordered), dtype=bool)
+    if len(ordered):
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
 @overload
 def _distinct(keys: np.ndarray) -> np.ndarray: ...
 @overload
@@ -349,11 +407,13 @@ def _distinct(keys: np.ndarray, *, inverse: Literal[True]) -> tuple[np.ndarray, 
 def _distinct(keys: np.ndarray, *, inverse: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """np.unique(keys) (with return_inverse), by sorting: numpy 2.x's np.unique hashes integers, 6x slower on
     millions of them."""
-    order = np.argsort(keys, kind="stable") if inverse else None
-    ordered = keys[order] if order is not None else np.sort(keys)
-    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.zeros(0, dtype=bool)
-    if order is None:
-        return ordered[first]
+    if not inverse:
+        ordered = np.sort(keys)
+        distinct: np.ndarray = ordered[_run_firsts(ordered)]
+        return distinct
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = _run_firsts(ordered)
     where = np.empty(len(keys), dtype=np.int64)
     where[order] = np.cumsum(first) - 1
     return ordered[first], where
@@ -366,8 +426,8 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(keys):
         return keys, keys
     ordered = np.sort(keys, kind="stable")
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+    starts = np.flatnonzero(_run_firsts(ordered))
+    return ordered[starts], np.diff(starts, append=len(ordered))
 
 
 class Index:
@@ -383,7 +443,7 @@ class Index:
         self.weights = weights or Weights()
         self.entries = tuple(entries)
         self.normalizer = Normalizer(synonyms)
-        self._vocabulary = _Vocabulary({}, {}, [], [], [])
+        self._vocabulary = _Vocabulary({}, [])
         self._term_numbers = self._vocabulary.numbers
         self._assemble(_analyse(self.entries, self.normalizer, self._vocabulary, text_terms))
         self.classifier = linear_classifier.train(self.entries) if self.weights.classifier else None
@@ -445,8 +505,8 @@ class Index:
 
         self._phrasing_question = rows.phrasing_question
         self._first_phrasing = rows.first_phrasing[:-1]
-        is_bigram = np.asarray(self._vocabulary.first, dtype=np.int64) >= 0
-        term_weight = self._weight * np.where(is_bigram, w.bigram, 1.0)
+        term_weight = self._weight.copy()
+        term_weight[self._vocabulary.pair_numbers] *= w.bigram
         self._phrasing_weight = np.bincount(
             phrasing_of, weights=term_weight[rows.phrasing_terms], minlength=phrasing_count
         ).astype(np.float32)
@@ -469,7 +529,7 @@ class Index:
         keys, counts = _counts(np.concatenate([question_keys, answer_keys]))
         in_answer = (keys & 1).astype(bool)
         pairs = keys >> 1
-        pair_starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if len(pairs) else pairs
+        pair_starts = np.flatnonzero(_run_firsts(pairs))
         field_weight = np.where(in_answer, self.weights.answer_field, 1.0)
         tf = np.add.reduceat(counts * field_weight, pair_starts) if len(pairs) else np.zeros(0)
         factor = np.where(in_answer[pair_starts], self.weights.answer_coverage, 1.0)
@@ -490,10 +550,8 @@ class Index:
             if number is not None:
                 common[number] = max(common[number], zipf(word))
         rarity = np.clip(self._rarity(common), 0.0, 1.0)
-        first = np.asarray(self._vocabulary.first, dtype=np.int64)
-        second = np.asarray(self._vocabulary.second, dtype=np.int64)
-        pairs = np.flatnonzero(first >= 0)
-        rarity[pairs] = (rarity[first[pairs]] + rarity[second[pairs]]) / 2
+        pairs, first, second = self._vocabulary.pair_words()
+        rarity[pairs] = (rarity[first] + rarity[second]) / 2
         return rarity
 
     def _rarity(self, common: np.ndarray | float) -> np.ndarray | float:
@@ -506,10 +564,6 @@ class Index:
     def _known(self, name: str) -> int | None:
         """The term's number if some entry has it (an edit can leave a numbered term no entry uses)."""
         number = self._term_numbers.get(name)
-        return number if number is not None and self._entry_postings.frequency(number) else None
-
-    def _known_pair(self, first: str, second: str) -> int | None:
-        number = self._vocabulary.pair_number(first, second)
         return number if number is not None and self._entry_postings.frequency(number) else None
 
     def _phrasing_key(self, phrasing: int) -> str:
@@ -585,9 +639,9 @@ class Index:
             total += weight
             weights[number] = weight * (w.corrected if t in corrected_terms else 1.0)
             known.append(t)
-        for first, second in dict.fromkeys(pairwise(terms)):
-            number = self._known_pair(first, second)
-            if number is not None:  # a known phrase adds evidence; an unknown one says nothing new
+        for number in self._vocabulary.pair_numbers_of(dict.fromkeys(pairwise(terms))):
+            if number is not None and self._entry_postings.frequency(number):  # a known phrase adds evidence;
+                # an unknown one says nothing new
                 weights[number] = w.bigram * float(self._weight[number])
                 total += weights[number]
         return weights, total, " ".join(sorted([*known, *unknown])), unknown
@@ -619,25 +673,24 @@ class Index:
             ],
             len(self.entries),
         )
-        for number, weight in common.items():
-            span = entries.span(number)
-            hit, where = _members(entries.ids[span], entry_ids)
-            bm25[hit] += weight * self._saturated[span][where[hit]]
-            covered[hit] += weight * self._coverage_factor[span][where[hit]]
+        if common:
+            more_bm25, more_covered = _sums_at(
+                entries, common, entry_ids, [self._saturated, self._coverage_factor], len(self.entries)
+            )
+            bm25, covered = bm25 + more_bm25, covered + more_covered
 
         # Nearest phrasing per entry: idf-weighted Dice overlap of the question with each phrasing.
         # Phrasings are numbered entry by entry, so sorted phrasing ids come grouped by entry.
         touched = [phrasings.ids[phrasings.span(n)] for n in driving]
         contributions = np.repeat(driving_weights, [len(t) for t in touched])
         phrasing_ids, (shared,) = _sum_by_id(np.concatenate(touched), [contributions], self.phrasing_count)
-        for number, weight in common.items():
-            hit, _ = _members(phrasings.ids[phrasings.span(number)], phrasing_ids)
-            shared[hit] += weight
+        if common:
+            shared = shared + _sums_at(phrasings, common, phrasing_ids, [None], self.phrasing_count)[0]
         overlap = 2 * shared / (total + self._phrasing_weight[phrasing_ids])
         groups = _PhrasingGroups(phrasing_ids, self._phrasing_entry[phrasing_ids], overlap)
         neighbour = np.zeros(len(entry_ids), dtype=np.float32)
-        hit, where = _members(groups.entries, entry_ids)
-        neighbour[hit] = groups.best_overlap[where[hit]]
+        has_group, group = _members(groups.entries, entry_ids)  # each candidate's position in groups.entries
+        neighbour[has_group] = groups.best_overlap[group[has_group]]
         coverage = covered / total
         # until the fuzzy score is computed (below, for the few best), the overlap stands in for it
         shares = w.coverage_share + w.neighbour_share + w.fuzzy_share
@@ -653,13 +706,18 @@ class Index:
 
         refined: list[tuple[float, Candidate]] = []
         # the few finalists as plain floats: numpy scalars make arithmetic in a Python loop several times slower
-        for entry_number, rank_i, coverage_i, neighbour_i in zip(
-            entry_ids[top].tolist(), rank[top].tolist(), coverage[top].tolist(), neighbour[top].tolist(), strict=True
-        ):
+        finalists = zip(
+            entry_ids[top].tolist(),
+            np.where(has_group[top], group[top], -1).tolist(),
+            rank[top].tolist(),
+            coverage[top].tolist(),
+            neighbour[top].tolist(),
+            strict=True,
+        )
+        for entry_number, group_i, rank_i, coverage_i, neighbour_i in finalists:
             entry = self.entries[entry_number]
-            best = groups.best_phrasing(entry_number)
-            if best is None:  # matched through the answer only: compare with the canonical question
-                best = int(self._first_phrasing[entry_number])
+            # no phrasing touched: matched through the answer only, so compare with the canonical question
+            best = groups.best_phrasing(group_i) if group_i >= 0 else int(self._first_phrasing[entry_number])
             question_text = entry.questions[self._phrasing_question[best]]
             similarity = fuzz.token_sort_ratio(query_key, self._phrasing_key(best), processor=None) / 100
             mean = w.coverage_share * coverage_i + w.neighbour_share * neighbour_i + w.fuzzy_share * similarity
