@@ -14,6 +14,7 @@ from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
 from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, collisions, load_directory, uncited
+from .core.memory import return_large_blocks_when_freed
 from .core.models import Severity
 from .core.store import KnowledgeStore, open_engine
 from .render.text import eval_text, reply_json, reply_text
@@ -222,6 +223,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    return_large_blocks_when_freed()  # a long-running bot keeps its memory flat across edits (memory.py)
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:
