@@ -86,7 +86,13 @@ COMMON_SHARE = 0.02
 # candidates, 1.3x faster per question, the same best answer for all of 2,000 benchmark questions (a
 # runner-up differed for 1.5% of them; `python -m benchmarks speed`).
 COMMON_MIN_DF = 1_000
-DENSE_RATIO = 16  # see _sum_by_id and _sums_at
+DENSE_RATIO = 16  # see _sum_by_id
+# _sums_at's cost model, in ids counted by a bincount: a term's binary-search pass costs as much as counting
+# SEARCH_PASS_COST ids, plus LOOKUP_COST per target looked up. Median per question (best of 5 rounds over 800
+# `python -m benchmarks speed` questions), always searching / always counting / this model: 3,000 entries
+# 0.329 / 0.288 / 0.294 ms, 100,000 entries 1.27 / 1.60 / 1.34 ms (halving both constants: 0.305 / 1.26).
+SEARCH_PASS_COST = 2500
+LOOKUP_COST = 30
 # A question that is one of the entry's phrasings word for word (same terms: overlap and fuzzy score 1)
 # keeps the index's own confidence: the classifier spreads its confidence over entries phrased alike.
 WORD_FOR_WORD = 0.999
@@ -180,13 +186,12 @@ def _sums_at(
 ) -> list[np.ndarray]:
     """For each values array (one value per posting; None: 1 for each), the sum over `terms` of the term's
     weight times its value at each of `targets` (ascending ids; 0 where a term's postings lack it): the common
-    terms' long postings. Counted over the whole id range (one bincount) when the targets are many against
-    it, as _sum_by_id decides; else term by term with a binary search per target. Per question at 3,000
-    entries the first is 7% faster, at 100,000 the second is 25% faster (best of 4 rounds, 800 questions of
-    `python -m benchmarks speed`; a threshold of 4 or 8 instead of 16 was slower at both sizes)."""
+    terms' long postings. Either counted over the whole id range (one bincount over the universe and the
+    postings) or term by term with a binary search per target, whichever the cost model below expects to be
+    cheaper."""
     spans = [postings.span(number) for number in terms]
     sizes = [span.stop - span.start for span in spans]
-    if universe <= DENSE_RATIO * len(targets):
+    if universe + sum(sizes) <= len(terms) * (SEARCH_PASS_COST + LOOKUP_COST * len(targets)):
         ids = np.concatenate([postings.ids[span] for span in spans])
         weights = np.repeat(np.fromiter(terms.values(), dtype=np.float64, count=len(terms)), sizes)
         return [
