@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Literal, overload
+from typing import Literal, TypeVar, overload
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -29,6 +29,8 @@ from .normalize import FILLER, Normalizer, TextTerms, content_words, run_starts,
 from .spelling import SpellingIndex
 
 RESCORED = 4  # candidates that get the rapidfuzz refinement
+REMEMBERED_KEYS = 100_000  # phrasing keys kept (~8 MB); then forgotten all at once
+_Float = TypeVar("_Float", float, np.ndarray)
 
 
 @dataclass(frozen=True, slots=True)
@@ -531,6 +533,7 @@ class Index:
         ).astype(np.float32)
         self._spelling: SpellingIndex = previous._spelling.updated(words) if previous else SpellingIndex(words)
         self._filler_terms = {term(w) for w in FILLER}
+        self._keys: dict[int, str] = {}  # phrasing → its key (_phrasing_key)
 
     def _entry_documents(self, rows: _Rows) -> tuple[_Postings, np.ndarray]:
         """Each entry as one document: its phrasings' terms, plus its answer's as a weaker field.
@@ -555,10 +558,11 @@ class Index:
         postings = _Postings.from_sorted_keys(pairs[pair_starts], size, len(self._vocabulary), tf, factor)
         return postings, np.bincount(postings.ids, weights=tf, minlength=len(self.entries)).astype(np.float32)
 
-    def _blend(self, knowledge_rarity: np.ndarray | float, english_rarity: np.ndarray | float) -> np.ndarray:
+    def _blend(self, knowledge_rarity: _Float, english_rarity: _Float) -> _Float:
+        """The word weight above, for arrays of terms or (in plain floats: numpy scalars cost microseconds in
+        a question's loop) one word."""
         prior = self.weights.english_prior
-        both = self._evidence * np.asarray(knowledge_rarity) + prior * np.asarray(english_rarity)
-        return np.asarray(self._idf_max * both / (self._evidence + prior))
+        return self._idf_max * (self._evidence * knowledge_rarity + prior * english_rarity) / (self._evidence + prior)
 
     def _english_rarity(self, surface: Counter[str]) -> np.ndarray:
         """Per term, 0-1: how rare its most common written form is in English; a pair takes its words' mean."""
@@ -587,10 +591,16 @@ class Index:
 
     def _phrasing_key(self, phrasing: int) -> str:
         """Its terms (not pairs) sorted and joined by spaces, as Normalizer.phrasing_key: what rapidfuzz compares
-        and what makes two phrasings the same. Made when asked: only a question's few finalists need one."""
-        rows, names = self._rows, self._vocabulary.names
-        numbers = rows.phrasing_terms[rows.phrasing_starts[phrasing] : rows.phrasing_starts[phrasing + 1]].tolist()
-        return " ".join(sorted(names[n] for n in numbers if names[n]))
+        and what makes two phrasings the same. Made when asked (only a question's few finalists need one) and
+        remembered: the same phrasings keep coming back as finalists."""
+        key = self._keys.get(phrasing)
+        if key is None:
+            if len(self._keys) >= REMEMBERED_KEYS:
+                self._keys.clear()
+            rows, names = self._rows, self._vocabulary.names
+            numbers = rows.phrasing_terms[rows.phrasing_starts[phrasing] : rows.phrasing_starts[phrasing + 1]]
+            key = self._keys[phrasing] = " ".join(sorted(names[n] for n in numbers.tolist() if names[n]))
+        return key
 
     def same_phrasing(self, question: str) -> list[tuple[Entry, str]]:
         """Entries with a phrasing the matcher cannot tell from this question (the same set of terms), and
@@ -651,7 +661,7 @@ class Index:
             number = self._known(t)
             if number is None:
                 if t not in self._filler_terms:
-                    total += w.unknown * float(self._blend(1.0, self._word_rarity(word)))
+                    total += w.unknown * self._blend(1.0, self._word_rarity(word))
                     unknown.append(t)
                 continue
             weight = float(self._weight[number]) * (w.filler if t in self._filler_terms else 1.0)

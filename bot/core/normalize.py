@@ -146,11 +146,20 @@ def token_words(token: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Folded words of a text: its tokens' words (token_words), in order."""
+    return list(_words(text))
+
+
+# A member's question is split, classified, checked for a subject and matched: each asks for its words.
+RECENT_TEXTS = 256
+
+
+@functools.lru_cache(maxsize=RECENT_TEXTS)
+def _words(text: str) -> tuple[str, ...]:
     folded = fold(text)
     found = _TOKEN.findall(folded)
     if "-" not in folded and "'" not in folded:  # the common case: token_words is a _CASUAL lookup (no value
-        return [_CASUAL.get(token, token) for token in found]  # has a hyphen), spared the per-token call
-    return [word for token in found for word in token_words(token)]
+        return tuple(_CASUAL.get(token, token) for token in found)  # has a hyphen), spared the per-token call
+    return tuple(word for token in found for word in token_words(token))
 
 
 def content_words(text: str) -> list[str]:
