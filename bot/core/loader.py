@@ -395,11 +395,13 @@ def _load(
     return LoadResult(knowledge, problems, text_terms)
 
 
-# Reading YAML is CPU-bound Python: above this much text a second process reads the last files while this one
-# reads the first. Starting it costs ~0.1 s and its reads come back pickled (~0.15 s per 20 MB); at 100,000
-# entries (42 MB) reading takes 2.6 s instead of 4.7 s, at 10,000 (4 MB) 0.29 s instead of 0.45 s
-# (`python -m benchmarks speed`, 2 cores); below 2 MB the start-up would cost more than it saves.
-HELPER_MIN_BYTES = 2_000_000
+# Reading YAML and making words of every text is CPU-bound Python: from this much text a second process
+# reads the last files (and makes their words) while this one does the first. Reading and making words, with
+# a helper (load_texts with helper_min_bytes=0) / alone (then TextTerms.of), median of 3 on 2 cores, on the
+# synthetic knowledge of `python -m benchmarks speed`: 100,000 entries (42 MB) 6.8 / 9.9 s, 10,000 (4.2 MB)
+# 0.93 / 1.07 s, 5,000 (2.1 MB) 0.63 / 0.55 s: below about 4 MB starting a Python process (~0.2 s with its
+# imports) costs more than it saves.
+HELPER_MIN_BYTES = 4_000_000
 HELPER_SHARE = 0.45  # of the text: a little under half, for the helper's start-up
 HELPER_TIMEOUT_S = 600.0
 
@@ -411,7 +413,7 @@ def _read_files(texts: Mapping[str, str], helper_min_bytes: int) -> tuple[dict[s
     total = sum(len(text) for text in texts.values())
     names = list(texts)
     split = len(names)  # the helper reads names[split:], in order
-    if total >= helper_min_bytes and len(names) > 1 and len(os.sched_getaffinity(0)) > 1:
+    if total >= helper_min_bytes and len(names) > 1 and _usable_cores() > 1:
         share = 0
         while split > 1 and share < HELPER_SHARE * total:
             split -= 1
@@ -435,6 +437,12 @@ def _read_files(texts: Mapping[str, str], helper_min_bytes: int) -> tuple[dict[s
 def read_texts(reads: Iterable[_FileRead]) -> list[str]:
     """The texts of the entries read, file after file, as models.entry_texts orders them."""
     return entry_texts(pending.entry for read in reads for pending in read.entries)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (os.sched_getaffinity is Linux's; elsewhere all of them)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 class _Helper:

@@ -8,8 +8,9 @@ An edit builds a new engine beside the one answering, then drops the old one: hu
 freed at once. glibc's malloc raises its mmap threshold as large blocks are freed (up to 32 MB), so the next
 edit's arrays come from the heap, where freed memory stays with the process: at 100,000 entries the resident
 size grew 343 → 884 MB over three edits, peaking at 1,062 MB. Fixing the threshold at 8 MB keeps large
-arrays in their own mappings, returned when freed: 343 MB between edits, 805 MB at the peak, edits ~0.2 s
-slower (fresh pages); smaller thresholds cost more time for no more memory (`python -m benchmarks speed`).
+arrays in their own mappings, returned when freed: 396–446 MB between edits, 805 MB at the peak, an edit's
+median 1.0 → 1.3 s (fresh pages to fault in; six edits each way). 128 KB kept 340 MB between edits, peaked
+at 797 MB and made edits slower still (1.3–2.3 s).
 """
 
 from __future__ import annotations
