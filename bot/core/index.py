@@ -88,7 +88,7 @@ COMMON_SHARE = 0.02
 # candidates, 1.3x faster per question, the same best answer for all of 2,000 benchmark questions (a
 # runner-up differed for 1.5% of them; `python -m benchmarks speed`).
 COMMON_MIN_DF = 1_000
-DENSE_RATIO = 16  # see _sum_by_id
+DENSE_RATIO = 16  # see _sum_by_id and _positions
 # _sums_at's cost model, in ids counted by a bincount: a term's binary-search pass costs as much as counting
 # SEARCH_PASS_COST ids, plus LOOKUP_COST per target looked up. Median per question (best of 5 rounds over 800
 # `python -m benchmarks speed` questions), always searching / always counting / this model: 3,000 entries

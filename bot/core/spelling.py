@@ -20,14 +20,10 @@ class SpellingIndex:
         self._frequency = dict(frequency)
         # variant → its words joined by a space (words have none): a dict of strings is several times
         # faster to save and load (the engine cache) than one of lists, and most variants have one word
-        deletes: dict[str, str] = {}
-        get = deletes.get
+        self._deletes: dict[str, str] = {}
         for word in frequency:
             if len(word) >= MIN_INDEXED_LENGTH:
-                for variant in self._variants(word):
-                    known = get(variant)
-                    deletes[variant] = f"{known} {word}" if known else word
-        self._deletes = deletes
+                self._add(word)
 
     def updated(self, frequency: Mapping[str, int]) -> SpellingIndex:
         """The index for a new vocabulary that differs from this one in a few words (an edit): copies the
@@ -45,10 +41,13 @@ class SpellingIndex:
                 else:
                     new._deletes.pop(variant, None)
         for word in added:
-            for variant in self._variants(word):
-                known = new._deletes.get(variant)
-                new._deletes[variant] = f"{known} {word}" if known else word
+            new._add(word)
         return new
+
+    def _add(self, word: str) -> None:
+        for variant in self._variants(word):
+            known = self._deletes.get(variant)
+            self._deletes[variant] = f"{known} {word}" if known else word
 
     @staticmethod
     def _variants(word: str) -> set[str]:
