@@ -1,10 +1,10 @@
-"""The helper process of loader._read_files: reads {file name: text} pickled in the file named by its
-argument, writes the files' reads (loader.read_file) and their entries' TextTerms pickled on stdout.
-Started by the loader with this checkout on its path."""
+"""The helper process of loader._read_files: reads {file name: text} marshalled in the file named by its
+argument, writes the files' reads (loader.read_file) and their entries' TextTerms, as plain data, marshalled
+on stdout. Started by the loader with this checkout on its path."""
 
 from __future__ import annotations
 
-import pickle
+import marshal
 import sys
 from pathlib import Path
 
@@ -14,11 +14,11 @@ from .normalize import TextTerms
 
 
 def main() -> None:
-    texts: dict[str, str] = pickle.loads(Path(sys.argv[1]).read_bytes())  # noqa: S301 - written by our parent
+    texts: dict[str, str] = marshal.loads(Path(sys.argv[1]).read_bytes())  # noqa: S302 - written by our parent
     with collector_paused():
         reads = [read_file(name, text) for name, text in texts.items()]
         terms = TextTerms.of(read_texts(reads))
-        sys.stdout.buffer.write(pickle.dumps((reads, terms), protocol=pickle.HIGHEST_PROTOCOL))
+        sys.stdout.buffer.write(marshal.dumps(([read.plain() for read in reads], terms.plain())))
 
 
 main()

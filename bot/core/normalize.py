@@ -207,6 +207,22 @@ class TextTerms:
         bounds = places[run_starts(per_text_tokens)]
         return cls(list(numbers), terms, bounds[1:] - bounds[:-1], surface)
 
+    def plain(self) -> tuple[list[str], bytes, bytes, dict[str, int]]:
+        """As plain data for marshal (see loader._FileRead.plain)."""
+        return (
+            self.names,
+            self.terms.astype(np.int32).tobytes(),
+            self.per_text.astype(np.int64).tobytes(),
+            dict(self.surface),
+        )
+
+    @classmethod
+    def from_plain(cls, plain: tuple[list[str], bytes, bytes, dict[str, int]]) -> TextTerms:
+        names, terms, per_text, surface = plain
+        return cls(
+            names, np.frombuffer(terms, dtype=np.int32), np.frombuffer(per_text, dtype=np.int64), Counter(surface)
+        )
+
     @classmethod
     def joined(cls, parts: Sequence[TextTerms]) -> TextTerms:
         """The parts' texts one after the other, as one."""

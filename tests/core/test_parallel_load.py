@@ -18,11 +18,13 @@ FILES = 8  # the helper reads the last few files (more than one, so their order 
 
 
 def knowledge(broken: bool = False) -> dict[str, str]:
-    """Eight files: sources in the first, synonyms in one this process reads and one the helper reads;
-    hyphens, apostrophes, accents and dotted acronyms in the text. `broken`: problems on both sides."""
+    """Eight files, each with a source and entries citing it and the first file's, related across files,
+    tagged and dated; synonyms in one this process reads and one the helper reads; hyphens, apostrophes,
+    accents and dotted acronyms in the text. `broken`: problems on both sides."""
     files = {}
     for f in range(FILES):
-        lines = ["sources:", "  - id: s", "    title: A source", "    url: https://example.org/s"] if f == 0 else []
+        lines = ["sources:", f"  - id: s{f}", "    title: A source", "    url: https://example.org/s"]
+        lines += ["    publisher: Someone", "    date: 2024-11"] if f % 2 else []
         lines.append("entries:")
         for n in range(12):
             a, b, c = (WORDS[(f * 3 + n) % 15], WORDS[(f + n * 5) % 15], WORDS[(f * 7 + n * 2) % 15])
@@ -33,7 +35,11 @@ def knowledge(broken: bool = False) -> dict[str, str]:
                 f"      - who's running the {b}-{c} co-operation",
                 f"      - Défense {c} questions n°{n}",
                 f"    answer: The {a} and {b} work together on {c} at E.U. level.",
-                "    sources: [nowhere]" if broken and n == 5 else "    sources: [s]",
+                "    sources: [nowhere]" if broken and n == 5 else f"    sources: [s0, s{f}]",
+                f"    tags: [topic-{n % 3}, time-sensitive]",
+                f"    related: [e{(f + 1) % FILES}-{n}]",
+                "    reviewed: 2026-10-01",
+                "    review_by: 2027-06-30",
             ]
         if broken and f in (2, FILES - 1):
             lines += ["  - id: e0-1", "    questions: [again]", "    answer: A duplicate id."]
@@ -67,7 +73,8 @@ def test_problems_on_both_sides_of_the_split_are_reported_as_reading_alone_repor
     helped, alone = load_texts(files, helper_min_bytes=0), load_texts(files, helper_min_bytes=ALONE)
     same_load(helped, alone)
     messages = [p.message for p in alone.errors]
-    assert messages.count("duplicate id 'e0-1' (first at part-0.yaml:13)") == 2
+    first = files["part-0.yaml"].splitlines().index("  - id: e0-1") + 1
+    assert messages.count(f"duplicate id 'e0-1' (first at part-0.yaml:{first})") == 2
     assert messages.count("unknown source id 'nowhere'") == FILES
 
 
