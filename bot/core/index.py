@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal, TypeVar, overload
@@ -506,17 +507,24 @@ class Index:
         self._rows = rows
         term_count = len(self._vocabulary)
         phrasing_count = len(rows.phrasing_entry)
-        phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
-        self._phrasing_entry = rows.phrasing_entry
-        self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, phrasing_count, term_count)
-        self._entry_postings, lengths = self._entry_documents(rows)
+        words = rows.surface + Counter(self.normalizer.synonym_words)  # a synonym's words are known words too
+        # The spelling index and the words' English rarity are Python loops over the vocabulary, the postings
+        # mostly numpy sorts, which let go of the interpreter lock: they are built side by side.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-words") as pool:
+            spelling = pool.submit(lambda: previous._spelling.updated(words) if previous else SpellingIndex(words))
+            english = pool.submit(self._english_rarity, words)
+            phrasing_of = np.repeat(np.arange(phrasing_count, dtype=np.int32), np.diff(rows.phrasing_starts))
+            self._phrasing_entry = rows.phrasing_entry
+            self._phrasing_postings = _Postings.build(rows.phrasing_terms, phrasing_of, phrasing_count, term_count)
+            self._entry_postings, lengths = self._entry_documents(rows)
+            self._spelling: SpellingIndex = spelling.result()
+            english_rarity = english.result()
         count = max(len(self.entries), 1)
         frequency = np.diff(self._entry_postings.offsets).astype(np.float64)
         self._idf = idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5))  # Lucene's (as in bm25s)
         self._idf_max = math.log(1 + (count + 0.5) / 0.5)  # the idf of a term no entry has
         self._evidence = float(phrasing_count)  # P in the blend above
-        words = rows.surface + Counter(self.normalizer.synonym_words)  # a synonym's words are known words too
-        self._weight = self._blend(idf / self._idf_max, self._english_rarity(words))
+        self._weight = self._blend(idf / self._idf_max, english_rarity)
         # BM25's saturated term frequency, computed once per posting
         norms = w.k1 * (1 - w.b + w.b * lengths / ((lengths.mean() if len(lengths) else 1.0) or 1.0))
         tfs, self._coverage_factor = self._entry_postings.values
@@ -531,7 +539,6 @@ class Index:
         self._phrasing_weight = np.bincount(
             phrasing_of, weights=term_weight[rows.phrasing_terms], minlength=phrasing_count
         ).astype(np.float32)
-        self._spelling: SpellingIndex = previous._spelling.updated(words) if previous else SpellingIndex(words)
         self._filler_terms = {term(w) for w in FILLER}
         self._keys: dict[int, str] = {}  # phrasing → its key (_phrasing_key)
 
