@@ -5,16 +5,10 @@ from __future__ import annotations
 from bot.core.models import Context
 from bot.discord.conversations import WHOLE_THREAD, Conversations
 
+from ..fakes.clock import Clock
+
 DENMARK = Context("denmark-joins-pesco", "denmark join pesco")
 NATO = Context("eu-nato-membership-overlap", "eu countries nato")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_subject_never_crosses_threads_or_servers():

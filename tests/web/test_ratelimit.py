@@ -6,17 +6,11 @@ import pytest
 
 from bot.web.ratelimit import RateLimiter
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from ..fakes.clock import Clock
 
 
 def test_a_burst_then_one_request_per_refill():
-    clock = Clock()
+    clock = Clock(1000.0)
     limiter = RateLimiter(rate=0.5, burst=3, clock=clock)
     assert [limiter.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert limiter.take("a") == pytest.approx(2.0)  # one token takes 1 / 0.5 s to come back
@@ -25,13 +19,13 @@ def test_a_burst_then_one_request_per_refill():
 
 
 def test_clients_have_separate_buckets():
-    limiter = RateLimiter(rate=0.1, burst=1, clock=Clock())
+    limiter = RateLimiter(rate=0.1, burst=1, clock=Clock(1000.0))
     assert limiter.take("a") == 0.0 and limiter.take("a") > 0
     assert limiter.take("b") == 0.0
 
 
 def test_a_refused_request_does_not_spend_a_token():
-    clock = Clock()
+    clock = Clock(1000.0)
     limiter = RateLimiter(rate=1.0, burst=1, clock=clock)
     limiter.take("a")
     for _ in range(5):
@@ -41,7 +35,7 @@ def test_a_refused_request_does_not_spend_a_token():
 
 
 def test_memory_stays_flat_forgetting_the_least_recently_seen():
-    clock = Clock()
+    clock = Clock(1000.0)
     limiter = RateLimiter(rate=0.01, burst=1, clock=clock, capacity=3)
     for key in "abcd":
         limiter.take(key)
