@@ -96,24 +96,22 @@ def _timed(call: Callable[[str], object], texts: Sequence[str], budget_s: float)
     per message in different minutes, and a slow spell would otherwise land on whichever method was running;
     a spell now has to last ROUNDS passes to count. What stays is each call's own cost, slow calls included
     (p99). The CPU time beside the wall time is taken the same way."""
-    call(texts[0])
-    wall: list[float] = []
-    cpu: list[float] = []
-    deadline = time.perf_counter() + budget_s / ROUNDS
-    for text in texts:
+
+    def once(text: str) -> tuple[float, float]:
         started, started_cpu = time.perf_counter(), time.process_time()
         call(text)
-        cpu.append(time.process_time() - started_cpu)
-        wall.append(time.perf_counter() - started)
+        return time.perf_counter() - started, time.process_time() - started_cpu
+
+    call(texts[0])
+    first: list[tuple[float, float]] = []
+    deadline = time.perf_counter() + budget_s / ROUNDS
+    for text in texts:
+        first.append(once(text))
         if time.perf_counter() > deadline:
             break
-    for _ in range(ROUNDS - 1):
-        for i, text in enumerate(texts[: len(wall)]):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            call(text)
-            cpu[i] = min(cpu[i], time.process_time() - started_cpu)
-            wall[i] = min(wall[i], time.perf_counter() - started)
-    return wall, cpu
+    passes = [first] + [[once(text) for text in texts[: len(first)]] for _ in range(ROUNDS - 1)]
+    runs = [list(text_runs) for text_runs in zip(*passes, strict=True)]  # each text's (wall, CPU) per pass
+    return [min(w for w, _ in text_runs) for text_runs in runs], [min(c for _, c in text_runs) for text_runs in runs]
 
 
 def posts_from(questions: Sequence[str]) -> list[str]:

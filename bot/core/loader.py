@@ -199,6 +199,17 @@ TOP_KEYS = ("sources", "entries", "synonyms")
 TIME_SENSITIVE_TAG = "time-sensitive"
 
 
+# Reading YAML and making words of every text is CPU-bound Python: from this much text a second process
+# reads the last files (and makes their words) while this one does the first. Reading and making words, with
+# a helper (load_texts with helper_min_bytes=0) / alone (then TextTerms.of), median of 3 on 2 cores, on the
+# synthetic knowledge of `python -m benchmarks speed`: 100,000 entries (42 MB) 6.8 / 9.9 s, 10,000 (4.2 MB)
+# 0.93 / 1.07 s, 5,000 (2.1 MB) 0.63 / 0.55 s: below about 4 MB starting a Python process (~0.2 s with its
+# imports) costs more than it saves.
+HELPER_MIN_BYTES = 4_000_000
+HELPER_SHARE = 0.45  # of the text: a little under half, for the helper's start-up
+HELPER_TIMEOUT_S = 600.0
+
+
 @dataclass
 class LoadResult:
     knowledge: Knowledge
@@ -386,10 +397,10 @@ class _Collected:
 
 
 def load_texts(
-    files: Mapping[str, str], *, today: dt.date | None = None, helper_min_bytes: int | None = None
+    files: Mapping[str, str], *, today: dt.date | None = None, helper_min_bytes: int = HELPER_MIN_BYTES
 ) -> LoadResult:
     """Validate a whole knowledge set given as {file name: YAML text}, in the given order. From
-    `helper_min_bytes` of text (default HELPER_MIN_BYTES) a helper process reads part of it."""
+    `helper_min_bytes` of text a helper process reads part of it."""
     return _load(files, Knowledge(()), today, helper_min_bytes)
 
 
@@ -411,7 +422,10 @@ def _has_synonyms(text: str) -> bool:
 
 
 def _load(
-    files: Mapping[str, str | None], previous: Knowledge, today: dt.date | None, helper_min_bytes: int | None = None
+    files: Mapping[str, str | None],
+    previous: Knowledge,
+    today: dt.date | None,
+    helper_min_bytes: int = HELPER_MIN_BYTES,
 ) -> LoadResult:
     """Read each file given as text; take each file given as None from `previous`; check across files.
     (Synonyms come whole from `previous`: reload_texts never passes a synonym file as unchanged text.)"""
@@ -421,7 +435,7 @@ def _load(
         kept_entries.setdefault(entry.file, []).append(entry)
     with collector_paused():
         texts = {name: text for name, text in files.items() if text is not None}
-        reads, text_terms = _read_files(texts, HELPER_MIN_BYTES if helper_min_bytes is None else helper_min_bytes)
+        reads, text_terms = _read_files(texts, helper_min_bytes)
         for name, text in files.items():
             if text is not None:
                 _merge(reads[name], collected)
@@ -441,17 +455,6 @@ def _load(
     if collected.kept or len(collected.pending) != sum(len(read.entries) for read in reads.values()):
         text_terms = None  # it covers the entries read, in file order: only if they are all the knowledge has
     return LoadResult(knowledge, problems, text_terms)
-
-
-# Reading YAML and making words of every text is CPU-bound Python: from this much text a second process
-# reads the last files (and makes their words) while this one does the first. Reading and making words, with
-# a helper (load_texts with helper_min_bytes=0) / alone (then TextTerms.of), median of 3 on 2 cores, on the
-# synthetic knowledge of `python -m benchmarks speed`: 100,000 entries (42 MB) 6.8 / 9.9 s, 10,000 (4.2 MB)
-# 0.93 / 1.07 s, 5,000 (2.1 MB) 0.63 / 0.55 s: below about 4 MB starting a Python process (~0.2 s with its
-# imports) costs more than it saves.
-HELPER_MIN_BYTES = 4_000_000
-HELPER_SHARE = 0.45  # of the text: a little under half, for the helper's start-up
-HELPER_TIMEOUT_S = 600.0
 
 
 def _read_files(texts: Mapping[str, str], helper_min_bytes: int) -> tuple[dict[str, _FileRead], TextTerms | None]:
