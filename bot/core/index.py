@@ -24,6 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from . import classifier as linear_classifier
+from .citations import strip_markers
 from .language import zipf
 from .models import Candidate, Entry, entry_texts
 from .normalize import FILLER, Normalizer, TextTerms, content_words, run_starts, term, words
@@ -409,7 +410,7 @@ def _words_of(entries: Iterable[Entry]) -> Counter[str]:
     for entry in entries:
         for question in entry.questions:
             found.update(content_words(question))
-        found.update(content_words(entry.answer))
+        found.update(content_words(strip_markers(entry.answer)))
     return found
 
 

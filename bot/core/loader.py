@@ -14,13 +14,14 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .citations import shown_length
 from .memory import collector_paused
 from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Knowledge, Problem, Severity, Source, entry_texts
 from .normalize import Normalizer, TextTerms
@@ -28,7 +29,7 @@ from .normalize import Normalizer, TextTerms
 # Text limits. An answer fits one Discord embed with its sources; a phrasing is a question (the longest
 # shipped is 120 characters, BANKING77's 433; far longer ones make every edit slow, reliability-findings
 # D14); source fields are cut at render time but must not make a citation dwarf the answer. The /kb forms
-# use the same limits.
+# use the same limits. An answer is counted as shown, each citation marker as [n] (core/citations.py).
 MAX_ANSWER_CHARS = 1800
 MAX_QUESTION_CHARS = 500
 MAX_TAG_CHARS = 40
@@ -268,7 +269,15 @@ class _FileReader:
                 out[name] = (key_node, value_node)
         return out
 
-    def text(self, node: _Node, key: str, *, required: bool = True, limit: int | None = None) -> str | None:
+    def text(
+        self,
+        node: _Node,
+        key: str,
+        *,
+        required: bool = True,
+        limit: int | None = None,
+        length: Callable[[str], int] = len,
+    ) -> str | None:
         if not isinstance(node, _Scalar) or node.null:
             if required or not isinstance(node, _Scalar):
                 self.error(node, key, "expected text")
@@ -277,8 +286,8 @@ class _FileReader:
         if not value and required:
             self.error(node, key, "must not be empty")
             return None
-        if limit is not None and len(value) > limit:
-            self.error(node, key, f"{len(value)} characters; the limit is {limit}")
+        if limit is not None and (size := length(value)) > limit:
+            self.error(node, key, f"{size} characters; the limit is {limit}")
             return None
         return value or None
 
@@ -641,7 +650,7 @@ def _check_answer_sizes(collected: _Collected) -> None:
 
 def answer_card_chars(entry: Entry, sources: Mapping[str, Source], entries: Mapping[str, Entry]) -> int:
     """The characters an answer takes on Discord (see MAX_ANSWER_CARD_CHARS); unknown ids count nothing."""
-    size = min(len(entry.title), MAX_TITLE_CHARS) + len(entry.answer)
+    size = min(len(entry.title), MAX_TITLE_CHARS) + shown_length(entry.answer)
     for source in (sources[s] for s in entry.sources if s in sources):
         escaped = f"{source.title[:CITED_TITLE_CHARS]}{source.publisher or ''}{source.date or ''}"
         size += len(escaped) + len(_ESCAPABLE.findall(escaped)) + len(source.url) + CITATION_MARKUP_CHARS
@@ -722,7 +731,7 @@ def _read_entry(reader: _FileReader, node: _Node, key: str) -> _Pending | None:
         reader.error(node, f"{key}.questions", "missing: at least one question is required")
     elif not questions and isinstance(fields["questions"][1], _Sequence):
         reader.error(fields["questions"][1], f"{key}.questions", "must list at least one question")
-    answer = _required_text(reader, fields, node, key, "answer", MAX_ANSWER_CHARS)
+    answer = _required_text(reader, fields, node, key, "answer", MAX_ANSWER_CHARS, shown_length)
     source_nodes = reader.texts(fields["sources"][1], f"{key}.sources") if "sources" in fields else []
     tags = reader.texts(fields["tags"][1], f"{key}.tags", limit=MAX_TAG_CHARS) if "tags" in fields else []
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
@@ -779,11 +788,12 @@ def _required_text(
     key: str,
     name: str,
     limit: int | None = None,
+    length: Callable[[str], int] = len,
 ) -> str | None:
     if name not in fields:
         reader.error(node, f"{key}.{name}", "missing")
         return None
-    return reader.text(fields[name][1], f"{key}.{name}", limit=limit)
+    return reader.text(fields[name][1], f"{key}.{name}", limit=limit, length=length)
 
 
 def collision_message(question: str, other_question: str, other_id: str) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from .citations import strip_markers
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -41,11 +43,11 @@ class Entry:
 
 def entry_texts(entries: Iterable[Entry]) -> list[str]:
     """The texts the matcher reads, in the one order everything built from them uses: each entry's questions,
-    then its answer."""
+    then its answer without its citation markers."""
     texts: list[str] = []
     for entry in entries:
         texts.extend(entry.questions)
-        texts.append(entry.answer)
+        texts.append(strip_markers(entry.answer))  # a source's id is not what the entry says
     return texts
 
 
