@@ -14,7 +14,7 @@ from ..core.loader import CITED_TITLE_CHARS, MAX_TITLE_CHARS
 from ..core.models import Answer, Candidate, Entry
 from ..core.solved import SolvedThread
 from ..core.yaml_edit import entry_lines
-from ..discord.runtime_data import AuditRow, ReviewItem, Stats
+from ..runtime.rows import AuditRow, ReviewItem, Stats
 from .wording import (
     DID_YOU_MEAN,
     EARLIER_THREADS_NOTE,

@@ -20,11 +20,11 @@ from ...core.engine import context_of
 from ...core.models import Context, NoAnswer, Reply
 from ...core.questions import asks
 from ...render.embeds import CHOICE_NAME_LIMIT, CHOICES, how_to_embed, tag_pages, topics_pages, trim
+from ...runtime import RuntimeDataUnavailable
 from ..client import FaqBot
 from ..conversations import WHOLE_THREAD, Conversations, Key
 from ..delivery import send_retrying_once
 from ..replies import reply_messages, with_earlier_threads
-from ..runtime_data import RuntimeDataUnavailable
 from ..views import Pager, PickSuggestion, VoteButton
 
 log = logging.getLogger(__name__)

@@ -33,8 +33,8 @@ from ....render.embeds import (
     why_embed,
     why_text,
 )
+from ....runtime import RuntimeDataUnavailable
 from ...client import FaqBot
-from ...runtime_data import RuntimeDataUnavailable
 from ._checks import (
     NOT_RECORDED,
     REFUSAL,
