@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .memory import collector_paused
-from .models import Answer, Candidate, Context, Entry, Knowledge, NoAnswer, Reply, Status
+from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
 from .normalize import TextTerms
-from .questions import MAX_MESSAGE_CHARS, asks, has_subject, split_questions, subject_of
+from .questions import MAX_MESSAGE_CHARS, asks, has_subject, split_questions
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
 HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
@@ -158,10 +159,3 @@ class Engine:
         if entry is None:
             return None
         return self.answer_with(question or entry.title, Candidate(entry, 100.0, entry.title))
-
-
-def context_of(reply: Reply) -> Context | None:
-    """What a follow-up to this reply leans on: the first answered entry and the subject words of its
-    canonical question (None when nothing was answered: a follow-up then stands on its own)."""
-    entry = reply.answers[0].entry if reply.answers else None
-    return Context(entry.id, subject_of(entry.title)) if entry is not None else None

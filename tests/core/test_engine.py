@@ -4,9 +4,10 @@ import pytest
 import rapidfuzz.fuzz
 
 import bot.core.index as index_module
-from bot.core.engine import Engine, Thresholds, context_of
+from bot.core.conversation import Context, context_of
+from bot.core.engine import Engine, Thresholds
 from bot.core.loader import load_texts
-from bot.core.models import Context, NoAnswer, Status
+from bot.core.models import NoAnswer, Status
 
 SEED_THREAD = {
     "Can anyone provide me with any resources or insight on this topic?": "learn-more-resources",
