@@ -6,27 +6,40 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
+from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, find_config, load_config
 from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, collisions, load_directory, uncited
 from .core.memory import return_large_blocks_when_freed
 from .core.models import Severity
 from .core.store import KnowledgeStore, open_engine
-from .render.text import eval_text, reply_json, reply_text
+from .exit_codes import Exit, help_text
+from .render.text import EMPTY_MESSAGE, empty_json, eval_text, reply_json, reply_text
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = Exit.OK, Exit.PROBLEMS, Exit.USAGE
+
+
+def _version() -> str:
+    try:
+        return metadata.version("defence-faq-bot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never `pip install`ed
+        return "(not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Answer questions about European defence cooperation from a curated, cited knowledge base.",
+        epilog=help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"defence-faq-bot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def knowledge_option(p: argparse.ArgumentParser) -> None:
@@ -47,15 +60,21 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             type=Path,
             default=None,
-            help="config.toml for thresholds, the knowledge directory and the bot (default: built-in defaults; "
-            "for run, ./config.toml if present)",
+            help="config.toml for thresholds, the knowledge directory and the bot "
+            "(default: ./config.toml if there is one, else built-in defaults)",
         )
 
     ask = sub.add_parser(
         "ask", help="answer a message (every question in it), or one message per line from stdin with -"
     )
-    ask.add_argument("question", help='the message; "-" reads one message per line from stdin')
-    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
+    ask.add_argument(
+        "question", help='the message; "-" reads one message per line from stdin and answers each on its own'
+    )
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON (with -: JSON Lines, exactly one line per input line; a blank one gets reason "empty")',
+    )
     knowledge_option(ask)
 
     check = sub.add_parser("check", help="validate the knowledge; exit 1 on any error")
@@ -74,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="register the slash commands with Discord first (needed once after installing or upgrading)",
     )
-    knowledge_option(run)  # for run, --config defaults to ./config.toml when it exists
+    knowledge_option(run)
 
     serve = sub.add_parser(
         "serve", help="serve the FAQ as web pages and a JSON API (read-only; reloads when the knowledge changes)"
@@ -99,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    config = load_config(args.config)
+    config = load_config(find_config(args.config))
     if getattr(args, "knowledge", None) is not None:
         config = dataclasses.replace(config, knowledge_dir=args.knowledge.resolve())
     if getattr(args, "no_cache", False):
@@ -118,20 +137,24 @@ def _report_load_failure(result: LoadResult) -> int:
     return EXIT_PROBLEMS
 
 
+def _answer(engine: Engine, message: str, *, as_json: bool) -> str:
+    """One message's output: JSON on one line, or text. A blank message gets the "empty" reply."""
+    if not message.strip():
+        return json.dumps(empty_json(message), ensure_ascii=False) if as_json else EMPTY_MESSAGE
+    reply = engine.answer_message(message)
+    return json.dumps(reply_json(reply), ensure_ascii=False) if as_json else reply_text(reply)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     engine, result = _load_engine(_config(args))
     if engine is None:
         return _report_load_failure(result)
-    if args.question == "-":
-        for line in sys.stdin:
-            message = line.strip()
-            if not message:
-                continue
-            reply = engine.answer_message(message)
-            print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply) + "\n")
+    if args.question != "-":
+        print(_answer(engine, args.question, as_json=args.json))
         return EXIT_OK
-    reply = engine.answer_message(args.question)
-    print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply))
+    for line in sys.stdin:
+        output = _answer(engine, line.strip(), as_json=args.json)
+        print(output if args.json else output + "\n", flush=True)  # a reader sees each answer as it comes
     return EXIT_OK
 
 
@@ -172,8 +195,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.config is None and Path("config.toml").is_file():
-        args.config = Path("config.toml")
     config = _config(args)
     from .discord.client import run_bot  # discord is imported only for the bot itself
 
@@ -225,7 +246,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return_large_blocks_when_freed()  # a long-running bot keeps its memory flat across edits (memory.py)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at interpreter exit
+        return code
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `python -m bot ask - | head -1`: the reader has what it wanted
+        _discard_stdout()
+        return Exit.BROKEN_PIPE
+    except KeyboardInterrupt:
+        return Exit.INTERRUPTED
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush of what is still buffered cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's captured stdout): nothing will be flushed to a pipe
+        pass

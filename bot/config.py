@@ -21,6 +21,7 @@ from .core.engine import Thresholds
 RELOAD_POLL_SECONDS = 2.0  # an edit by hand or by another process shows within two seconds; a stat() is cheap
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+DEFAULT_CONFIG = Path("config.toml")  # read from the working directory by every command when --config is not given
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_SNOWFLAKE = 2**64 - 1  # Discord ids are unsigned 64-bit integers
 SHOWN_VALUE_CHARS = 60  # a wrong value is quoted in the message, up to one line's worth
@@ -207,6 +208,13 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def find_config(given: Path | None) -> Path | None:
+    """The config file of every command: --config PATH, else ./config.toml if there is one, else none."""
+    if given is not None:
+        return given
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
 
 
 def load_config(path: Path | str | None) -> Config:

@@ -33,6 +33,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+EMPTY_MESSAGE = "(an empty message: nothing to answer)"
+
+
+def empty_json(message: str) -> dict[str, Any]:
+    """The contract's object for a blank message (an empty line in `ask --json -`): no question, so no parts."""
+    return {
+        "question": message,
+        "status": Status.NONE.value,
+        "entry_id": None,
+        "score": 0.0,
+        "answer": None,
+        "citations": [],
+        "suggestions": [],
+        "reason": "empty",
+        "parts": [],
+    }
+
+
 def reply_json(reply: Reply) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
     `parts` has one object of the same shape per question found, in message order."""
