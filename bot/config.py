@@ -55,6 +55,9 @@ class DiscordConfig:
     # sync slash commands to one guild (instant) instead of globally
     sync_guild_id: int | None = field(default=None, metadata=SNOWFLAKE)
     log_level: str = field(default="INFO", metadata={"choices": LOG_LEVELS})
+    log_file: str = ""  # "": log to stderr (the journal under systemd); else this file, rotated
+    log_file_max_mb: float = field(default=10.0, metadata=more_than(0))  # rotate when the file reaches this size...
+    log_file_backups: int = field(default=5, metadata=at_least(1))  # ...keeping this many old files
     forum_channel_ids: tuple[int, ...] = field(default=(), metadata=SNOWFLAKE)
     forum_reply_off_topic: bool = False
     forum_follow_ups: bool = True  # a post's author is answered in their post without mentioning the bot
@@ -94,6 +97,11 @@ class Config:
     def data_path(self) -> Path:
         """The runtime-data database."""
         return self._relative_to_config(self.discord.data_path)
+
+    @property
+    def log_file(self) -> Path | None:
+        """Where the bot logs, if not to stderr."""
+        return self._relative_to_config(self.discord.log_file) if self.discord.log_file else None
 
     def token(self) -> str | None:
         value = os.environ.get(self.discord.token_env, "").strip()

@@ -21,7 +21,7 @@ MEANINGS = {
     Exit.USAGE: "bad arguments or config file; no bot token, or Discord rejected it",
     Exit.UNREACHABLE: "Discord (or the configured api_base) could not be reached or failed",
     Exit.FILE: "a file could not be read or written (backup)",
-    Exit.INTERRUPTED: "stopped with Ctrl+C",
+    Exit.INTERRUPTED: "stopped with Ctrl+C (run and serve: a clean stop, 0)",
     Exit.BROKEN_PIPE: "the output's reader went away (e.g. | head); nothing else went wrong",
 }
 

@@ -54,6 +54,8 @@ def test_example_config_mentions_every_key():
         ("[discord]\ngateway_url = 'http://x/gateway'\n", "discord.gateway_url must be an address starting ws://"),
         ("[discord]\ntoken_env = 'MY TOKEN'\n", "discord.token_env must be a name of letters, digits and _"),
         ("[discord]\ndata_path = ''\n", "discord.data_path must be text (not empty)"),
+        ("[discord]\nlog_file_backups = 0\n", "discord.log_file_backups must be an integer >= 1"),
+        ("[discord]\nlog_file_max_mb = 0\n", "discord.log_file_max_mb must be a number > 0"),
         ("[knowledge]\nreload_seconds = -1\n", "knowledge.reload_seconds must be a number >= 0 (got -1)"),
         ("[knowledge]\ncache = 'no'\n", "knowledge.cache must be true or false"),
         ("[knowledge]\ndir = 3\n", "knowledge.dir must be text"),
@@ -80,7 +82,7 @@ def test_every_key_takes_a_value_of_its_annotated_type(tmp_path):
         "[knowledge]\nreload_seconds = 0\n[matching]\nanswer_threshold = 40\nmax_suggestions = 2\n"
         "[discord]\nsync_guild_id = 1200000000000000001\nreview_digest_channel_id = 1300000000000000001\n"
         "shard_count = 2\nshard_ids = [1]\ncontext_minutes = 5\nlog_level = 'debug'\nforum_channel_ids = [7, 8]\n"
-        "api_base = 'http://127.0.0.1:9/api/v10'\n"
+        "api_base = 'http://127.0.0.1:9/api/v10'\nlog_file = 'logs/bot.log'\n"
     )
     config = load_config(path)
     discord = config.discord
@@ -89,7 +91,7 @@ def test_every_key_takes_a_value_of_its_annotated_type(tmp_path):
     assert discord.context_minutes == 5.0 and isinstance(discord.context_minutes, float)
     assert discord.log_level == "DEBUG" and config.reload_seconds == 0.0
     assert config.thresholds.answer == 40.0 and config.thresholds.max_suggestions == 2
-    assert config.data_path == tmp_path / "bot-data.sqlite3"
+    assert config.data_path == tmp_path / "bot-data.sqlite3" and config.log_file == tmp_path / "logs" / "bot.log"
 
 
 @pytest.mark.parametrize(
