@@ -21,6 +21,7 @@ from .core.models import Severity
 from .core.store import KnowledgeStore, open_engine
 from .exit_codes import Exit, help_text
 from .render.text import EMPTY_MESSAGE, empty_json, eval_text, reply_json, reply_text
+from .terminal import is_terminal
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = Exit.OK, Exit.PROBLEMS, Exit.USAGE
 
@@ -142,7 +143,9 @@ def _answer(engine: Engine, message: str, *, as_json: bool) -> str:
     if not message.strip():
         return json.dumps(empty_json(message), ensure_ascii=False) if as_json else EMPTY_MESSAGE
     reply = engine.answer_message(message)
-    return json.dumps(reply_json(reply), ensure_ascii=False) if as_json else reply_text(reply)
+    if as_json:
+        return json.dumps(reply_json(reply), ensure_ascii=False)
+    return reply_text(reply, terminal=is_terminal(sys.stdout))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

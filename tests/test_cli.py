@@ -12,7 +12,17 @@ from bot.exit_codes import Exit
 
 from .conftest import ROOT, run_cli
 
-PART_KEYS = {"question", "status", "entry_id", "score", "answer", "citations", "suggestions", "reason"}
+PART_KEYS = {
+    "question",
+    "status",
+    "entry_id",
+    "score",
+    "answer",
+    "answer_numbered",
+    "citations",
+    "suggestions",
+    "reason",
+}
 CONTRACT_KEYS = PART_KEYS | {"parts"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
