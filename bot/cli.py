@@ -1,5 +1,6 @@
-"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site`. The Discord bot (run) and the
-web (serve, site) are the other adapters; this module only parses arguments and hands over."""
+"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor`.
+The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in bot/ops/;
+this module only parses arguments, hands over, and turns expected errors into one line and an exit code."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from .core.memory import return_large_blocks_when_freed
 from .core.models import Severity
 from .core.store import KnowledgeStore, open_engine
 from .exit_codes import Exit, help_text
+from .ops.invite import permissions_help
 from .render.text import EMPTY_MESSAGE, empty_json, eval_text, reply_json, reply_text
-from .terminal import is_terminal
+from .terminal import GREEN, RED, YELLOW, is_terminal, styled
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = Exit.OK, Exit.PROBLEMS, Exit.USAGE
 
@@ -31,6 +33,13 @@ def _version() -> str:
         return metadata.version("defence-faq-bot")
     except metadata.PackageNotFoundError:  # run from a checkout that was never `pip install`ed
         return "(not installed)"
+
+
+def _discord_id(text: str) -> int:
+    """A Discord id (snowflake) on the command line: a positive integer."""
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Discord id (a positive integer)")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,6 +113,45 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: %(default)s)"
     )
     knowledge_option(serve)
+
+    invite = sub.add_parser(
+        "invite",
+        help="print the link that adds the bot to a server, with the permissions its enabled features need",
+        description="Print the invite link: scopes bot and applications.commands, and exactly the permissions "
+        "the features enabled in the config need, each explained. The application id comes from "
+        "--application-id, or from Discord with the token.",
+        epilog=permissions_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    invite.add_argument(
+        "--application-id",
+        metavar="ID",
+        type=_discord_id,
+        default=None,
+        help="the Application ID (Developer Portal → your application → General Information); "
+        "default: asked of Discord with the token",
+    )
+    invite.add_argument("--guild", metavar="ID", type=_discord_id, help="preselect this server in the link")
+    knowledge_option(invite)
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the runtime database (audit log, review queue, votes) safely, even while the bot runs",
+    )
+    backup.add_argument(
+        "destination", metavar="DEST", type=Path, help="a folder (the copy is named with the time) or a file path"
+    )
+    backup.add_argument("--replace", action="store_true", help="overwrite DEST if it is an existing file")
+    knowledge_option(backup)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the setup: knowledge, database, token, intent, servers, forums and permissions, roles, commands",
+        description="A preflight against this machine and Discord (REST only: a running bot is not disturbed). "
+        "One line per check: ok, warn, or FAIL with how to fix it. Exit 0 when nothing FAILs, 1 when something "
+        "does, 3 when Discord cannot be reached.",
+    )
+    knowledge_option(doctor)
 
     site = sub.add_parser("site", help="write the FAQ as static pages for any static host (no server needed)")
     site.add_argument("out", metavar="OUT", type=Path, help="folder to write the pages into (created if missing)")
@@ -235,8 +283,85 @@ def cmd_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_invite(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .discord.connection import explain
+    from .ops.invite import explanation, invite_url
+    from .ops.session import application_id
+
+    config = _config(args)
+    app_id = args.application_id
+    if app_id is None:
+        token = config.token()
+        if token is None:
+            print(
+                f"error: give --application-id (Developer Portal → your application → General Information → "
+                f"Application ID), or set {config.discord.token_env} to ask Discord for it",
+                file=sys.stderr,
+            )
+            return Exit.USAGE
+        try:
+            app_id = asyncio.run(application_id(config, token))
+        except Exception as error:
+            failure = explain(error, config.discord)
+            if failure is None:
+                raise
+            print(f"error: {failure.message}", file=sys.stderr)
+            return failure.code
+    print(invite_url(app_id, config, args.guild))
+    print()
+    print(explanation(config))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .ops.backup import BackupError, backup
+
+    config = _config(args)
+    try:
+        done = backup(config.data_path, args.destination, replace=args.replace)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.FILE
+    print(f"{done.source} → {done.target} ({done.size:,} bytes, integrity ok)")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .discord.connection import explain
+    from .ops.doctor import Status, checks
+
+    config = _config(args)
+    colour = {Status.OK: GREEN, Status.WARN: YELLOW, Status.FAIL: RED}
+    terminal = is_terminal(sys.stdout)
+    failed = False
+
+    async def report() -> None:
+        nonlocal failed
+        async for check in checks(config):
+            failed = failed or check.status is Status.FAIL
+            label = styled(f"{check.status.value:<4}", colour[check.status], on=terminal)
+            print(f"{label}  {check.line()}", flush=True)
+
+    try:
+        asyncio.run(report())
+    except Exception as error:
+        failure = explain(error, config.discord)
+        if failure is None:
+            raise
+        print(f"error: {failure.message}", file=sys.stderr)
+        return failure.code
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 COMMANDS = {
     "ask": cmd_ask,
+    "backup": cmd_backup,
+    "doctor": cmd_doctor,
+    "invite": cmd_invite,
     "check": cmd_check,
     "eval": cmd_eval,
     "run": cmd_run,

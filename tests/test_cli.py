@@ -164,7 +164,7 @@ def test_ask_refuses_broken_knowledge_with_a_clear_message(run, knowledge_copy):
 
 def test_help_lists_every_command_and_the_exit_codes():
     result = run_cli("--help")
-    for command in ("ask", "check", "eval", "run", "serve", "site"):
+    for command in ("ask", "check", "eval", "run", "serve", "site", "invite", "backup", "doctor"):
         assert command in result.stdout
     codes = result.stdout.split("exit codes:\n", 1)[1]
     for code in Exit:

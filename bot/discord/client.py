@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import pkgutil
@@ -13,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 import discord
-import yarl
 from discord.ext import commands
 
 from ..config import Config
@@ -24,7 +24,7 @@ from ..exit_codes import Exit
 from ..live import LiveKnowledge
 from ..logs import LogFileError, setup_logging
 from . import exts
-from .connection import explain
+from .connection import explain, point_at_server
 from .runtime_data import RuntimeData, RuntimeDataUnavailable
 from .solved_threads import SolvedThreads
 
@@ -159,16 +159,18 @@ class FaqBot(commands.AutoShardedBot):
         )
 
 
-def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
-    """Use a Discord-compatible server instead of discord.com (self-hosted, or the tests' fake).
-
-    discord.py keeps these as process-wide class attributes; with AutoShardedBot and no shard_count,
-    the gateway address is the one the server's GET /gateway/bot returns.
-    """
-    if api_base:
-        discord.http.Route.BASE = api_base.rstrip("/")
-    if gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+async def command_payloads(config: Config, store: KnowledgeStore) -> list[dict[str, Any]]:
+    """The application commands `run --sync` registers, as discord.py sends them, without connecting (for
+    `doctor` to compare with what Discord has)."""
+    bot = FaqBot(dataclasses.replace(config, reload_seconds=0), store, RuntimeData(config.data_path))
+    try:
+        for extension in extensions():
+            await bot.load_extension(extension)
+        return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
+    finally:  # never started, so not close(): AutoShardedBot.close() expects shards that were launched
+        for extension in list(bot.extensions):
+            await bot.unload_extension(extension)  # stops any task a cog started
+        bot._runtime_worker.shutdown(wait=False)  # no call was ever queued: it has no thread
 
 
 def open_store(config: Config) -> KnowledgeStore | None:
@@ -213,7 +215,7 @@ def run_bot(config: Config, *, sync_commands: bool = False) -> int:
     except KeyboardInterrupt:
         pass  # Ctrl+C: the bot closed cleanly on the way out of `async with`
     except Exception as error:
-        failure = explain(error, config.discord.token_env)
+        failure = explain(error, config.discord)
         if failure is None:
             raise
         if config.log_file is not None:  # the one line also goes where the operator reads the log

@@ -1,4 +1,5 @@
-"""What a failed connection to Discord means: one line saying what to do, and the exit code (run, doctor).
+"""Where Discord is (discord.com, or a compatible server), and what a failed connection to it means: one line
+saying what to do, and the exit code (run, invite, doctor).
 
 discord.py raises aiohttp's and its own exceptions as they come; these are the ones an operator meets when
 starting the bot (no network, a wrong api_base, a reset token, Discord down, a Cloudflare block) and what each
@@ -11,10 +12,25 @@ from dataclasses import dataclass
 
 import aiohttp
 import discord
+import yarl
 
+from ..config import DiscordConfig
 from ..exit_codes import Exit
 
 TOO_MANY_REQUESTS = 429
+DISCORD_API = discord.http.Route.BASE  # discord.com's, as discord.py has it before anyone points it elsewhere
+
+
+def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
+    """Use a Discord-compatible server instead of discord.com (self-hosted, or the tests' fake).
+
+    discord.py keeps these as process-wide class attributes; with AutoShardedBot and no shard_count,
+    the gateway address is the one the server's GET /gateway/bot returns.
+    """
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +44,11 @@ def _reason(error: BaseException) -> str:
     return text if len(text) < 200 else text[:199] + "…"  # noqa: PLR2004 - one line on a terminal, roughly
 
 
-def explain(error: BaseException, token_env: str) -> Failure | None:
+def explain(error: BaseException, config: DiscordConfig) -> Failure | None:
     """The one-line meaning of an error met while connecting, or None for an error that is not about the
     connection (a bug: let it show its traceback)."""
-    base = discord.http.Route.BASE
+    base = (config.api_base or DISCORD_API).rstrip("/")
+    token_env = config.token_env
     if isinstance(error, discord.LoginFailure):
         return Failure(
             Exit.USAGE,
