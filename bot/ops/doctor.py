@@ -22,13 +22,14 @@ import discord
 from ..config import Config
 from ..core.engine import Engine
 from ..core.store import KnowledgeStore, open_engine
-from .permissions import Need, forum_needs, missing, missing_in_posts
+from .permissions import NEEDS, Need, forum_needs, missing, missing_in_posts
 from .session import discord_session
 
 SERVERS_LISTED = 5  # servers named in the "in N servers" line; the rest are counted
 ROLE_LOOKUP_SERVERS = 25  # with no server in the config, moderator roles are looked for in at most this many
 PORTAL = "Developer Portal (https://discord.com/developers/applications) → your application"
 COPY_ID = "turn on Developer Mode (User Settings → Advanced), then right-click it → Copy ID"
+DIGEST_NEEDS = ("view_channel", "send_messages", "embed_links")  # the weekly digest is an embed in a text channel
 SYNC = "run `python -m bot run --sync` once (global commands can take up to an hour to appear)"
 
 
@@ -195,6 +196,10 @@ class DiscordChecks:
                 "channel hides itself from the bot)",
                 "invite the bot to that server (`python -m bot invite`), or give its role View Channels there",
             )
+        if isinstance(found, discord.Thread):
+            return None, fail(
+                f"{key}: {channel_id} is a thread (a post?), not its channel", f"copy the channel's id: {COPY_ID}"
+            )
         if not isinstance(found, discord.abc.GuildChannel):
             return None, fail(f"{key}: {channel_id} is not a server channel", f"copy a server channel's id: {COPY_ID}")
         self.configured.add(found.guild.id)
@@ -246,7 +251,7 @@ class DiscordChecks:
                 "channel",
                 "give a text channel's id",
             )
-        needs = [Need("view_channel", ""), Need("send_messages", ""), Need("embed_links", "")]
+        needs = [need for need in NEEDS if need.flag in DIGEST_NEEDS]
         lacking = missing(channel.permissions_for(await self._me(channel.guild)), needs)
         if lacking:
             return fail(

@@ -110,15 +110,12 @@ async def test_each_thing_wrong_is_one_fail_line_with_its_fix(fake, token, tmp_p
         overwrite(fake.bot_role_id, OverwriteType.ROLE, deny=denied)
     ]
     (tmp_path / "bot-data.sqlite3").mkdir()
+    post = await fake.create_forum_post("Denmark", "When did Denmark join PESCO?", deliver=0)
+    forums = [fake.forum_channel_id, fake.text_channel_id, "4242", fake.other_forum_channel_id, post["id"]]
     config = write_config(
         tmp_path,
         fake,
-        forum_channel_ids=[
-            int(fake.forum_channel_id),
-            int(fake.text_channel_id),
-            4242,
-            int(fake.other_forum_channel_id),
-        ],
+        forum_channel_ids=[int(channel) for channel in forums],
         solved_tag="Answered",
         moderator_role_ids=[int(fake.moderator_role_id), 4343],
         review_digest_channel_id=int(fake.forum_channel_id),
@@ -138,6 +135,7 @@ async def test_each_thing_wrong_is_one_fail_line_with_its_fix(fake, token, tmp_p
     )
     assert "is a text channel, not a forum" in line(lines, "#general")
     assert "Copy ID" in line(lines, "there is no channel 4242")
+    assert "copy the channel's id" in line(lines, f"{post['id']} is a thread (a post?), not its channel")
     assert "invite the bot to that server" in line(lines, f"cannot see channel {fake.other_forum_channel_id}")
     assert line(lines, "has no “Answered” tag").startswith("warn  ")
     assert "the digest needs a text channel" in line(lines, "review_digest_channel_id: #questions")
