@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiohttp
 import discord
 import yarl
 
@@ -40,8 +39,16 @@ class Failure:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror and not _from_aiohttp(error):
+        return error.strerror  # "Connection reset by peer", not "[Errno 104] Connection reset by peer"
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) < 200 else text[:199] + "…"  # noqa: PLR2004 - one line on a terminal, roughly
+
+
+def _from_aiohttp(error: BaseException) -> bool:
+    """One of aiohttp's client errors, which discord.py lets through. Known by its module, not imported: only
+    the web server imports aiohttp (tests/core/test_purity.py)."""
+    return any(cls.__module__.startswith("aiohttp.") for cls in type(error).__mro__)
 
 
 def explain(error: BaseException, config: DiscordConfig) -> Failure | None:
@@ -80,9 +87,9 @@ def explain(error: BaseException, config: DiscordConfig) -> Failure | None:
         )
     if isinstance(error, discord.GatewayNotFound):
         return Failure(Exit.UNREACHABLE, "Discord's gateway could not be found; try again later")
-    if isinstance(error, aiohttp.InvalidURL):
+    if isinstance(error, ValueError) and _from_aiohttp(error):  # aiohttp's InvalidURL
         return Failure(Exit.UNREACHABLE, f"cannot use {base} as Discord's address ({_reason(error)}); check api_base")
-    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
+    if _from_aiohttp(error) or isinstance(error, OSError | TimeoutError):
         return Failure(
             Exit.UNREACHABLE,
             f"cannot reach Discord at {base} ({_reason(error)}); check the network connection, a proxy or "
