@@ -1,32 +1,55 @@
-"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site`. The Discord bot (run) and the
-web (serve, site) are the other adapters; this module only parses arguments and hands over."""
+"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor`.
+The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in bot/ops/;
+this module only parses arguments, hands over, and turns expected errors into one line and an exit code."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, load_config
+from .config import DEFAULT_KNOWLEDGE, Config, ConfigError, find_config, load_config
 from .core.engine import Engine
 from .core.evaluate import EvalFileError, evaluate, load_cases
 from .core.loader import LoadResult, collisions, load_directory, uncited
 from .core.memory import return_large_blocks_when_freed
 from .core.models import Severity
 from .core.store import KnowledgeStore, open_engine
-from .render.text import eval_text, reply_json, reply_text
+from .exit_codes import Exit, help_text
+from .ops.invite import permissions_help
+from .render.text import EMPTY_MESSAGE, empty_json, eval_text, reply_json, reply_text
+from .terminal import GREEN, RED, YELLOW, is_terminal, styled
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = Exit.OK, Exit.PROBLEMS, Exit.USAGE
+
+
+def _version() -> str:
+    try:
+        return metadata.version("defence-faq-bot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never `pip install`ed
+        return "(not installed)"
+
+
+def _discord_id(text: str) -> int:
+    """A Discord id (snowflake) on the command line: a positive integer."""
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Discord id (a positive integer)")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Answer questions about European defence cooperation from a curated, cited knowledge base.",
+        epilog=help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"defence-faq-bot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def knowledge_option(p: argparse.ArgumentParser) -> None:
@@ -47,15 +70,21 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             type=Path,
             default=None,
-            help="config.toml for thresholds, the knowledge directory and the bot (default: built-in defaults; "
-            "for run, ./config.toml if present)",
+            help="config.toml for thresholds, the knowledge directory and the bot "
+            "(default: ./config.toml if there is one, else built-in defaults)",
         )
 
     ask = sub.add_parser(
         "ask", help="answer a message (every question in it), or one message per line from stdin with -"
     )
-    ask.add_argument("question", help='the message; "-" reads one message per line from stdin')
-    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
+    ask.add_argument(
+        "question", help='the message; "-" reads one message per line from stdin and answers each on its own'
+    )
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON (with -: JSON Lines, exactly one line per input line; a blank one gets reason "empty")',
+    )
     knowledge_option(ask)
 
     check = sub.add_parser("check", help="validate the knowledge; exit 1 on any error")
@@ -74,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="register the slash commands with Discord first (needed once after installing or upgrading)",
     )
-    knowledge_option(run)  # for run, --config defaults to ./config.toml when it exists
+    knowledge_option(run)
 
     serve = sub.add_parser(
         "serve", help="serve the FAQ as web pages and a JSON API (read-only; reloads when the knowledge changes)"
@@ -84,6 +113,45 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: %(default)s)"
     )
     knowledge_option(serve)
+
+    invite = sub.add_parser(
+        "invite",
+        help="print the link that adds the bot to a server, with the permissions its enabled features need",
+        description="Print the invite link: scopes bot and applications.commands, and exactly the permissions "
+        "the features enabled in the config need, each explained. The application id comes from "
+        "--application-id, or from Discord with the token.",
+        epilog=permissions_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    invite.add_argument(
+        "--application-id",
+        metavar="ID",
+        type=_discord_id,
+        default=None,
+        help="the Application ID (Developer Portal → your application → General Information); "
+        "default: asked of Discord with the token",
+    )
+    invite.add_argument("--guild", metavar="ID", type=_discord_id, help="preselect this server in the link")
+    knowledge_option(invite)
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the runtime database (audit log, review queue, votes) safely, even while the bot runs",
+    )
+    backup.add_argument(
+        "destination", metavar="DEST", type=Path, help="a folder (the copy is named with the time) or a file path"
+    )
+    backup.add_argument("--replace", action="store_true", help="overwrite DEST if it is an existing file")
+    knowledge_option(backup)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the setup: knowledge, database, token, intent, servers, forums and permissions, roles, commands",
+        description="A preflight against this machine and Discord (REST only: a running bot is not disturbed). "
+        "One line per check: ok, warn, or FAIL with how to fix it. Exit 0 when nothing FAILs, 1 when something "
+        "does, 3 when Discord cannot be reached.",
+    )
+    knowledge_option(doctor)
 
     site = sub.add_parser("site", help="write the FAQ as static pages for any static host (no server needed)")
     site.add_argument("out", metavar="OUT", type=Path, help="folder to write the pages into (created if missing)")
@@ -99,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    config = load_config(args.config)
+    config = load_config(find_config(args.config))
     if getattr(args, "knowledge", None) is not None:
         config = dataclasses.replace(config, knowledge_dir=args.knowledge.resolve())
     if getattr(args, "no_cache", False):
@@ -118,20 +186,26 @@ def _report_load_failure(result: LoadResult) -> int:
     return EXIT_PROBLEMS
 
 
+def _answer(engine: Engine, message: str, *, as_json: bool) -> str:
+    """One message's output: JSON on one line, or text. A blank message gets the "empty" reply."""
+    if not message.strip():
+        return json.dumps(empty_json(message), ensure_ascii=False) if as_json else EMPTY_MESSAGE
+    reply = engine.answer_message(message)
+    if as_json:
+        return json.dumps(reply_json(reply), ensure_ascii=False)
+    return reply_text(reply, terminal=is_terminal(sys.stdout))
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     engine, result = _load_engine(_config(args))
     if engine is None:
         return _report_load_failure(result)
-    if args.question == "-":
-        for line in sys.stdin:
-            message = line.strip()
-            if not message:
-                continue
-            reply = engine.answer_message(message)
-            print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply) + "\n")
+    if args.question != "-":
+        print(_answer(engine, args.question, as_json=args.json))
         return EXIT_OK
-    reply = engine.answer_message(args.question)
-    print(json.dumps(reply_json(reply), ensure_ascii=False) if args.json else reply_text(reply))
+    for line in sys.stdin:
+        output = _answer(engine, line.strip(), as_json=args.json)
+        print(output if args.json else output + "\n", flush=True)  # a reader sees each answer as it comes
     return EXIT_OK
 
 
@@ -172,8 +246,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.config is None and Path("config.toml").is_file():
-        args.config = Path("config.toml")
     config = _config(args)
     from .discord.client import run_bot  # discord is imported only for the bot itself
 
@@ -211,8 +283,85 @@ def cmd_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_invite(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .discord.connection import explain
+    from .ops.invite import explanation, invite_url
+    from .ops.session import application_id
+
+    config = _config(args)
+    app_id = args.application_id
+    if app_id is None:
+        token = config.token()
+        if token is None:
+            print(
+                f"error: give --application-id (Developer Portal → your application → General Information → "
+                f"Application ID), or set {config.discord.token_env} to ask Discord for it",
+                file=sys.stderr,
+            )
+            return Exit.USAGE
+        try:
+            app_id = asyncio.run(application_id(config, token))
+        except Exception as error:
+            failure = explain(error, config.discord)
+            if failure is None:
+                raise
+            print(f"error: {failure.message}", file=sys.stderr)
+            return failure.code
+    print(invite_url(app_id, config, args.guild))
+    print()
+    print(explanation(config))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .ops.backup import BackupError, backup
+
+    config = _config(args)
+    try:
+        done = backup(config.data_path, args.destination, replace=args.replace)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.FILE
+    print(f"{done.source} → {done.target} ({done.size:,} bytes, integrity ok)")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .discord.connection import explain
+    from .ops.doctor import Status, checks
+
+    config = _config(args)
+    colour = {Status.OK: GREEN, Status.WARN: YELLOW, Status.FAIL: RED}
+    terminal = is_terminal(sys.stdout)
+    failed = False
+
+    async def report() -> None:
+        nonlocal failed
+        async for check in checks(config):
+            failed = failed or check.status is Status.FAIL
+            label = styled(f"{check.status.value:<4}", colour[check.status], on=terminal)
+            print(f"{label}  {check.line()}", flush=True)
+
+    try:
+        asyncio.run(report())
+    except Exception as error:
+        failure = explain(error, config.discord)
+        if failure is None:
+            raise
+        print(f"error: {failure.message}", file=sys.stderr)
+        return failure.code
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 COMMANDS = {
     "ask": cmd_ask,
+    "backup": cmd_backup,
+    "doctor": cmd_doctor,
+    "invite": cmd_invite,
     "check": cmd_check,
     "eval": cmd_eval,
     "run": cmd_run,
@@ -225,7 +374,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return_large_blocks_when_freed()  # a long-running bot keeps its memory flat across edits (memory.py)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at interpreter exit
+        return code
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `python -m bot ask - | head -1`: the reader has what it wanted
+        _discard_stdout()
+        return Exit.BROKEN_PIPE
+    except KeyboardInterrupt:
+        return Exit.INTERRUPTED
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush of what is still buffered cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's captured stdout): nothing will be flushed to a pipe
+        pass

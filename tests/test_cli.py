@@ -1,12 +1,34 @@
 """bot/cli.py as a user runs it: `python -m bot ask | check | eval`. Most run in this process (bot.cli.main);
-a few run in a subprocess, where only a new process shows the behaviour (entry point, working directory)."""
+a few run in a subprocess, where only a new process shows the behaviour (entry point, working directory,
+pipes and signals)."""
 
 import json
+import signal
+import subprocess
+import sys
+from importlib import metadata
 
-from .conftest import run_cli
+from bot.exit_codes import Exit
 
-PART_KEYS = {"question", "status", "entry_id", "score", "answer", "citations", "suggestions", "reason"}
+from .conftest import ROOT, run_cli
+
+PART_KEYS = {
+    "question",
+    "status",
+    "entry_id",
+    "score",
+    "answer",
+    "answer_numbered",
+    "citations",
+    "suggestions",
+    "reason",
+}
 CONTRACT_KEYS = PART_KEYS | {"parts"}
+TEA_KNOWLEDGE = (
+    "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
+    "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
+    "    answer: Boil water.\n    sources: [s]\n"
+)
 SEED_POST = (
     "Hello! I'm new to this forum, and I'm looking for some help understanding the concept of European Defense "
     "Cooperation and how it can strengthen security. Can anyone provide me with any resources or insight on this "
@@ -70,26 +92,31 @@ def test_a_question_with_no_subject_gets_the_prompt(run):
     assert "Ask again with the subject" in run("ask", "how much?").stdout
 
 
-def test_ask_json_lines_from_stdin_one_object_per_question(run):
-    questions = ["what is pesco", "recipe for pancakes", "spending", "", "who is the high rep"]
+def test_ask_json_lines_from_stdin_one_line_per_input_line(run):
+    questions = ["what is pesco", "recipe for pancakes", "spending", "", "   ", "who is the high rep"]
     result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     lines = result.stdout.splitlines()
-    assert len(lines) == 4  # the blank line is skipped
+    assert len(lines) == len(questions)  # a blank line gets its own object: line n answers line n
     objs = [json.loads(line) for line in lines]
-    assert [o["status"] for o in objs] == ["answered", "none", "suggest", "answered"]
+    assert [o["status"] for o in objs] == ["answered", "none", "suggest", "none", "none", "answered"]
     none, suggest = objs[1], objs[2]
     assert none["entry_id"] is None and none["answer"] is None and none["citations"] == []
     assert none["reason"] == "off_topic"
     assert suggest["entry_id"] is None and 1 <= len(suggest["suggestions"]) <= 3
     assert set(suggest["suggestions"][0]) == {"entry_id", "question", "score"}
+    for empty in objs[3:5]:
+        assert set(empty) == CONTRACT_KEYS and (empty["reason"], empty["parts"], empty["question"]) == ("empty", [], "")
+
+
+def test_ask_text_from_stdin_answers_each_line_and_says_when_one_is_empty(run):
+    result = run("ask", "-", stdin="what is pesco\n\nspending\n")
+    first, rest = result.stdout.split("\n\n(an empty message: nothing to answer)\n\n")
+    assert first.startswith("What is PESCO?") and first.endswith("(confidence 100/100)")
+    assert rest.startswith("I'm not sure I understood")
 
 
 def test_knowledge_option_points_at_another_directory(run, tmp_path):
-    (tmp_path / "k.yaml").write_text(
-        "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
-        "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
-        "    answer: Boil water.\n    sources: [s]\n"
-    )
+    (tmp_path / "k.yaml").write_text(TEA_KNOWLEDGE)
     obj = json.loads(run("ask", "--json", "--knowledge", str(tmp_path), "how to make tea").stdout)
     assert obj["entry_id"] == "tea" and obj["citations"][0]["id"] == "s"
 
@@ -135,10 +162,84 @@ def test_ask_refuses_broken_knowledge_with_a_clear_message(run, knowledge_copy):
     assert "basics.yaml" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command_and_the_exit_codes():
     result = run_cli("--help")
-    for command in ("ask", "check", "eval", "run", "serve", "site"):
+    for command in ("ask", "check", "eval", "run", "serve", "site", "invite", "backup", "doctor"):
         assert command in result.stdout
+    codes = result.stdout.split("exit codes:\n", 1)[1]
+    for code in Exit:
+        assert f"  {int(code):<4} " in codes
+
+
+def test_version_names_the_package_and_its_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout == f"defence-faq-bot {metadata.version('defence-faq-bot')}\n"
+
+
+def test_every_command_reads_config_toml_from_the_working_directory(run, tmp_path, monkeypatch):
+    (tmp_path / "tea").mkdir()
+    (tmp_path / "tea" / "k.yaml").write_text(TEA_KNOWLEDGE)
+    (tmp_path / "config.toml").write_text('[knowledge]\ndir = "tea"\n')
+    monkeypatch.chdir(tmp_path)
+    assert json.loads(run("ask", "--json", "how to make tea").stdout)["entry_id"] == "tea"
+    assert run("check").stdout.startswith(f"{tmp_path / 'tea'}: 1 entries")
+    (tmp_path / "other.toml").write_text("")  # --config wins over ./config.toml
+    assert (
+        json.loads(run("ask", "--json", "--config", "other.toml", "what is pesco").stdout)["entry_id"] == "pesco-what"
+    )
+    (tmp_path / "config.toml").write_text("[discord]\nshard_count = 'two'\n")
+    broken = run("ask", "how to make tea")
+    assert broken.returncode == 2 and broken.stderr == (
+        "config error: config.toml: discord.shard_count must be an integer >= 1 (got 'two')\n"
+    )
+
+
+def _first_line_then_close(args: list[str], stdin: str) -> tuple[str, int, str]:
+    """Like `python -m bot ARGS | head -1`: read one line of the output, then stop reading."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    process.stdin.write(stdin)
+    process.stdin.close()
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    return first, process.wait(timeout=60), stderr
+
+
+def test_a_closed_pipe_ends_quietly_with_its_own_exit_code(tmp_path):
+    first, code, stderr = _first_line_then_close(["ask", "--json", "-"], "what is pesco\n" * 3000)
+    assert json.loads(first)["entry_id"] == "pesco-what"
+    assert (code, stderr) == (Exit.BROKEN_PIPE, "")
+    cases = tmp_path / "misses.yaml"  # enough misses to overflow the pipe's buffer once nobody reads it
+    cases.write_text("".join(f"- {{question: zorblax quux {n}, expect: pesco-what}}\n" for n in range(2000)))
+    first, code, stderr = _first_line_then_close(["eval", str(cases), "--misses"], "")
+    assert first.startswith("== all: 2000 messages")
+    assert (code, stderr) == (Exit.BROKEN_PIPE, "")
+
+
+def test_ctrl_c_while_reading_stdin_exits_130_without_a_traceback():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdin and process.stdout
+    process.stdin.write("what is pesco\n")
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline())["entry_id"] == "pesco-what"  # ready, and waiting for more
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (Exit.INTERRUPTED, "", "")
 
 
 def test_bad_config_file_is_a_clear_error(run, tmp_path):

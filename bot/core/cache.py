@@ -56,19 +56,31 @@ def key(files: Iterable[tuple[str, bytes]], weights: Weights | None) -> str:
 
 
 def load(directory: Path, cache_key: str) -> Engine | None:
+    """The cached engine for this key, or None: not there, or unusable for any reason (one log line). The
+    cache is only ever an optimisation, so no error reading it (permissions, corruption, a folder where the
+    file should be, a name too long for the file system) stops anything."""
     path = directory / f"{cache_key}{_SUFFIX}"
-    if not path.is_file():
-        return None
     try:
         with path.open("rb") as stream:
             engine = pickle.load(stream)  # noqa: S301 - our own file, written by save() below (see module doc)
-    except Exception as error:  # a truncated, corrupt or foreign file: ignore it, build, overwrite it
-        log.warning("ignoring the engine cache %s (%s); building from the knowledge files", path, error)
+    except FileNotFoundError:
+        return None  # the usual miss: built from these files for the first time
+    except NotADirectoryError:  # the cache directory (or a parent) is a file: nothing to read; save() says so
+        return None
+    except Exception as error:  # unreadable, truncated, corrupt or foreign: ignore it, build, overwrite it
+        log.warning("ignoring the engine cache %s (%s); building from the knowledge files", path, _reason(error))
         return None
     if not isinstance(engine, Engine):
         log.warning("ignoring the engine cache %s (not an engine); building from the knowledge files", path)
         return None
     return engine
+
+
+def _reason(error: Exception) -> str:
+    """One line: an OSError's own words ("Permission denied"), else the exception."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 def save(directory: Path, cache_key: str, engine: Engine) -> None:
@@ -81,4 +93,4 @@ def save(directory: Path, cache_key: str, engine: Engine) -> None:
         for old in stale:
             old.unlink(missing_ok=True)
     except OSError as error:  # a read-only or full disk: the bot works without its cache
-        log.warning("could not write the engine cache in %s (%s)", directory, error)
+        log.warning("could not write the engine cache in %s (%s)", directory, _reason(error))

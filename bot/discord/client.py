@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import pkgutil
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 import discord
-import yarl
 from discord.ext import commands
 
 from ..config import Config
 from ..core.engine import Engine
 from ..core.models import Answer
 from ..core.store import EditRefused, KnowledgeStore
+from ..exit_codes import Exit
 from ..live import LiveKnowledge
+from ..logs import LogFileError, setup_logging
 from ..runtime import RuntimeData, RuntimeDataUnavailable
 from . import exts
+from .connection import explain, point_at_server
 from .solved_threads import SolvedThreads
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,6 @@ log = logging.getLogger(__name__)
 # right often enough to answer, wrong often enough to deserve a moderator's look (10 points ≈ the band where
 # the tuning set's wrong answers fell, see `python -m bot eval`).
 LOW_CONFIDENCE_MARGIN = 10.0
-EXIT_OK, EXIT_KNOWLEDGE, EXIT_TOKEN = 0, 1, 2
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -156,16 +159,18 @@ class FaqBot(commands.AutoShardedBot):
         )
 
 
-def point_at_server(api_base: str | None, gateway_url: str | None) -> None:
-    """Use a Discord-compatible server instead of discord.com (self-hosted, or the tests' fake).
-
-    discord.py keeps these as process-wide class attributes; with AutoShardedBot and no shard_count,
-    the gateway address is the one the server's GET /gateway/bot returns.
-    """
-    if api_base:
-        discord.http.Route.BASE = api_base.rstrip("/")
-    if gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+async def command_payloads(config: Config, store: KnowledgeStore) -> list[dict[str, Any]]:
+    """The application commands `run --sync` registers, as discord.py sends them, without connecting (for
+    `doctor` to compare with what Discord has)."""
+    bot = FaqBot(dataclasses.replace(config, reload_seconds=0), store, RuntimeData(config.data_path))
+    try:
+        for extension in extensions():
+            await bot.load_extension(extension)
+        return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
+    finally:  # never started, so not close(): AutoShardedBot.close() expects shards that were launched
+        for extension in list(bot.extensions):
+            await bot.unload_extension(extension)  # stops any task a cog started
+        bot._runtime_worker.shutdown(wait=False)  # no call was ever queued: it has no thread
 
 
 def open_store(config: Config) -> KnowledgeStore | None:
@@ -187,31 +192,48 @@ def run_bot(config: Config, *, sync_commands: bool = False) -> int:
             "(see README, 'Add it to your server')",
             file=sys.stderr,
         )
-        return EXIT_TOKEN
-    discord.utils.setup_logging(level=logging.getLevelName(config.discord.log_level.upper()))
+        return Exit.USAGE
+    try:
+        setup_logging(config)
+    except LogFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.FILE
     store = open_store(config)
     if store is None:
         print(f"error: the knowledge in {config.knowledge_dir} has errors; run `python -m bot check`", file=sys.stderr)
-        return EXIT_KNOWLEDGE
+        return Exit.PROBLEMS
     runtime = RuntimeData(config.data_path)
     point_at_server(config.discord.api_base, config.discord.gateway_url)
 
     async def main() -> None:
         async with FaqBot(config, store, runtime, sync_commands=sync_commands) as bot:
+            _handle_signals(bot)
             await bot.start(token)
 
     try:
         asyncio.run(main())
-    except discord.LoginFailure:
-        print(
-            f"error: Discord rejected the token in {config.discord.token_env}; "
-            "reset it in the Developer Portal and try again",
-            file=sys.stderr,
-        )
-        return EXIT_TOKEN
-    except discord.PrivilegedIntentsRequired:
-        print("error: enable the Message Content intent for this bot in the Developer Portal (README)", file=sys.stderr)
-        return EXIT_TOKEN
     except KeyboardInterrupt:
-        pass
-    return EXIT_OK
+        pass  # Ctrl+C: the bot closed cleanly on the way out of `async with`
+    except Exception as error:
+        failure = explain(error, config.discord)
+        if failure is None:
+            raise
+        if config.log_file is not None:  # the one line also goes where the operator reads the log
+            log.error("%s", failure.message)
+        print(f"error: {failure.message}", file=sys.stderr)
+        return failure.code
+    return Exit.OK
+
+
+def _handle_signals(bot: FaqBot) -> None:
+    """SIGTERM (systemctl stop) closes the bot cleanly; SIGHUP (systemctl reload) reads the knowledge again."""
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Task[Any]] = set()  # the loop keeps only weak references to tasks
+
+    def start(work: Coroutine[Any, Any, Any]) -> None:
+        task = loop.create_task(work)
+        running.add(task)
+        task.add_done_callback(running.discard)
+
+    loop.add_signal_handler(signal.SIGTERM, lambda: start(bot.close()))
+    loop.add_signal_handler(signal.SIGHUP, lambda: start(asyncio.to_thread(LiveKnowledge(bot.store).reload)))

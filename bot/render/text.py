@@ -1,15 +1,28 @@
 """Answers as plain data and plain text: what the CLI prints and tooling parses.
 
-The JSON shape is a public contract (README, "JSON output"); change it only compatibly.
+The JSON shape is a public contract (README, "JSON output"); change it only compatibly. The text is for
+people: the answer's markdown shown as text, its citation markers as [1], [2] matching the numbered sources.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..core.citations import number_markers
 from ..core.evaluate import EvalReport
 from ..core.models import Answer, NoAnswer, Reply, Status
+from ..terminal import BOLD, styled
+from .plain import markdown_text
 from .wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC, source_line, topics_sentence
+
+
+def numbered_answer(answer: Answer, *, markdown_escaped: bool = False) -> str | None:
+    """The answer with each `[^source-id]` marker as [n], n the source's place in the citations (the list every
+    medium numbers). `markdown_escaped`: as `\\[n\\]`, which markdown reads as text, never as a link."""
+    if answer.entry is None:
+        return None
+    shown = "\\[{}\\]".format if markdown_escaped else "[{}]".format
+    return number_markers(answer.entry.answer, [source.id for source in answer.citations], shown)
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -20,6 +33,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "entry_id": answer.entry.id if answer.entry else None,
         "score": round(answer.score, 1),
         "answer": answer.entry.answer if answer.entry else None,
+        "answer_numbered": numbered_answer(answer),
         "citations": [
             {"id": s.id, "title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
             for s in answer.citations
@@ -33,23 +47,46 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+EMPTY_MESSAGE = "(an empty message: nothing to answer)"
+
+
+def empty_json(message: str) -> dict[str, Any]:
+    """The contract's object for a blank message (an empty line in `ask --json -`): no question, so no parts."""
+    return {
+        "question": message,
+        "status": Status.NONE.value,
+        "entry_id": None,
+        "score": 0.0,
+        "answer": None,
+        "answer_numbered": None,
+        "citations": [],
+        "suggestions": [],
+        "reason": "empty",
+        "parts": [],
+    }
+
+
 def reply_json(reply: Reply) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
     `parts` has one object of the same shape per question found, in message order."""
     return answer_json(reply.primary) | {"parts": [answer_json(part) for part in reply.parts]}
 
 
-def reply_text(reply: Reply) -> str:
-    """A one-question message reads as one answer; several are numbered, each with its own sources."""
+def reply_text(reply: Reply, *, terminal: bool = False) -> str:
+    """A one-question message reads as one answer; several are numbered, each with its own sources.
+    `terminal`: bold and italic shown as such (only for a person's terminal, see bot/terminal.py)."""
     shown = reply.shown
     if len(shown) == 1:
-        return answer_text(shown[0])
-    return "\n\n".join(f"{n}. {part.question}\n\n{answer_text(part)}" for n, part in enumerate(shown, 1))
+        return answer_text(shown[0], terminal=terminal)
+    return "\n\n".join(
+        f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
+    )
 
 
-def answer_text(answer: Answer) -> str:
+def answer_text(answer: Answer, *, terminal: bool = False) -> str:
     if answer.entry is not None:
-        lines = [answer.entry.title, "", answer.entry.answer.strip()]
+        body = markdown_text(numbered_answer(answer, markdown_escaped=True) or "", styled=terminal)
+        lines = [styled(answer.entry.title, BOLD, on=terminal), "", body]
         if answer.citations:
             lines += ["", "Sources:"]
             for number, source in enumerate(answer.citations, 1):

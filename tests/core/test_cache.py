@@ -1,18 +1,26 @@
 """bot/core/cache.py: a warm start gives the same answers without building; anything different or broken
-is not used (and said so in one log line); the cache is never needed."""
+is not used (and said so in one log line); the cache is never needed, and no error reading it stops anything."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from bot.core import cache
 from bot.core.index import Index
 from bot.core.store import KnowledgeStore, open_engine
+
+from ..conftest import ROOT
 
 QUESTIONS = ["what is pesco", "is ireland in nato", "zorblax", "how much is the edf", "Is that true?"]
 
@@ -109,3 +117,46 @@ def test_the_key_covers_the_code_of_the_core_s_packages_too(monkeypatch, tmp_pat
     before = cache._code_hash()
     (code / "index" / "search.py").write_text("search, changed")
     assert cache._code_hash() != before
+
+
+def test_a_folder_where_the_cache_file_should_be_is_one_line_and_a_build(knowledge_copy, tmp_path, caplog, builds):
+    directory = tmp_path / "cache"
+    open_engine(knowledge_copy, cache_dir=directory)
+    (cached,) = directory.iterdir()
+    cached.unlink()
+    cached.mkdir()
+    with caplog.at_level(logging.WARNING, logger="bot.core.cache"):
+        engine, _ = open_engine(knowledge_copy, cache_dir=directory)
+    assert engine is not None and len(builds) == 2
+    reading = [r.getMessage() for r in caplog.records if "ignoring the engine cache" in r.getMessage()]
+    assert len(reading) == 1 and "Is a directory" in reading[0] and "\n" not in reading[0]
+    assert answers(engine) == answers(open_engine(knowledge_copy)[0])
+
+
+def test_an_unreadable_cache_directory_never_stops_the_cli(tmp_path):
+    """Redteam D3: `ask` as a user who cannot read the cache directory answered with a PermissionError
+    traceback. Root reads anything, so as root the CLI runs as nobody (setpriv), as the redteam did."""
+    base = Path(tempfile.mkdtemp(prefix="locked-cache-"))
+    try:
+        base.chmod(0o755)
+        locked = base / "defence-faq-bot"
+        locked.mkdir()
+        locked.chmod(0)
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] if os.geteuid() == 0 else []
+        result = subprocess.run(
+            [*as_nobody, sys.executable, "-m", "bot", "ask", "--json", "what is pesco"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "XDG_CACHE_HOME": str(base), "HOME": str(base)},
+            timeout=60,
+            check=False,
+        )
+    finally:
+        locked.chmod(0o700)
+        shutil.rmtree(base)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["entry_id"] == "pesco-what"
+    assert "Traceback" not in result.stderr
+    (reading,) = [line for line in result.stderr.splitlines() if "ignoring the engine cache" in line]
+    assert "Permission denied" in reading

@@ -1,18 +1,24 @@
 """bot/discord/client.py: the bot starts, registers its commands when asked, survives the connection
-dropping, and refuses to start without a usable token — one line, no token printed."""
+dropping, refuses to start without a usable token or a reachable Discord — one line, its own exit code, no
+token printed — stops cleanly on SIGTERM, reloads on SIGHUP, and logs to a rotated file when configured."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
 import os
+import shutil
+import signal
+import socket
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.discord.client import extensions
+from bot.exit_codes import Exit
 
-from ..conftest import ROOT, run_cli
+from ..conftest import KNOWLEDGE, ROOT, run_cli
 from ..fakes.fake_discord import REJECTED_TOKEN, FakeDiscord
 from ..fakes.harness import TOKEN, embed_of, no_identify_wait, reply_to, running_bot
 
@@ -133,3 +139,100 @@ async def test_rejected_token_exits_2_with_one_clear_line_and_no_token(tmp_path,
     lines = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
     assert lines == [lines[0]] and "rejected the token" in lines[0]
     assert "Traceback" not in stderr.decode() and REJECTED_TOKEN not in stderr.decode()
+
+
+async def run_process(config: Path, token: str = TOKEN) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config),
+        env={**os.environ, "DISCORD_TOKEN": token}, cwd=str(ROOT),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def run_until_it_exits(config: Path) -> tuple[int, str]:
+    process = await run_process(config)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then closed): a connection to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_an_unreachable_discord_is_one_line_and_exit_3(tmp_path):
+    """Redteam D9: today's ~60-line traceback of a run with no network or a wrong api_base."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[discord]\napi_base = "http://127.0.0.1:{closed_port()}/api/v10"\n')
+    code, stderr = await run_until_it_exits(config)
+    assert code == Exit.UNREACHABLE
+    (line,) = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith("error: cannot reach Discord at http://127.0.0.1:") and "api_base" in line
+    assert "Traceback" not in stderr and TOKEN not in stderr
+
+
+async def test_discord_failing_at_start_is_one_line_and_exit_3(tmp_path):
+    fake = await FakeDiscord().start()
+    try:
+        fake.fail_next("GET", r"^/users/@me$", 503)
+        config = tmp_path / "config.toml"
+        config.write_text(f'[discord]\napi_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n')
+        code, stderr = await run_until_it_exits(config)
+    finally:
+        await fake.stop()
+    assert code == Exit.UNREACHABLE
+    (line,) = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert "Discord answered 503" in line and "try again later" in line and "Traceback" not in stderr
+
+
+async def wait_for_log(path: Path, text: str, timeout: float = 20) -> str:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        log = path.read_text(encoding="utf-8") if path.exists() else ""
+        if text in log:
+            return log
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{text!r} never logged in {path}")
+
+
+async def test_sighup_reloads_sigterm_stops_cleanly_and_the_log_goes_to_its_file(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    fake = await FakeDiscord().start()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            '[knowledge]\ndir = "knowledge"\nreload_seconds = 0\n'  # no polling: only SIGHUP reloads
+            f'[discord]\napi_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n'
+            'log_file = "logs/bot.log"\nlog_level = "debug"\n'
+        )
+        process = await run_process(config)
+        log_file = tmp_path / "logs" / "bot.log"
+        await wait_for_log(log_file, "ready as FaqBot")
+        (knowledge / "zz-tea.yaml").write_text(TEA_YAML)
+        process.send_signal(signal.SIGHUP)
+        await wait_for_log(log_file, "knowledge reloaded")
+        await fake.say("how do I make tea", mention_bot=True)
+        assert embed_of(await reply_to(fake, fake.text_channel_id))["title"] == "How do I make tea?"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=15)
+    finally:
+        await fake.stop()
+    assert process.returncode == Exit.OK and stderr == b""  # everything went to the file
+    log = log_file.read_text(encoding="utf-8")
+    assert "\x1b[" not in log and TOKEN not in log and "Traceback" not in log
+    assert "[DEBUG   ] discord." in log  # the level applies to discord.py's loggers too
+
+
+TEA_YAML = """\
+sources:
+  - {id: tea-guide, title: Tea guide, url: 'https://example.org/tea', publisher: Example, date: 2024}
+entries:
+  - id: tea
+    questions: [How do I make tea?, tea recipe, brewing tea]
+    answer: Boil water, then steep the leaves for three minutes.
+    sources: [tea-guide]
+"""

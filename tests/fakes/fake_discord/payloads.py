@@ -30,11 +30,43 @@ class CommandType(IntEnum):
 
 
 class Permission(IntEnum):
+    """https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags"""
+
     ADMINISTRATOR = 1 << 3
     MANAGE_GUILD = 1 << 5
+    ADD_REACTIONS = 1 << 6
+    VIEW_CHANNEL = 1 << 10
+    SEND_MESSAGES = 1 << 11
+    EMBED_LINKS = 1 << 14
+    READ_MESSAGE_HISTORY = 1 << 16
+    MANAGE_THREADS = 1 << 34
+    SEND_MESSAGES_IN_THREADS = 1 << 38
 
 
-EVERYONE_PERMISSIONS = 0x0000_0000_0006_4C40  # view, send, read history, add reactions, use app commands...
+class ApplicationFlag(IntEnum):
+    """https://discord.com/developers/docs/resources/application#application-object-application-flags"""
+
+    GATEWAY_MESSAGE_CONTENT = 1 << 18  # a verified bot with the Message Content intent
+    GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19  # an unverified one (under 100 servers) with it switched on
+
+
+class OverwriteType(IntEnum):
+    ROLE = 0
+    MEMBER = 1
+
+
+# view, send, add reactions, embed links, mention everyone, external emojis: @everyone's in the fake's server
+EVERYONE_PERMISSIONS = 0x0000_0000_0006_4C40
+# what the bot's own role gets when it is invited with the link `python -m bot invite` prints (solved_tag set)
+BOT_ROLE_PERMISSIONS = (
+    Permission.VIEW_CHANNEL
+    | Permission.SEND_MESSAGES
+    | Permission.SEND_MESSAGES_IN_THREADS
+    | Permission.EMBED_LINKS
+    | Permission.READ_MESSAGE_HISTORY
+    | Permission.ADD_REACTIONS
+    | Permission.MANAGE_THREADS
+)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -85,7 +117,7 @@ def message(message_id: str, channel_id: str, author: dict[str, Any], content: s
     }
 
 
-def role(role_id: str, name: str, permissions: int, position: int) -> dict[str, Any]:
+def role(role_id: str, name: str, permissions: int, position: int, **extra: Any) -> dict[str, Any]:
     return {
         "id": role_id,
         "name": name,
@@ -95,7 +127,13 @@ def role(role_id: str, name: str, permissions: int, position: int) -> dict[str, 
         "hoist": False,
         "managed": False,
         "mentionable": False,
+        **extra,
     }
+
+
+def overwrite(target_id: str, kind: OverwriteType, *, allow: int = 0, deny: int = 0) -> dict[str, Any]:
+    """A channel's permission overwrite for a role or a member, as Discord sends it (bit sets as strings)."""
+    return {"id": target_id, "type": int(kind), "allow": str(allow), "deny": str(deny)}
 
 
 def thread(thread_id: str, name: str, parent_id: str, guild_id: str, owner_id: str) -> dict[str, Any]:
@@ -123,7 +161,7 @@ def forum_tag(tag_id: str, name: str) -> dict[str, Any]:
     return {"id": tag_id, "name": name, "moderated": False, "emoji_id": None, "emoji_name": None}
 
 
-def application(app_id: str, owner: dict[str, Any]) -> dict[str, Any]:
+def application(app_id: str, owner: dict[str, Any], flags: int) -> dict[str, Any]:
     return {
         "id": app_id,
         "name": "FaqBot",
@@ -133,5 +171,5 @@ def application(app_id: str, owner: dict[str, Any]) -> dict[str, Any]:
         "bot_require_code_grant": False,
         "owner": owner,
         "verify_key": "0" * 64,
-        "flags": 0,
+        "flags": flags,
     }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .guilds import MISSING_ACCESS, refused_channel
 from .limits import (
     ALREADY_ACKNOWLEDGED,
     APPLIED_TAGS,
@@ -125,15 +126,24 @@ class Rest:
         return json_response(self.fake.bot_user)
 
     async def application(self, request: web.Request) -> web.Response:
-        return json_response(application(self.fake.application_id, self.fake.owner))
+        return json_response(application(self.fake.application_id, self.fake.owner, self.fake.application_flags))
 
     async def gateway(self, request: web.Request) -> web.Response:
         limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_response({"url": self.fake.gateway_url, "shards": 1, "session_start_limit": limits})
 
+    def _commands_refused(self, request: web.Request) -> web.Response | None:
+        """A server's commands can be registered only in a server the bot is in."""
+        guild_id = request.match_info["guild"].removeprefix("/guilds/")
+        if guild_id and guild_id not in self.fake.bot_guild_ids:
+            return error(403, "Missing Access", MISSING_ACCESS)
+        return None
+
     async def put_commands(self, request: web.Request) -> web.Response:
+        if refused := self._commands_refused(request):
+            return refused
         fake = self.fake
-        fake.commands = [
+        commands = [
             {
                 "description": "",  # Discord gives message commands an empty one
                 **command,
@@ -144,10 +154,18 @@ class Rest:
             }
             for command in request[BODY] or []
         ]
-        return json_response(fake.commands)
+        guild_id = request.match_info["guild"].removeprefix("/guilds/")
+        if guild_id:
+            fake.guild_commands[guild_id] = commands
+        else:
+            fake.commands = commands
+        return json_response(commands)
 
     async def get_commands(self, request: web.Request) -> web.Response:
-        return json_response(self.fake.commands)
+        if refused := self._commands_refused(request):
+            return refused
+        guild_id = request.match_info["guild"].removeprefix("/guilds/")
+        return json_response(self.fake.guild_commands.get(guild_id, []) if guild_id else self.fake.commands)
 
     def _refused(self, body: dict[str, Any]) -> web.Response | None:
         """Discord's 400 for a message over its limits; recorded so a test can say what was refused."""
@@ -161,8 +179,8 @@ class Rest:
         return channel_id in self.fake.channels or channel_id == self.fake.dm_channel_id
 
     async def get_channel(self, request: web.Request) -> web.Response:
-        found = self.fake.channels.get(request.match_info["channel"])
-        return json_response(found) if found else error(404, "Unknown Channel", UNKNOWN_CHANNEL)
+        channel_id = request.match_info["channel"]
+        return refused_channel(self.fake, channel_id) or json_response(self.fake.channels[channel_id])
 
     async def patch_channel(self, request: web.Request) -> web.Response:
         """Edit a channel; for a forum post, its tags (`applied_tags`): at most 5, each one of its forum's."""

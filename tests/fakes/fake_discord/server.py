@@ -15,8 +15,9 @@ from aiohttp import web
 
 from . import payloads
 from .gateway import Gateway
+from .guilds import GuildRoutes, guild_create, server_roles
 from .limits import FIRST_RESPONSE_S
-from .payloads import EVERYONE_PERMISSIONS, ChannelType, CommandType, MessageType
+from .payloads import EVERYONE_PERMISSIONS, ApplicationFlag, ChannelType, CommandType, MessageType
 from .rest import Rest
 
 DISCORD_EPOCH_MS = 1_420_070_400_000  # snowflakes count milliseconds from 2015-01-01
@@ -75,6 +76,14 @@ class FakeDiscord:
         self.moderator_role_id = self.new_id()  # a role with no permissions of its own
         self.solved_tag_id = self.new_id()  # the forum's tags: "Solved" and "Question"
         self.question_tag_id = self.new_id()
+        self.application_flags = int(ApplicationFlag.GATEWAY_MESSAGE_CONTENT_LIMITED)  # the intent is on
+        self.bot_role_id = self.new_id()  # the role Discord gives a bot invited with permissions
+        self.other_guild_id = self.new_id()  # a server the bot is not in, with a forum of its own
+        self.other_forum_channel_id = self.new_id()
+        self.guild_names = {self.guild_id: "Defence Forum", self.other_guild_id: "Another Server"}
+        self.bot_guild_ids = [self.guild_id]
+        self.roles = server_roles(self)
+        self.bot_member_roles = {self.guild_id: [self.bot_role_id]}
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {
@@ -86,8 +95,14 @@ class FakeDiscord:
                     payloads.forum_tag(self.question_tag_id, "Question"),
                 ],
             },
+            self.other_forum_channel_id: {
+                **self._channel(self.other_forum_channel_id, ChannelType.FORUM, "elsewhere", 0),
+                "guild_id": self.other_guild_id,
+                "available_tags": [],
+            },
         }
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # registered globally
+        self.guild_commands: dict[str, list[dict[str, Any]]] = {}  # registered for one server, by its id
         # why Discord refused each request it refused: a message over its limits, a late or second
         # acknowledgement, an expired follow-up (the harness asserts none happened)
         self.refused: list[list[str]] = []
@@ -97,10 +112,11 @@ class FakeDiscord:
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.gateway = Gateway(lambda: [("READY", self._ready()), ("GUILD_CREATE", self._guild())])
+        self.gateway = Gateway(lambda: [("READY", self._ready()), ("GUILD_CREATE", guild_create(self))])
         self.rest = Rest(self)
         self.app = web.Application(middlewares=[self.rest.middleware])
         self.app.router.add_get("/gateway", self.gateway.handle)
+        self.app.router.add_routes(GuildRoutes(self).routes())
         self.app.router.add_routes(self.rest.routes())
 
     # ---- lifecycle ---------------------------------------------------------------------------------
@@ -146,7 +162,22 @@ class FakeDiscord:
         return payloads.user(self.new_id(), name, bot=bot)
 
     def _channel(self, channel_id: str, kind: ChannelType, name: str, position: int) -> dict[str, Any]:
-        return {"id": channel_id, "type": kind, "name": name, "position": position, "guild_id": self.guild_id}
+        return {
+            "id": channel_id,
+            "type": kind,
+            "name": name,
+            "position": position,
+            "guild_id": self.guild_id,
+            "parent_id": None,
+            "nsfw": False,
+            "permission_overwrites": [],  # Discord always sends the list, empty when nothing is overwritten
+        }
+
+    def add_channel(self, kind: ChannelType, name: str) -> str:
+        """Another channel in the bot's server (a test's text channel where a forum is configured, say)."""
+        channel_id = self.new_id()
+        self.channels[channel_id] = self._channel(channel_id, kind, name, len(self.channels))
+        return channel_id
 
     def message(self, channel_id: str, author: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
         """A message in a channel, stored so the bot can fetch it and tests can click its buttons."""
@@ -221,33 +252,8 @@ class FakeDiscord:
             "guilds": [{"id": self.guild_id, "unavailable": True}],
             "session_id": self.gateway.session_id,
             "resume_gateway_url": self.gateway_url,
-            "application": {"id": self.application_id, "flags": 0},
+            "application": {"id": self.application_id, "flags": self.application_flags},
             "shard": [0, 1],
-        }
-
-    def _guild(self) -> dict[str, Any]:
-        return {
-            "id": self.guild_id,
-            "name": "Defence Forum",
-            "owner_id": self.owner["id"],
-            "unavailable": False,
-            "member_count": 2,
-            "large": False,
-            "features": [],
-            "emojis": [],
-            "stickers": [],
-            "roles": [
-                payloads.role(self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
-                payloads.role(self.moderator_role_id, "Moderators", 0, 1),
-            ],
-            "channels": [c for c in self.channels.values() if c["type"] != ChannelType.PUBLIC_THREAD],
-            "threads": self.threads(archived=False),  # Discord sends the active ones
-            "members": [payloads.member(self.bot_user)],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "premium_tier": 0,
         }
 
     # ---- things members do ---------------------------------------------------------------------------
@@ -374,7 +380,8 @@ class FakeDiscord:
         return next((i for i in self.interactions.values() if i.token == token), None)
 
     def _command_id(self, name: str) -> str:
-        return next((c["id"] for c in self.commands if c["name"] == name), "0")
+        registered = [*self.commands, *self.guild_commands.get(self.guild_id, [])]
+        return next((c["id"] for c in registered if c["name"] == name), "0")
 
     async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
         data = {"id": self._command_id(name), "name": name, "type": CommandType.CHAT_INPUT, "options": options or []}
