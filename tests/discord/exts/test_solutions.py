@@ -18,16 +18,16 @@ from .kb.test_cog import MODERATOR, kb
 
 pytestmark = pytest.mark.timeout(60)
 
-DRONE_WALL = "Can someone explain the EU drone wall and who proposed it?"
+ALPINE_OWL = "Can someone explain the Alpine Owl exercise and who ran it?"
 HELPER_ANSWER = (
-    "The “drone wall” is a plan for a network of sensors and interceptors along the EU's eastern border "
-    "against drones, announced by the Commission in 2025."
+    "“Alpine Owl” is a winter mountain-rescue exercise that a few alpine armies run together; it is local, "
+    "and no EU programme funds it."
 )
 
 
 async def post_and_solve(fake: FakeDiscord, poster: dict, helper: dict) -> tuple[dict, dict, dict]:
     """A post nobody's entry answers, a member's reply, and the poster marking it as the solution."""
-    post = await fake.create_forum_post("Drone wall", DRONE_WALL, author=poster)
+    post = await fake.create_forum_post("Alpine Owl", ALPINE_OWL, author=poster)
     assert await quiet(fake, is_message_post(post["id"]), 0.5)  # off-topic: no answer (queued for review)
     solution = await fake.say(HELPER_ANSWER, author=helper, channel_id=post["id"])
     marked = await fake.message_command("Mark as solution", solution, user=poster)
@@ -52,13 +52,13 @@ async def test_marking_a_solution_tags_thanks_and_points_later_posts_to_the_thre
         told = (await follow_ups(fake, marked))[0].body["content"]
         assert told.startswith("Marked as the solution") and "/kb review" in told
 
-        later = await fake.create_forum_post("Drones", "Who proposed the drone wall?", author=fake.user("newcomer"))
+        later = await fake.create_forum_post("Owls", "Who ran the Alpine Owl exercise?", author=fake.user("newcomer"))
         (pointed,) = earlier_threads(fake, await reply_to(fake, later["id"]))  # no entry: the thread alone
-        assert f"[Drone wall](https://discord.com/channels/{fake.guild_id}/{post['id']})" in pointed
+        assert f"[Alpine Owl](https://discord.com/channels/{fake.guild_id}/{post['id']})" in pointed
         assert "solution by helper" in pointed
 
         await fake.delete_thread(post["id"])  # THREAD_DELETE: never linked again, and gone from /kb review
-        again = await fake.create_forum_post("Drones again", "Who proposed the drone wall?")
+        again = await fake.create_forum_post("Owls again", "Who ran the Alpine Owl exercise?")
         assert await quiet(fake, is_message_post(again["id"]))
         assert [item.thread for item in await bot.runtime_call(bot.runtime.review_queue)] == [None]
 
@@ -70,7 +70,7 @@ async def test_a_deleted_post_the_bot_was_not_told_about_is_found_gone_when_chec
         assert fake.find("PATCH", rf"^/channels/{post['id']}$") == []  # no solved_tag configured: no tag
         await fake.delete_thread(post["id"], deliver=False)
         bot.get_guild(int(fake.guild_id))._remove_thread(bot.get_channel(int(post["id"])))  # as after a restart
-        later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
+        later = await fake.create_forum_post("Owls", "Who ran the Alpine Owl exercise?")
         assert await quiet(fake, is_message_post(later["id"]))
         assert fake.find("GET", rf"^/channels/{post['id']}$")  # looked up: 404
         assert int(post["id"]) not in bot.solved_threads
@@ -79,7 +79,7 @@ async def test_a_deleted_post_the_bot_was_not_told_about_is_found_gone_when_chec
 async def test_only_the_posts_author_or_a_moderator_may_mark_a_solution(knowledge_copy):
     async with running_bot(knowledge_copy, solved_tag="Solved") as (fake, bot):
         poster, helper = fake.user("poster"), fake.user("helper")
-        post = await fake.create_forum_post("Drone wall", DRONE_WALL, author=poster)
+        post = await fake.create_forum_post("Alpine Owl", ALPINE_OWL, author=poster)
         solution = await fake.say(HELPER_ANSWER, author=helper, channel_id=post["id"])
         by_helper = await fake.message_command("Mark as solution", solution, user=helper)
         refusal = (await follow_ups(fake, by_helper))[0].body
@@ -105,27 +105,29 @@ async def test_a_moderator_turns_a_solved_thread_into_an_entry_with_one_click_an
         form = (await callback_for(fake, await fake.click(message, "kb:review:new", **MODERATOR))).body["data"]
         prefilled = {c["custom_id"]: c.get("value") for row in form["components"] for c in row["components"]}
         source_id = f"discord-thread-{post['id']}"
-        assert prefilled["kb:questions"] == f"Drone wall\n{DRONE_WALL}"
+        assert prefilled["kb:questions"] == f"Alpine Owl\n{ALPINE_OWL}"
         assert prefilled["kb:answer"] == HELPER_ANSWER and prefilled["kb:sources"] == source_id
-        assert entry_of(bot.engine.knowledge, "drone-wall") is None  # nothing enters the knowledge unreviewed
-        values = {**prefilled, "kb:questions": "What is the EU drone wall?\nWho proposed the drone wall?"}
+        assert entry_of(bot.engine.knowledge, "alpine-owl-exercise") is None  # nothing enters the knowledge unreviewed
+        values = {**prefilled, "kb:questions": "What is the Alpine Owl exercise?\nWho ran the Alpine Owl exercise?"}
         saved = await response_to(fake, await fake.submit_modal(form["custom_id"], values, **MODERATOR))
         assert (
-            saved["content"].startswith("Added `eu-drone-wall`")
+            saved["content"].startswith("Added `alpine-owl-exercise`")
             and f"With the source `{source_id}`" in saved["content"]
         )
         assert await bot.runtime_call(bot.runtime.review_queue) == []
 
-        later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
+        later = await fake.create_forum_post("Owls", "Who ran the Alpine Owl exercise?")
         sent = await reply_to(fake, later["id"])
         answer = sent.body["embeds"][0]
-        assert answer["title"] == "What is the EU drone wall?" and f"/{post['id']})" in answer["fields"][0]["value"]
-        assert "drone wall" in earlier_threads(fake, sent)[0].lower()  # and the thread it came from
+        assert (
+            answer["title"] == "What is the Alpine Owl exercise?" and f"/{post['id']})" in answer["fields"][0]["value"]
+        )
+        assert "alpine owl" in earlier_threads(fake, sent)[0].lower()  # and the thread it came from
 
         await fake.delete_thread(post["id"])  # the entry stays (moderators own it); its link to the post goes
-        last = await fake.create_forum_post("Drones?", "Who proposed the drone wall?")
+        last = await fake.create_forum_post("Owls?", "Who ran the Alpine Owl exercise?")
         sent = await reply_to(fake, last["id"])
-        assert sent.body["embeds"][0]["title"] == "What is the EU drone wall?" and not earlier_threads(fake, sent)
+        assert sent.body["embeds"][0]["title"] == "What is the Alpine Owl exercise?" and not earlier_threads(fake, sent)
         assert post["id"] not in str(sent.body) and "Sources" not in str(sent.body["embeds"][0].get("fields"))
     knowledge = load_directory(knowledge_copy).knowledge
     assert knowledge.sources[source_id].url == f"https://discord.com/channels/{fake.guild_id}/{post['id']}"
@@ -145,7 +147,7 @@ async def test_without_runtime_data_posts_are_answered_and_solutions_marked_with
         _, _, marked = await post_and_solve(fake, poster, fake.user("helper"))
         assert "not see it in `/kb review`" in (await follow_ups(fake, marked))[0].body["content"]
         started = time.monotonic()
-        later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
+        later = await fake.create_forum_post("Owls", "Who ran the Alpine Owl exercise?")
         assert earlier_threads(fake, await reply_to(fake, later["id"]))
         assert time.monotonic() - started < 5
     warnings = [r for r in caplog.records if r.name == "bot.runtime.database" and r.levelname == "WARNING"]
