@@ -683,6 +683,19 @@ class Index:
                 total += weights[number]
         return weights, total, " ".join(sorted([*known, *unknown])), unknown
 
+    def entries_with(self, word: str, limit: int) -> tuple[list[Entry], float]:
+        """Up to `limit` entries whose texts have this word's term, and the share of all entries that do."""
+        number = self._known(self.normalizer.terms(word)[0]) if self.normalizer.terms(word) else None
+        if number is None:
+            return [], 0.0
+        span = self._entry_postings.span(number)
+        found = [self.entries[i] for i in self._entry_postings.ids[span][:limit].tolist()]
+        return found, (span.stop - span.start) / len(self.entries)
+
+    def correct_spelling(self, word: str) -> str:
+        """The knowledge's word a typo stands for (the matcher's correction), else the word itself."""
+        return word if zipf(word) >= self.weights.keep_word_zipf else self._spelling.correct(word) or word
+
     def unknown_terms(self, question: str) -> list[str]:
         """The question's terms that no entry has, after typo correction (filler words aside)."""
         return self._query_weights(question)[3]
