@@ -176,7 +176,7 @@ def _children_cpu_s() -> float:
 
 def _serve(spec: dict[str, Any]) -> dict[str, Any]:
     """Cold start (no cache), then one-question messages and 3-question posts. A large knowledge base is read
-    with a helper process (bot/core/loader.py): its CPU time counts in the cold start's, its peak RSS is
+    with a helper process (bot/core/loader/parallel.py): its CPU time counts in the cold start's, its peak RSS is
     reported beside this process's."""
     started, started_cpu, helper_cpu = time.perf_counter(), time.process_time(), _children_cpu_s()
     engine, result = open_engine(Path(spec["knowledge"]))

@@ -1,3 +1,5 @@
+"""python -m bot → cli.main()."""
+
 import sys
 
 from .cli import main

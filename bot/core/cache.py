@@ -40,8 +40,8 @@ def default_directory() -> Path:
 
 def _code_hash() -> bytes:
     digest = hashlib.sha256(str(FORMAT).encode())
-    for path in sorted([*_CODE.glob("*.py"), *(_CODE / "data").glob("*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted([*_CODE.rglob("*.py"), *(_CODE / "data").glob("*")]):  # rglob: the index/ and loader/ packages
+        digest.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 

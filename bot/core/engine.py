@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 
 from .citations import strip_markers
 from .comparisons import sides
+from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .memory import collector_paused
-from .models import Answer, Candidate, Context, Entry, Knowledge, NoAnswer, Reply, Status
+from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
 from .normalize import TextTerms, content_words, term
 from .questions import (
     MAX_MESSAGE_CHARS,
@@ -23,9 +24,8 @@ from .questions import (
     has_subject,
     leans,
     read_message,
-    subject_of,
 )
-from .specifics import DOMAIN_SHARE, is_specific, named_words, names, ordinal_words, written_capitalised
+from .specifics import DOMAIN_SHARE, is_specific, named_words, ordinal_words, written_capitalised
 
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
 _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Status.NONE: 0}
@@ -113,7 +113,7 @@ class Engine:
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
             found = self._compared(asked.question, running) or [self.ask(asked.question, running)]
             parts.extend(found)
-            running = next((context_of_answer(a) for a in reversed(found) if a.entry is not None), running)
+            running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
         return Reply(message, tuple(parts))
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
@@ -284,20 +284,6 @@ class Engine:
         if entry is None:
             return None
         return self.answer_with(question or entry.title, Candidate(entry, 100.0, entry.title))
-
-
-def context_of(reply: Reply) -> Context | None:
-    """What a follow-up to this reply leans on: the first answered entry and the subject words of its
-    canonical question (None when nothing was answered: a follow-up then stands on its own)."""
-    return context_of_answer(reply.answers[0]) if reply.answers else None
-
-
-def context_of_answer(answer: Answer) -> Context | None:
-    """What the next question leans on after this answer: its entry, and what its canonical question names
-    ("When was PESCO launched?" → "PESCO": what "it" in "how many countries are in it?" stands for), else the
-    question's subject words."""
-    entry = answer.entry
-    return Context(entry.id, names(entry.title) or subject_of(entry.title)) if entry is not None else None
 
 
 def written_in_capitals(holders: list[Entry], word: str) -> bool:

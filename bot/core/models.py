@@ -146,15 +146,6 @@ class Answer:
         return self.candidates[0].entry if self.status is Status.ANSWERED else None
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a follow-up in a conversation leans on: the entry answered last and the words of its subject."""
-
-    entry_id: str | None
-    subject: str
-    stated: bool = False  # the member's own words (statements before a question), not a previous answer's subject
-
-
 MAX_ANSWERS = 3  # distinct entries answered for one message: more is a wall of text, not a reply
 
 

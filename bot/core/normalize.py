@@ -170,7 +170,7 @@ def content_words(text: str) -> list[str]:
 class TextTerms:
     """Many texts' terms (each text's content_words as terms), before synonym phrases are folded: that needs
     every file's synonyms, this needs nothing but the texts, so a helper process can work it out for its
-    share of a large knowledge base (loader.py). Terms are numbers into `names`, text after text."""
+    share of a large knowledge base (loader/parallel.py). Terms are numbers into `names`, text after text."""
 
     names: list[str]
     terms: np.ndarray  # int32
@@ -208,7 +208,7 @@ class TextTerms:
         return cls(list(numbers), terms, bounds[1:] - bounds[:-1], surface)
 
     def plain(self) -> tuple[list[str], bytes, bytes, dict[str, int]]:
-        """As plain data for marshal (see loader._FileRead.plain)."""
+        """As plain data for marshal (see loader/parallel.py plain)."""
         return (
             self.names,
             self.terms.astype(np.int32).tobytes(),

@@ -20,8 +20,8 @@ from ..core.engine import Engine
 from ..core.models import Answer
 from ..core.store import EditRefused, KnowledgeStore
 from ..live import LiveKnowledge
+from ..runtime import RuntimeData, RuntimeDataUnavailable
 from . import exts
-from .runtime_data import RuntimeData, RuntimeDataUnavailable
 from .solved_threads import SolvedThreads
 
 log = logging.getLogger(__name__)

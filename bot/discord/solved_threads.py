@@ -21,7 +21,7 @@ from ..core.engine import Engine
 from ..core.models import Answer, Reply
 from ..core.questions import split_questions
 from ..core.solved import EARLIER_THREADS, THREAD_SOURCE_PREFIX, SolvedIndex, SolvedThread
-from .runtime_data import RuntimeDataUnavailable
+from ..runtime import RuntimeDataUnavailable
 
 if TYPE_CHECKING:
     from .client import FaqBot

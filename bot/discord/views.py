@@ -13,7 +13,7 @@ import discord
 
 from ..core.loader import ID_PATTERN
 from ..render.embeds import answer_embed, button_label
-from .runtime_data import RuntimeDataUnavailable
+from ..runtime import RuntimeDataUnavailable
 
 if TYPE_CHECKING:
     from .client import FaqBot

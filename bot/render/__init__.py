@@ -1,0 +1,1 @@
+"""Answers → what a medium shows: the wording every medium shares, then one renderer per medium."""

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 import discord
 
-from ..core.engine import Engine
 from ..core.loader import CITED_TITLE_CHARS, MAX_TITLE_CHARS
 from ..core.models import Answer, Candidate, Entry
 from ..core.solved import SolvedThread
 from ..core.yaml_edit import entry_lines
-from ..discord.runtime_data import AuditRow, ReviewItem, Stats
+from ..runtime.rows import AuditRow, ReviewItem, Stats
 from .wording import (
     DID_YOU_MEAN,
     EARLIER_THREADS_NOTE,
@@ -191,10 +190,9 @@ def button_label(text: str) -> str:
 # ---- what moderators see (/kb) -------------------------------------------------------------------------
 
 
-def why_text(engine: Engine, question: str, entry_id: str | None = None) -> str:
-    """Which entries a question matches, with the phrasing that matched and the confidence."""
-    candidates: list[Candidate] = engine.candidates(question, WHY_CANDIDATES)
-    answer = engine.ask(question)
+def why_text(answer: Answer, candidates: Sequence[Candidate], entry_id: str | None = None) -> str:
+    """Which entries a question matches (its `answer`, and its best WHY_CANDIDATES `candidates`), with the
+    phrasing that matched and the confidence."""
     lines = [f"Outcome: **{answer.status.value}** (confidence {answer.score:.0f})"]
     for c in candidates:
         mark = "→ " if c.entry.id == entry_id else ""
@@ -206,8 +204,8 @@ def why_text(engine: Engine, question: str, entry_id: str | None = None) -> str:
     return trim("\n".join(lines), FIELD_VALUE_LIMIT)
 
 
-def why_embed(engine: Engine, question: str) -> discord.Embed:
-    return discord.Embed(title=trim(f"Why: {question}", TITLE_LIMIT), description=why_text(engine, question))
+def why_embed(question: str, answer: Answer, candidates: Sequence[Candidate]) -> discord.Embed:
+    return discord.Embed(title=trim(f"Why: {question}", TITLE_LIMIT), description=why_text(answer, candidates))
 
 
 def entry_embed(entry: Entry, why: str | None = None) -> discord.Embed:

@@ -94,3 +94,18 @@ def test_edits_in_quick_succession_leave_the_newest_engine_cached_under_its_file
     assert len(builds) == built  # the edited files' engine was found in the cache
     assert warm is not None and all(warm.ask(p).entry.id == "pesco-what" for p in phrasings)
     assert len(list(directory.iterdir())) <= cache.KEEP
+
+
+def test_the_key_covers_the_code_of_the_core_s_packages_too(monkeypatch, tmp_path):
+    """A cached engine is pickled objects: a change in any module that shapes them (bot/core/index/*.py too)
+    must give another key, or a stale engine would be loaded."""
+    from bot.core import cache
+
+    code = tmp_path / "core"
+    (code / "index").mkdir(parents=True)
+    (code / "engine.py").write_text("engine")
+    (code / "index" / "search.py").write_text("search")
+    monkeypatch.setattr(cache, "_CODE", code)
+    before = cache._code_hash()
+    (code / "index" / "search.py").write_text("search, changed")
+    assert cache._code_hash() != before

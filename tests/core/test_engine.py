@@ -1,12 +1,11 @@
 """bot.core.engine through its public API: ranking, typos, abstention and the three outcomes."""
 
 import pytest
-import rapidfuzz.fuzz
 
-import bot.core.index as index_module
-from bot.core.engine import Engine, Thresholds, context_of
+from bot.core.conversation import Context, context_of
+from bot.core.engine import Engine, Thresholds
 from bot.core.loader import load_texts
-from bot.core.models import Context, NoAnswer, Status
+from bot.core.models import NoAnswer, Status
 
 SEED_THREAD = {
     "Can anyone provide me with any resources or insight on this topic?": "learn-more-resources",
@@ -88,21 +87,6 @@ def test_thresholds_decide_the_outcome():
     assert strict.ask("pesco").status is Status.SUGGEST
     with pytest.raises(ValueError):
         Thresholds(answer=30, suggest=60)
-
-
-def test_fuzzy_scoring_only_touches_a_few_candidates(engine, monkeypatch):
-    calls = []
-    real = rapidfuzz.fuzz.token_sort_ratio
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        assert kwargs.get("processor") is None  # text is normalised once, not per comparison
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(index_module.fuzz, "token_sort_ratio", counting)
-    engine.ask("what are the benefits of defence cooperation")
-    phrasings = sum(len(e.questions) for e in engine.knowledge.entries)
-    assert 0 < len(calls) <= index_module.RESCORED < phrasings / 10
 
 
 def test_topics_leave_out_the_moderators_tags(engine):

@@ -1,12 +1,17 @@
-"""bot/core is the pure engine every adapter shares: it must never import discord (or a web server)."""
+"""bot/core is the pure engine every adapter shares, and bot/runtime the product's records below the adapters:
+neither may import discord (or a web server), nor an adapter of ours."""
 
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "bot" / "core"
+BOT = Path(__file__).resolve().parents[2] / "bot"
+CORE = BOT / "core"
+PURE = (CORE, BOT / "runtime")
+ADAPTERS = {"bot.discord", "bot.web", "bot.cli", "bot.live"}  # what may import the pure packages, never the reverse
 
 
 def imported_modules(path: Path) -> set[str]:
+    """The top-level names a file imports (absolute imports)."""
     modules: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -25,13 +30,39 @@ def imported_modules(path: Path) -> set[str]:
     return modules
 
 
-def test_core_never_imports_discord():
-    files = sorted(CORE.rglob("*.py"))
-    assert len(files) >= 5
+def our_imports(path: Path) -> set[str]:
+    """The modules of this project a file imports, relative imports resolved (`from ..discord import x` in
+    bot/runtime/rows.py is bot.discord)."""
+    package = ".".join(path.relative_to(BOT.parent).with_suffix("").parts[:-1])
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            modules.add(".".join([*base, *([node.module] if node.module else [])]))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot"):
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names if alias.name.startswith("bot"))
+    return modules
+
+
+def test_core_and_runtime_never_import_discord_nor_an_adapter():
+    files = sorted(f for package in PURE for f in package.rglob("*.py"))
+    assert len(files) >= 10
     offenders = {
-        str(f.relative_to(CORE)): sorted(m) for f in files if (m := imported_modules(f) & {"discord", "aiohttp"})
+        str(f.relative_to(BOT)): sorted(m)
+        for f in files
+        if (
+            m := (imported_modules(f) & {"discord", "aiohttp"})
+            | {name for name in our_imports(f) if any(name == a or name.startswith(f"{a}.") for a in ADAPTERS)}
+        )
     }
     assert offenders == {}
+
+
+def test_the_checker_resolves_relative_imports():
+    assert our_imports(BOT / "runtime" / "rows.py") >= {"bot.core.models", "bot.core.store"}
+    assert "bot.runtime.database" in our_imports(BOT / "runtime" / "history.py")
 
 
 def test_the_checker_itself_catches_an_import(tmp_path):

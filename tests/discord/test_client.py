@@ -25,7 +25,7 @@ def test_every_extension_loads_and_command_names_are_unique():
         module = importlib.import_module(name)
         assert callable(getattr(module, "setup", None)), name
     assert extensions() == ["bot.discord.exts.ask", "bot.discord.exts.kb", "bot.discord.exts.solutions"]
-    from bot.discord.exts.ask import Ask
+    from bot.discord.exts.ask._cog import Ask
     from bot.discord.exts.kb._cog import Kb
     from bot.discord.exts.solutions import Solutions
 

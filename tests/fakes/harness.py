@@ -18,7 +18,7 @@ import yarl
 
 from bot.config import Config, DiscordConfig
 from bot.discord.client import FaqBot, open_store, point_at_server
-from bot.discord.runtime_data import RuntimeData
+from bot.runtime import RuntimeData
 
 from .fake_discord import FakeDiscord, Recorded
 

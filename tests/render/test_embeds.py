@@ -11,9 +11,12 @@ from bot.render.embeds import (
     EMBED_TOTAL_LIMIT,
     FIELD_VALUE_LIMIT,
     TITLE_LIMIT,
+    WHY_CANDIDATES,
     answer_embed,
     tag_pages,
     topics_pages,
+    why_embed,
+    why_text,
 )
 
 
@@ -56,3 +59,21 @@ def test_an_answer_the_loader_accepts_fits_discord_untrimmed_with_the_longest_qu
     )
     embed = answer_embed(answer, part=6)
     assert len(embed) <= EMBED_TOTAL_LIMIT and embed.description == entry.answer  # not shortened
+
+
+def test_why_explains_the_matching_it_is_handed_and_marks_the_entry_asked_about():
+    pesco = Entry("pesco-what", ("What is PESCO?",), "A framework.")
+    card = Entry("card-what", ("What is CARD?",), "A review.")
+    candidates = [Candidate(pesco, 72.4, "whats pesco"), Candidate(card, 31.0, "What is CARD?")]
+    answer = Answer("pesco?", Status.SUGGEST, tuple(candidates), 72.4)
+    embed = why_embed("pesco?", answer, candidates)
+    assert embed.title == "Why: pesco?"
+    assert embed.description.splitlines() == [
+        "Outcome: **suggest** (confidence 72)",
+        "`pesco-what` 72 — matched “whats pesco”",
+        "`card-what` 31 — matched “What is CARD?”",
+    ]
+    marked = why_text(answer, candidates, "card-what").splitlines()
+    assert marked[2] == "→ `card-what` 31 — matched “What is CARD?”"
+    missing = why_text(answer, candidates, "edf-what").splitlines()
+    assert missing[-1] == f"`edf-what` is not among the best {WHY_CANDIDATES} for this question."

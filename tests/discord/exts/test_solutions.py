@@ -148,6 +148,6 @@ async def test_without_runtime_data_posts_are_answered_and_solutions_marked_with
         later = await fake.create_forum_post("Drones", "Who proposed the drone wall?")
         assert earlier_threads(fake, await reply_to(fake, later["id"]))
         assert time.monotonic() - started < 5
-    warnings = [r for r in caplog.records if r.name == "bot.discord.runtime_data" and r.levelname == "WARNING"]
+    warnings = [r for r in caplog.records if r.name == "bot.runtime.database" and r.levelname == "WARNING"]
     assert len(warnings) == 1 and "the bot answers as usual" in warnings[0].getMessage()
     assert not [r for r in caplog.records if r.levelname == "ERROR"]

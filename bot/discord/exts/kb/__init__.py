@@ -1,5 +1,5 @@
 """/kb: moderators curate the knowledge from Discord. Every change goes through bot.core.store (the same
-validator as `python -m bot check`, atomic saves) and is audited in bot.discord.runtime_data.
+validator as `python -m bot check`, atomic saves) and is audited in bot.runtime.
 
   _cog.py           the /kb commands
   _forms.py         the add/edit and new-source forms (modals)

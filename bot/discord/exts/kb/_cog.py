@@ -19,12 +19,13 @@ from discord.ext import commands, tasks
 
 from ....core.engine import Engine
 from ....core.loader import MAX_QUESTION_CHARS, due_for_review
-from ....core.models import Entry
+from ....core.models import Answer, Candidate, Entry
 from ....core.store import EditAction, EditConflict, EditRefused, EditResult
 from ....core.versions import entry_version
 from ....render.embeds import (
     CHOICE_NAME_LIMIT,
     CHOICES,
+    WHY_CANDIDATES,
     due_embed,
     entry_embed,
     history_embed,
@@ -33,8 +34,8 @@ from ....render.embeds import (
     why_embed,
     why_text,
 )
+from ....runtime import RuntimeDataUnavailable
 from ...client import FaqBot
-from ...runtime_data import RuntimeDataUnavailable
 from ._checks import (
     NOT_RECORDED,
     REFUSAL,
@@ -219,13 +220,14 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         found = await self._entry_or_tell(interaction, entry)
         if found is None:
             return
-        why = await asyncio.to_thread(why_text, self.bot.engine, question, found.id) if question else None
+        why = why_text(*await asyncio.to_thread(_matched, self.bot.engine, question), found.id) if question else None
         await tell(interaction, embed=entry_embed(found, why))
 
     @app_commands.command(name="why", description="Which entries a question matches, with phrasings and scores")
     async def why(self, interaction: discord.Interaction[FaqBot], question: str) -> None:
         await thinking(interaction)
-        await tell(interaction, embed=await asyncio.to_thread(why_embed, self.bot.engine, question))
+        matched = await asyncio.to_thread(_matched, self.bot.engine, question)
+        await tell(interaction, embed=why_embed(question, *matched))
 
     @app_commands.command(name="history", description="Recent changes: who, when, what")
     @app_commands.describe(entry="Only this entry's changes")
@@ -342,6 +344,11 @@ def _conflict_text(conflict: EditConflict) -> str:
 
 def _attached(typed: str | None) -> str:
     return "\nWhat you typed is attached, so nothing is lost." if typed is not None else ""
+
+
+def _matched(engine: Engine, question: str) -> tuple[Answer, list[Candidate]]:
+    """What /kb why and /kb show explain: the question's outcome and its best WHY_CANDIDATES entries."""
+    return engine.ask(question), engine.candidates(question, WHY_CANDIDATES)
 
 
 def _entries_matching(engine: Engine, current: str) -> list[Entry]:

@@ -14,7 +14,7 @@ from ....core.models import Candidate, Entry
 from ....core.solved import draft
 from ....core.versions import entry_version
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
-from ...runtime_data import ReviewItem, ReviewState, RuntimeDataUnavailable
+from ....runtime import ReviewItem, ReviewState, RuntimeDataUnavailable
 from ._checks import REFUSAL, UNAVAILABLE, conflict_text, failure_text, is_moderator, tell
 from ._forms import EntryForm
 

@@ -1,4 +1,4 @@
-"""A large knowledge base is read by two processes (loader._read_files): the knowledge, every problem at its
+"""A large knowledge base is read by two processes (bot/core/loader/parallel.py): the knowledge, every problem at its
 line and the engine's answers are what one process reading alone gives, and a helper that fails to start or
 crashes costs only time."""
 

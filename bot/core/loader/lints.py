@@ -1,0 +1,36 @@
+"""What `python -m bot check` reports beyond loading's problems: entries that cite no source, and phrasings two
+entries share after normalisation (collisions; an edit asks the index about its own phrasings)."""
+
+from __future__ import annotations
+
+from ..models import Entry, Knowledge, Problem, Severity
+from ..normalize import Normalizer
+
+
+def uncited(knowledge: Knowledge) -> list[Problem]:
+    """The shipped knowledge must cite every entry; the engine itself does not insist."""
+    return [
+        Problem(e.file, e.line, f"{e.id}.sources", "entry cites no source") for e in knowledge.entries if not e.sources
+    ]
+
+
+def collision_message(question: str, other_question: str, other_id: str) -> str:
+    return f"{question!r} collides with {other_question!r} of entry {other_id!r}"
+
+
+def collisions(knowledge: Knowledge) -> list[Problem]:
+    """Phrasings two entries share after normalisation: the matcher cannot tell those entries apart. (It
+    normalises every phrasing, so `check` asks for it; an edit asks the index about its own phrasings.)"""
+    warnings: list[Problem] = []
+    normalizer = Normalizer(knowledge.synonyms)
+    owner: dict[str, tuple[Entry, str]] = {}
+    for entry in knowledge.entries:
+        for question in entry.questions:
+            key = normalizer.phrasing_key(question)
+            if not key:
+                continue
+            seen = owner.setdefault(key, (entry, question))
+            if seen[0].id != entry.id:
+                message = collision_message(question, seen[1], seen[0].id)
+                warnings.append(Problem(entry.file, entry.line, f"{entry.id}.questions", message, Severity.WARNING))
+    return warnings
