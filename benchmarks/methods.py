@@ -31,6 +31,16 @@ class EngineMethod:
         abstained = self.engine.ask(question).status is Status.NONE
         return Prediction(best[0].entry.id, best[0].score, abstained) if best else Prediction(None, 0.0, abstained)
 
+    def predict_message(self, message: str) -> Prediction:
+        """The utterance as a member's message (what `ask --json` and Discord do): read into its questions
+        (statements as context, references, comparisons), and the entry ranked first for the part the reply
+        leads with, whatever its confidence — the same measure as `predict`, through the message path."""
+        primary = self.engine.answer_message(message).primary
+        read = f"{primary.context}\n{primary.question}" if primary.context else primary.question
+        best = self.engine.candidates(read, 1)
+        abstained = primary.status is Status.NONE
+        return Prediction(best[0].entry.id, best[0].score, abstained) if best else Prediction(None, 0.0, abstained)
+
     def top(self, question: str) -> str | None:
         """The timed path: what answering costs (`Engine.ask`), nothing more."""
         answer = self.engine.ask(question)

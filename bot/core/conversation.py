@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 
 from .models import Entry, Reply
 from .questions import MAX_MESSAGE_CHARS, subject_of
+from .specifics import names
 
 CONVERSATIONS_REMEMBERED = 10_000  # a few hundred bytes each: a busy server's day, in a few megabytes
 MAX_TURNS = 10  # turns a conversation keeps: the context needs only the last answer; the rest is for people
@@ -35,11 +36,13 @@ class Context:
 
     entry_id: str | None
     subject: str
+    stated: bool = False  # the member's own words (statements before a question), not a previous answer's subject
 
     @classmethod
     def about(cls, entry: Entry) -> Context:
-        """The context an answer with this entry leaves: the subject words of its canonical question."""
-        return cls(entry.id, subject_of(entry.title))
+        """The context an answer with this entry leaves: what its canonical question names ("When was PESCO
+        launched?" → "PESCO": what "it" in "how many countries are in it?" stands for), else its subject words."""
+        return cls(entry.id, names(entry.title) or subject_of(entry.title))
 
     def as_dict(self) -> dict[str, str]:
         """As plain text fields (a web form's hidden fields, a JSON body); from_dict reads them back."""

@@ -1,9 +1,11 @@
 """Accuracy of an engine on a labelled question file: the numbers `python -m bot eval` prints.
 
-A case expects one entry, several (a post with several questions), `none` (off-topic: no answer, no
-choices) or `prompt` (no subject of its own: the bot asks what it is about). Every message goes through
-Engine.answer_message, as a member's would. A file may be one list, or parts (`tuning`, `held_out`) that
-are reported separately.
+A case expects one entry, several (a post with several questions, a comparison), `none` (off-topic: no
+answer, no choices), `prompt` (no subject of its own: the bot asks what it is about) or `lacking` (it names a
+specific thing the knowledge lacks: the closest entries said as such, choices or off-topic are right, an
+outright answer is wrong). In a list, `unanswered` is a part the reply must say it could not answer. Every
+message goes through Engine.answer_message, as a member's would. A file may be one list, or parts (`tuning`,
+`held_out`) that are reported separately; each case's `kind` is reported too (right and wrong per kind).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from .models import Answer, NoAnswer, Reply, Status
 
 OFF_TOPIC_LABEL = "none"
 PROMPT_LABEL = "prompt"
-LABELS = (OFF_TOPIC_LABEL, PROMPT_LABEL)
+LACKING_LABEL = "lacking"
+UNANSWERED_LABEL = "unanswered"  # in a list: one part the reply must name as not answered
+LABELS = (OFF_TOPIC_LABEL, PROMPT_LABEL, LACKING_LABEL)
 # Confidence bands of the reliability table: is an answer at 40 right as often as one at 90?
 BANDS = ((0, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 101))
 
@@ -37,6 +41,11 @@ class Case:
     @property
     def label(self) -> str | None:
         return self.expect[0] if self.expect[0] in LABELS else None
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """The entries a message with several parts must get, without the parts it must name as unanswered."""
+        return tuple(e for e in self.expect if e != UNANSWERED_LABEL)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,15 @@ class Band:
 
 
 @dataclass
+class KindTally:
+    """One kind of case (casual, post, comparison…): how many, right in full, answered wrong."""
+
+    cases: int = 0
+    right: int = 0
+    wrong: int = 0
+
+
+@dataclass
 class EvalReport:
     questions: int = 0
     in_scope: int = 0  # messages that ask one question the knowledge answers
@@ -69,11 +87,16 @@ class EvalReport:
     prompts: int = 0
     prompts_correct: int = 0  # content-free messages that got the "what is it about?" prompt
     prompts_answered: int = 0
+    lacking: int = 0  # questions about a specific thing the knowledge lacks
+    lacking_answered: int = 0  # ...answered outright anyway: confidently wrong
+    unanswered_expected: int = 0  # parts of posts the reply must name as unanswered
+    unanswered_named: int = 0  # ...that it named (or said it had only the closest for)
     posts: int = 0
     post_expected: int = 0  # entries the posts ask about
     post_found: int = 0  # ...of those, answered
     post_answered: int = 0  # entries answered for posts
     post_right: int = 0  # ...of those, asked about
+    kinds: dict[str, KindTally] = field(default_factory=dict)
     bands: list[Band] = field(default_factory=lambda: [Band(low, high) for low, high in BANDS])
     misses: list[Miss] = field(default_factory=list)
 
@@ -99,6 +122,13 @@ class EvalReport:
             "prompt_accuracy": _pct(self.prompts_correct, self.prompts),
             "post_recall": _pct(self.post_found, self.post_expected),
             "post_precision": _pct(self.post_right, self.post_answered),
+            "lacking": self.lacking,
+            "lacking_answered_rate": _pct(self.lacking_answered, self.lacking),
+            "unanswered_named_rate": _pct(self.unanswered_named, self.unanswered_expected),
+            "kinds": {
+                kind: {"cases": t.cases, "right": _pct(t.right, t.cases), "wrong": _pct(t.wrong, t.cases)}
+                for kind, t in sorted(self.kinds.items())
+            },
             "reliability": [
                 {"band": f"{b.low}-{min(b.high, 100)}", "answered": b.answered, "right": _pct(b.right, b.answered)}
                 for b in self.bands
@@ -133,7 +163,7 @@ def _cases(path: Path, part: str, items: list[object], known_ids: set[str]) -> I
             tuple(str(e) for e in raw) if isinstance(raw, list) else (OFF_TOPIC_LABEL if raw is None else str(raw),)
         )
         for entry_id in expect:
-            if entry_id not in LABELS and entry_id not in known_ids:
+            if entry_id not in (*LABELS, UNANSWERED_LABEL) and entry_id not in known_ids:
                 raise EvalFileError(f"{where} expects unknown entry id {entry_id!r}")
         yield Case(item["question"], expect, str(item.get("kind", "")))
 
@@ -151,13 +181,19 @@ def tally(cases: list[Case], replies: list[Reply]) -> EvalReport:
         if primary.status is Status.NONE:
             report.none_total += 1
         if case.label == OFF_TOPIC_LABEL:
-            _off_topic(report, case, reply, answered)
+            right, wrong = _off_topic(report, case, reply, answered)
         elif case.label == PROMPT_LABEL:
-            _prompt(report, case, primary, answered)
+            right, wrong = _prompt(report, case, primary, answered)
+        elif case.label == LACKING_LABEL:
+            right, wrong = _lacking(report, case, reply, answered)
         elif len(case.expect) > 1:
-            _post(report, case, answered)
+            right, wrong = _post(report, case, reply, answered)
         else:
-            _single(report, case, primary)
+            right, wrong = _single(report, case, primary)
+        tally = report.kinds.setdefault(case.kind or "-", KindTally())
+        tally.cases += 1
+        tally.right += right
+        tally.wrong += wrong
     return report
 
 
@@ -167,7 +203,7 @@ def _shown(answer: Answer) -> str:
     return PROMPT_LABEL if answer.reason is NoAnswer.NO_SUBJECT else OFF_TOPIC_LABEL
 
 
-def _off_topic(report: EvalReport, case: Case, reply: Reply, answered: list[Answer]) -> None:
+def _off_topic(report: EvalReport, case: Case, reply: Reply, answered: list[Answer]) -> tuple[bool, bool]:
     report.off_topic += 1
     caught = all(part.status is Status.NONE for part in reply.parts)
     report.none_correct += caught
@@ -176,9 +212,10 @@ def _off_topic(report: EvalReport, case: Case, reply: Reply, answered: list[Answ
         report._answered(answer.score, right=False)
     if not caught:
         report.misses.append(Miss(case.question, OFF_TOPIC_LABEL, _shown(reply.primary), reply.primary.score))
+    return caught, bool(answered)
 
 
-def _prompt(report: EvalReport, case: Case, primary: Answer, answered: list[Answer]) -> None:
+def _prompt(report: EvalReport, case: Case, primary: Answer, answered: list[Answer]) -> tuple[bool, bool]:
     report.prompts += 1
     right = primary.reason is NoAnswer.NO_SUBJECT
     report.prompts_correct += right
@@ -187,11 +224,23 @@ def _prompt(report: EvalReport, case: Case, primary: Answer, answered: list[Answ
         report._answered(answer.score, right=False)
     if not right:
         report.misses.append(Miss(case.question, PROMPT_LABEL, _shown(primary), primary.score))
+    return right, bool(answered)
 
 
-def _post(report: EvalReport, case: Case, answered: list[Answer]) -> None:
+def _lacking(report: EvalReport, case: Case, reply: Reply, answered: list[Answer]) -> tuple[bool, bool]:
+    """Right: no outright answer (the closest said as such, choices, or off-topic)."""
+    report.lacking += 1
+    report.lacking_answered += bool(answered)
+    for answer in answered:
+        report._answered(answer.score, right=False)
+    if answered:
+        report.misses.append(Miss(case.question, LACKING_LABEL, f"answered {_shown(answered[0])}", answered[0].score))
+    return not answered, bool(answered)
+
+
+def _post(report: EvalReport, case: Case, reply: Reply, answered: list[Answer]) -> tuple[bool, bool]:
     report.posts += 1
-    expected = set(case.expect)
+    expected = set(case.entries)
     got = {a.entry.id for a in answered if a.entry is not None}
     report.post_expected += len(expected)
     report.post_found += len(expected & got)
@@ -199,11 +248,18 @@ def _post(report: EvalReport, case: Case, answered: list[Answer]) -> None:
     report.post_right += len(expected & got)
     for answer in answered:
         report._answered(answer.score, right=answer.entry is not None and answer.entry.id in expected)
-    if got != expected:
-        report.misses.append(Miss(case.question, " ".join(case.expect), " ".join(sorted(got)) or "-", 0.0))
+    must_name = case.expect.count(UNANSWERED_LABEL)
+    named = min(must_name, len(reply.unanswered) + len(reply.closest))
+    report.unanswered_expected += must_name
+    report.unanswered_named += named
+    right = got == expected and named == must_name
+    if not right:
+        said = " ".join([*sorted(got), *[UNANSWERED_LABEL] * (len(reply.unanswered) + len(reply.closest))])
+        report.misses.append(Miss(case.question, " ".join(case.expect), said or "-", 0.0))
+    return right, bool(got - expected)
 
 
-def _single(report: EvalReport, case: Case, primary: Answer) -> None:
+def _single(report: EvalReport, case: Case, primary: Answer) -> tuple[bool, bool]:
     report.in_scope += 1
     expected = case.expect[0]
     shown = _shown(primary)
@@ -213,5 +269,7 @@ def _single(report: EvalReport, case: Case, primary: Answer) -> None:
         report.answered_correct += right
         report.answered_wrong += not right
         report._answered(primary.score, right)
-    if not (primary.status is Status.ANSWERED and shown == expected):
+    right = primary.status is Status.ANSWERED and shown == expected
+    if not right:
         report.misses.append(Miss(case.question, expected, f"{primary.status.value} {shown}", primary.score))
+    return right, primary.status is Status.ANSWERED and not right

@@ -107,6 +107,7 @@ class Knowledge:
 class Status(StrEnum):
     ANSWERED = "answered"
     SUGGEST = "suggest"
+    CLOSEST = "closest"  # the question names something no entry explains: the closest entries, said as such
     NONE = "none"
 
 
@@ -138,6 +139,7 @@ class Answer:
     topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
     reason: NoAnswer | None = None  # set when status is NONE
     context: str | None = None  # a follow-up: the subject from earlier in the conversation it was matched with
+    lacking: tuple[str, ...] = ()  # CLOSEST: the specific things asked about that no candidate explains
 
     @property
     def entry(self) -> Entry | None:
@@ -174,17 +176,26 @@ class Reply:
         )
 
     @property
+    def closest(self) -> tuple[Answer, ...]:
+        """Parts that name something no entry explains: the closest entries, said as such."""
+        return tuple(part for part in self.parts if part.status is Status.CLOSEST)
+
+    @property
     def shown(self) -> tuple[Answer, ...]:
-        """What a reader sees, in message order: every answer and every did-you-mean list; off-topic parts
-        say nothing when anything else matched. With nothing matched, the primary part alone."""
-        return tuple(sorted([*self.answers, *self.unsure], key=self.parts.index)) or (self.primary,)
+        """What a reader sees, in message order: every answer, did-you-mean list and closest list; the parts
+        that got nothing are listed apart (`unanswered`). With nothing matched, the primary part alone."""
+        found = [*self.answers, *self.unsure, *self.closest]
+        return tuple(sorted(found, key=self.parts.index)) or (self.primary,)
+
+    @property
+    def unanswered(self) -> tuple[Answer, ...]:
+        """Parts that got nothing while others got something: the reply names them, moderators review them."""
+        if not (self.answers or self.unsure or self.closest):
+            return ()
+        return tuple(part for part in self.parts if part.status is Status.NONE)
 
     @property
     def primary(self) -> Answer:
-        """What a one-answer reader shows: the first answered part, else the first unsure one, else the
-        part with the best score (off-topic parts say nothing when anything else matched)."""
-        if self.answers:
-            return self.answers[0]
-        if self.unsure:
-            return self.unsure[0]
-        return max(self.parts, key=lambda part: part.score)
+        """What a one-answer reader shows: the first answered part, else the first unsure one, else the first
+        closest one, else the part with the best score."""
+        return next(iter(self.answers or self.unsure or self.closest), None) or max(self.parts, key=lambda p: p.score)

@@ -1,18 +1,22 @@
-"""A member's message → the questions in it.
+"""A member's message → the questions in it, each with what was said before it.
 
-Forum posts and chat messages mix greetings, introductions, context, several questions and thanks. Each
-question is matched on its own: scored as one text, every word of the other questions would count
-against every entry. The rules are deliberately plain (sentence ends, question marks, line breaks,
-"and also …"), because members' punctuation is unreliable and every rule here is one a moderator can
-predict. Measured on the tuning part of tests/data/eval.yaml (`python -m bot eval`).
+Forum posts and chat messages mix greetings, introductions, statements, several questions and thanks. Each
+question is matched on its own: scored as one text, every word of the other questions would count against
+every entry. A statement is the subject of the question after it, and a question that leans on what came
+before ("Is that fair?", "Is it lost?", "and Malta?") is matched with it (engine.py). The rules are
+deliberately plain (sentence ends, question marks, line breaks, "and also …", "and how …"), because members'
+punctuation is unreliable and every rule here is one a moderator can predict. Measured on the tuning parts
+of tests/data/eval.yaml and eval-messages.yaml (`python -m bot eval`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from .comparisons import sides
 from .normalize import FILLER, STOPWORDS, words
 
 MAX_PARTS = 6  # a longer message is a wall of text, not a list of questions: its first six are answered
@@ -47,9 +51,10 @@ _COURTESY = frozenset(
     all everyone everybody folks guys people team forum there friends again
     thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
     appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
-    grazie tak dank sláinte slainte bye cya later soon""".split()
+    grazie tak dank sláinte slainte bye cya later soon would grateful welcome""".split()
 )
-# The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here").
+# The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here"):
+# a statement, even when a question word follows ("I keep reading how PESCO works…").
 _ABOUT_ME = re.compile(
     r"^(?:i'?m|i am|i've|i have|i work|i was|i keep|i saw|i found|i read|i heard|my |longtime|long time|"
     r"new (?:here|member|to)|first time|\w+ (?:student|here)\b)",
@@ -64,9 +69,20 @@ _NO_SUBJECT = frozenset(
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
     btw still back all some any""".split()
 )
+# Words that ask, point or greet, never the specific thing a question is about (specifics.py).
+QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY
 # "and Denmark?", "what about Malta?": elliptical follow-ups that lean on the previous question.
 _ELLIPTICAL = re.compile(r"^(?:and|or|also|plus|what about|how about|and what about)\b", re.IGNORECASE)
 ELLIPTICAL_MAX_WORDS = 4
+# Words that point back at something said before: "Is it lost?", "why are those three out?", "when did we join?"
+_BACK_REFERENCES = frozenset(
+    "it its they them their theirs this that these those he him his she her we us our there one ones".split()
+)
+# "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word.
+_AND_ASKING = re.compile(
+    r",?\s+and\s+(?:also\s+)?(?=(?:how|hows|when|whens|who|whos|what|whats|what's|why|where|wheres|which)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +131,13 @@ _OPENERS = frozenset("and also so but or plus then ok okay anyway".split())  # "
 def _classify(text: str) -> _Sentence:
     found = words(text)
     first = next((w for w in found if w not in _OPENERS), "")
-    asks = text.rstrip().endswith("?") or first in _ASKING or bool(_REQUEST.search(text))
+    marked = text.rstrip().endswith("?")
+    asks = marked or first in _ASKING or bool(_REQUEST.search(text)) or sides(text) is not None
+    if asks and not marked and first not in _ASKING and not has_subject(text):
+        asks = False  # "Just curious.", "wondering…": a request with nothing to ask about is small talk
     courtesy = not found or all(w in _COURTESY or w in STOPWORDS for w in found)
-    if not courtesy and not text.rstrip().endswith("?") and _ABOUT_ME.match(text.strip()):
-        courtesy = True  # context about the writer, not a question (a question mark keeps it)
+    if not marked and _ABOUT_ME.match(text.strip()):
+        asks = False  # "I keep reading…", "I'm a student here": context about the writer, the subject of what follows
     return _Sentence(text.strip(), asks and not courtesy, courtesy)
 
 
@@ -127,32 +146,82 @@ def asks(text: str) -> bool:
     return _classify(text).asks
 
 
-def _leans_on_neighbour(sentence: _Sentence) -> bool:
-    if not has_subject(sentence.text):
-        return True
-    return bool(_ELLIPTICAL.match(sentence.text)) and len(words(sentence.text)) <= ELLIPTICAL_MAX_WORDS
+class Lean(StrEnum):
+    """How a question leans on what was said before it (in the message, or earlier in the conversation)."""
+
+    NO_SUBJECT = "no_subject"  # "Is that fair?", "why?": nothing of its own to match
+    REFERENCE = "reference"  # "Is it lost?", "why are those three out?": points back with a pronoun
+    ELLIPTICAL = "elliptical"  # "and Malta?", "what about Denmark?": the rest of the question is before it
 
 
-def split_questions(message: str, title: str | None = None) -> list[str]:
-    """The questions of a message, in order; a forum post's title is its first line. A fragment that
-    cannot stand alone ("Is that true?", "and Denmark?") is joined to the sentence before it. Context
-    sentences are kept only when the message asks nothing explicitly (then they are the question)."""
+def leans(question: str) -> Lean | None:
+    """Whether (and how) a question leans on what came before it; None when it stands on its own."""
+    if not has_subject(question):
+        return Lean.NO_SUBJECT
+    found = words(question)
+    if _ELLIPTICAL.match(question.strip()) and len(found) <= ELLIPTICAL_MAX_WORDS:
+        return Lean.ELLIPTICAL
+    if any(w in _BACK_REFERENCES for w in found):
+        return Lean.REFERENCE
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One question of a message, with what the member said before it (since the previous question)."""
+
+    question: str
+    stated: str = ""  # the member's statements just before it: the subject it may lean on
+    after: str = ""  # the last question only: the statements after it ("Can you help? It's a pound charge…")
+
+
+def _and_asking(sentence: str) -> list[str]:
+    """ "When did PESCO start and how many countries are in it?" → its two questions; "how and when …" and a
+    statement ("I'd like to understand X and how it works.") stay one."""
+    pieces = _AND_ASKING.split(sentence)
+    return pieces if len(pieces) > 1 and has_subject(pieces[0]) and _classify(pieces[0]).asks else [sentence]
+
+
+def read_message(message: str, title: str | None = None) -> list[Asked]:
+    """The questions of a message in order, each with the statements before it; a forum post's title is its
+    first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
+    firms.", "Danish member here.") is never dropped: it is the subject of the question after it. A fragment
+    with no subject of its own ("Is that fair?", "and why?") is read with the sentence just before it. A
+    message that asks nothing explicitly is one question: all it says."""
     text = clean(f"{title}\n{message}" if title else message)
-    sentences: list[_Sentence] = []
-    for line in text.splitlines():
-        for piece in _sentences(_LIST_MARK.sub("", line)):
-            if piece.strip():
-                sentences.append(_classify(piece))
+    sentences = [
+        _classify(piece)
+        for line in text.splitlines()
+        for sentence in _sentences(_LIST_MARK.sub("", line))
+        for piece in _and_asking(sentence)
+        if piece.strip()
+    ]
     merged: list[_Sentence] = []
     for sentence in sentences:
         if sentence.courtesy:
             continue
-        if merged and _leans_on_neighbour(sentence):
+        if merged and not has_subject(sentence.text):  # "Is that true?", "and why?": part of the sentence before
             previous = merged[-1]
             merged[-1] = _Sentence(f"{previous.text} {sentence.text}", previous.asks or sentence.asks, False)
         else:
             merged.append(sentence)
-    questions = [s.text for s in merged if s.asks] or [s.text for s in merged]
-    if not questions and sentences:  # only small talk: keep it whole, the engine says what it can
-        questions = [" ".join(s.text for s in sentences)]
-    return questions[:MAX_PARTS]
+    asked: list[Asked] = []
+    stated: list[str] = []
+    for sentence in merged:
+        if sentence.asks:
+            asked.append(Asked(sentence.text, "\n".join(stated)))
+            stated = []
+        elif has_subject(sentence.text):
+            stated.append(sentence.text)
+    if asked and stated:
+        asked[-1] = replace(asked[-1], after="\n".join(stated))
+    if not asked and stated:
+        asked = [Asked("\n".join(stated))]
+    if not asked and sentences:  # only small talk: keep it whole, the engine says what it can
+        asked = [Asked(" ".join(s.text for s in sentences))]
+    return asked[:MAX_PARTS]
+
+
+def split_questions(message: str, title: str | None = None) -> list[str]:
+    """The questions of a message, in order (see read_message), each as the member wrote it."""
+    return [a.question for a in read_message(message, title)]

@@ -15,7 +15,7 @@ from bot.core.models import Answer, Candidate, Entry, Reply, Status
 
 from ..fakes.clock import Clock
 
-DENMARK = Context("denmark-joins-pesco", "denmark join pesco")
+DENMARK = Context("denmark-joins-pesco", "Denmark PESCO")  # what its canonical question names
 NATO = Context("eu-nato-membership-overlap", "eu countries nato")
 DENMARK_ENTRY = Entry("denmark-joins-pesco", ("When did Denmark join PESCO?",), "In 2023.")
 PESCO = Entry("pesco-what", ("What is PESCO?",), "A framework.")
@@ -37,8 +37,10 @@ def channel_of(key: tuple[int, int, int]) -> tuple[int, int]:
     return key[0], key[1]
 
 
-def test_a_reply_leaves_its_first_answered_entry_and_the_subject_words_of_its_question():
+def test_a_reply_leaves_its_first_answered_entry_and_what_its_question_names():
     assert context_of(answered("denmark?", DENMARK_ENTRY, PESCO)) == DENMARK
+    unnamed = Entry("spending", ("how much do countries spend on defence?",), "A lot.")
+    assert context_of(answered("spending?", unnamed)) == Context("spending", "countries spend defence")
     assert context_of(unanswered("best pizza in rome")) is None
     assert context_after(NATO, answered("denmark?", DENMARK_ENTRY)) == DENMARK
     assert context_after(NATO, unanswered("thanks!")) == NATO  # a remark leaves the subject as it was
@@ -124,5 +126,5 @@ def test_a_reply_chain_continues_the_conversation_of_the_message_replied_to():
     earlier = memory.recall("first answer")
     memory.said("second answer", "what is it?", answered("q", PESCO), continues=earlier)
     conversation = memory.recall("second answer")
-    assert conversation is not None and conversation.context == Context("pesco-what", "pesco")
+    assert conversation is not None and conversation.context == Context("pesco-what", "PESCO")
     assert [t.said for t in conversation.turns] == ["when did denmark join pesco", "what is it?"]

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .. import classifier as linear_classifier
+from ..language import zipf
 from ..models import Candidate, Entry
 from ..normalize import FILLER, Normalizer, TextTerms, term
 from ..spelling import SpellingIndex
@@ -141,6 +142,20 @@ class Index:
     @property
     def phrasing_count(self) -> int:
         return len(self.phrasing_entry)
+
+    def entries_with(self, word: str, limit: int) -> tuple[list[Entry], float]:
+        """Up to `limit` entries whose texts have this word's term, and the share of all entries that do."""
+        terms = self.normalizer.terms(word)
+        number = self.known(terms[0]) if terms else None
+        if number is None:
+            return [], 0.0
+        span = self.entry_postings.span(number)
+        found = [self.entries[i] for i in self.entry_postings.ids[span][:limit].tolist()]
+        return found, (span.stop - span.start) / len(self.entries)
+
+    def correct_spelling(self, word: str) -> str:
+        """The knowledge's word a typo stands for (the matcher's correction), else the word itself."""
+        return word if zipf(word) >= self.weights.keep_word_zipf else self.spelling.correct(word) or word
 
     def unknown_terms(self, question: str) -> list[str]:
         """The question's terms that no entry has, after typo correction (filler words aside)."""

@@ -1,0 +1,52 @@
+"""A question that compares two things ("EPF vs EDF", "difference between CARD and PESCO", "is 42.7 the same
+as Article 5?") → its two sides, each matched on its own when no entry explains both (engine.py)."""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import STOPWORDS, words
+
+# The forms members use, most specific first. A side runs to the end of the clause: a dash, comma, question
+# mark or a trailing "— are they the same thing?" ends it.
+_OPENING = r"(?:^|[,:;]\s*)\W*(?:so |but |and |ok |wait )?"  # "is X the same as Y" opens its clause
+_END = r"(?=\s*(?:[?,;:!.—–]|\s-\s|$))"
+_SIDE = r"(?P<{}>[^?,;:!—–]+?)"
+_PATTERNS = [
+    re.compile(p.format(a=_SIDE.format("a"), b=_SIDE.format("b"), end=_END), re.IGNORECASE)
+    for p in (
+        r"\bdiff(?:erence|erences|rence)?s? (?:between|btw|b/w) {a} (?:and|&|vs\.?) {b}{end}",
+        r"\bhow (?:is|are|does|do) {a} (?:different|differ) (?:from|to|than) {b}{end}",
+        _OPENING + r"(?:is|are) {a} (?:the same(?: thing)?|same thing|identical) (?:as|to) {b}{end}",
+        r"\bcompare {a} (?:and|with|to|vs\.?) {b}{end}",
+        r"\b{a} compared (?:to|with) {b}{end}",
+        r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|are they|are those|how do they|the same|same thing"
+        r"|what'?s the diff|whats the diff)",
+        _OPENING
+        + r"(?:is|are) {a} (?:just |basically |really )?(?:another name for|part of|a part of|a version of) {b}"
+        r"(?:\s+or\b.*)?{end}",
+        r"(?:^|[:,]\s*)(?:what about |so )?{a}\s+(?:vs\.?|versus|v\.)\s+{b}{end}",
+        r"^\W*{a} or {b}\s*(?:[,?—–-]|$)",
+    )
+]
+_LEADING = re.compile(r"^(?:(?:so|ok|okay|and|but|like|the|whats|what's|what is|what are|is|are)\s+)+", re.IGNORECASE)
+_POINTERS = frozenset("one other ones others they them both either".split())  # "is one part of the other?"
+MAX_SIDE_WORDS = 5  # "X or Y?" sides are names ("SAFE or EDIP"), not clauses ("is it 25 or 26 countries")
+MAX_OR_SIDE_WORDS = 2
+
+
+def sides(question: str) -> tuple[str, str] | None:
+    """The two things a comparison compares, as written, or None when the question compares nothing."""
+    for number, pattern in enumerate(_PATTERNS):
+        match = pattern.search(question)
+        if match is None:
+            continue
+        found = tuple(_LEADING.sub("", match[name].strip(" '\"*_")) for name in ("a", "b"))
+        meaningful = [[w for w in words(side) if w not in STOPWORDS and w not in _POINTERS] for side in found]
+        if number == len(_PATTERNS) - 1:  # "SAFE or EDIP?": names, not "I am interested in a Visa or…"
+            fits = all(len(words(side)) <= MAX_OR_SIDE_WORDS for side in found)
+        else:
+            fits = all(len(side) <= MAX_SIDE_WORDS for side in meaningful)
+        if fits and all(meaningful) and meaningful[0] != meaningful[1]:
+            return found[0], found[1]
+    return None
