@@ -258,3 +258,25 @@ def test_an_unknown_marker_is_dropped_and_no_link_can_be_forged():
 def test_the_static_export_page_carries_the_same_numbered_links(marked_engine):
     html = entry_page(marked_engine, MARKED_ENTRY, Page(STATIC_SUB))
     assert "#source-2" in parse(answer_part(html)).links() and '<li id="source-2">' in html
+
+
+# ---- a question box on every page ----------------------------------------------------------------------
+
+
+def test_every_page_has_one_question_box_entry_pages_included(engine):
+    boxed = {
+        "entry": entry_page(engine, "pesco-what"),
+        "topic": topic_page(engine, "pesco"),
+        "404": not_found_page(),
+        "home": home_page(engine),
+        "ask": ask_page(engine, "What is PESCO?", engine.answer_message("What is PESCO?")),
+    }
+    for name, html in boxed.items():
+        parsed = parse(html)
+        (form,) = [f for f in parsed.all("form") if f.get("role") == "search"]
+        assert form["action"] == "/ask" and form["method"] == "get", name
+        (label,) = parsed.all("label")
+        (box,) = [i for i in parsed.all("input") if i.get("name") == "q"]
+        assert box["id"] == label["for"] and box["maxlength"] == "4000", name
+    header = boxed["entry"].split("<header")[1].split("</header>")[0]
+    assert 'action="/ask"' in header  # in the site's header, above the answer
