@@ -95,6 +95,12 @@ def test_every_other_page_has_a_box_that_leads_to_the_home_pages_filter(exported
     assert {"id": "site-q", "name": "q"}.items() <= entry.all("input")[0].items()
 
 
+def test_robots_txt_allows_every_page_and_names_the_sitemap(exported, tmp_path, engine):
+    assert (exported / "robots.txt").read_text() == f"User-agent: *\nDisallow:\nSitemap: {BASE}/sitemap.xml\n"
+    export_site(engine, tmp_path)
+    assert (tmp_path / "robots.txt").read_text() == "User-agent: *\nDisallow:\n"  # no address, no sitemap
+
+
 def test_without_a_base_url_no_sitemap_and_no_canonical(tmp_path, engine):
     summary = export_site(engine, tmp_path)
     assert not summary.sitemap and not (tmp_path / "sitemap.xml").exists()
