@@ -232,3 +232,23 @@ def ask_page(engine: Engine, message: str, reply: Reply | None, page: Page = SER
 
 def not_found_page(page: Page = SERVER_PAGE) -> str:
     return _render("404.html", page)
+
+
+# The server's own refusals, in the site's layout (status → title, text).
+TOO_MANY_QUESTIONS = "You are asking very quickly. Please try again in {seconds} s."
+TOO_MANY_PAGES = "You are opening pages very quickly. Please try again in {seconds} s."
+REFUSALS = {
+    400: ("This request could not be read", "Your browser sent something the server does not understand."),
+    500: ("Something went wrong", "The server failed to answer this request. Please try again later."),
+}
+
+
+@functools.lru_cache(maxsize=64)  # a client being refused gets the same few pages over and over
+def message_page(title: str, text: str, page: Page = SERVER_PAGE) -> str:
+    """A page that only says something: a refusal (429, 400, 500) in the site's own layout."""
+    return _render("message.html", page, title=title, text=text)
+
+
+def refusal_page(status: int) -> str:
+    title, text = REFUSALS.get(status, REFUSALS[500] if status >= 500 else REFUSALS[400])  # noqa: PLR2004
+    return message_page(title, text)
