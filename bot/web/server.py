@@ -41,6 +41,9 @@ KEEPALIVE_SECONDS = 10.0
 # Russian question (redteam D7).
 MAX_REQUEST_LINE = MAX_MESSAGE_CHARS * 9 + 1024
 REPORT_SECONDS = 60.0  # connection refusals and running out of files are logged at most this often
+# aiohttp reads and discards an unread request body for up to 10 s after the answer, to keep the connection;
+# nothing here reads a body, so a request that sends one is answered and its connection closed instead.
+LINGERING_SECONDS = 0.0
 
 
 class _Reports:
@@ -167,6 +170,7 @@ async def serving(
         limits,
         keepalive_timeout=keepalive_seconds,
         max_line_size=MAX_REQUEST_LINE,
+        lingering_time=LINGERING_SECONDS,
         access_log=logging.getLogger("aiohttp.access") if visitors_logged else None,
     )
     await runner.setup()

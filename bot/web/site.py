@@ -20,7 +20,7 @@ from .crawlers import robots_txt, sitemap_xml
 
 ROOT_URLS = Urls(root="", suffix=".html", static=True)  # index.html, 404.html
 SUB_URLS = Urls(root="../", suffix=".html", static=True)  # q/*.html, t/*.html
-_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", re.IGNORECASE)
+_BASE_URL = re.compile(r"^https?://[^\s/?#\"'<>\\]+(/[^\s?#\"'<>\\]*)?$", re.IGNORECASE)  # no markup in it
 
 
 class BadBaseUrl(ValueError):

@@ -112,6 +112,14 @@ async def test_the_longest_question_the_box_allows_is_answered_not_refused(harde
     assert status == 200 and "/q/pesco-what" in html
 
 
+async def test_a_request_body_is_never_read_its_connection_is_closed_after_the_answer(hardened):
+    served = await hardened()
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" + b"x" * 65536
+    async with asyncio.timeout(2):  # no lingering to read the other 9.9 MB
+        status, _, body = head(await exchange(served, request))
+    assert status == 200 and '"status": "ok"' in body
+
+
 # ---- connections ---------------------------------------------------------------------------------------
 
 

@@ -123,7 +123,18 @@ def test_the_hostile_entry_is_inert_in_the_export(tmp_path, hostile_engine):
     assert (tmp_path / "t" / f"{tag_slug('<b>odd tag</b>')}.html").is_file()
 
 
-@pytest.mark.parametrize("bad", ["faq.example.org", "javascript:alert(1)", "ftp://x.org", "https://", "https://a b"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "faq.example.org",
+        "javascript:alert(1)",
+        "ftp://x.org",
+        "https://",
+        "https://a b",
+        'https://example.org/faq"><script>alert(1)</script>',
+        "https://example.org/<b>",
+    ],
+)
 def test_base_url_must_be_absolute_http(bad):
     with pytest.raises(BadBaseUrl):
         normalise_base_url(bad)
