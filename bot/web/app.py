@@ -34,6 +34,7 @@ from ..render.html import (
     home_page,
     message_page,
     not_found_page,
+    tag_slug,
     topic_page,
 )
 from ..render.text import reply_json
@@ -170,8 +171,8 @@ async def entry(request: web.Request) -> web.Response:
 async def topic(request: web.Request) -> web.Response:
     tag, site = request.match_info["tag"], request.app[SITE]
 
-    def render(engine: Engine) -> str | None:
-        return topic_page(engine, tag, site.page(f"t/{tag}"))
+    def render(engine: Engine) -> str | None:  # asked by its tag or its slug, the page's address is the slug's
+        return topic_page(engine, tag, site.page(f"t/{tag_slug(tag)}"))
 
     return await _cached_page(request, f"/t/{tag}", render)
 

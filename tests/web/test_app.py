@@ -338,6 +338,8 @@ async def test_sitemap_lists_every_page_the_server_serves(make_client, engine):
         assert (await client.get(location.removeprefix(base))).status == 200, location
     entry = parse(await (await client.get("/q/pesco-what")).text())
     assert {"rel": "canonical", "href": f"{base}/q/pesco-what"} in entry.all("link")
+    topic = parse(await (await client.get("/t/pesco")).text())
+    assert {"rel": "canonical", "href": f"{base}/t/pesco"} in topic.all("link")
 
 
 # ---- pages rendered once per knowledge version ---------------------------------------------------------
