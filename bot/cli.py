@@ -112,6 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: %(default)s)"
     )
+    serve.add_argument(
+        "--base-url", metavar="URL", default=None, help="the public address: adds canonical links and sitemap.xml"
+    )
+    serve.add_argument(
+        "--proxy",
+        metavar="ADDRESS",
+        action="append",
+        help="a reverse proxy's IP address: its X-Forwarded-For names the client to limit (repeatable)",
+    )
     knowledge_option(serve)
 
     invite = sub.add_parser(
@@ -258,10 +267,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if engine is None:
         return _report_load_failure(result)
     from .live import LiveKnowledge
-    from .web.app import run_server  # aiohttp is imported only for the server
+    from .web.server import BadOption, run_server, site_options  # aiohttp is imported only for the server
 
+    try:
+        site = site_options(args.base_url, args.proxy)
+    except BadOption as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     store = KnowledgeStore(config.knowledge_dir, config.thresholds, engine=engine, cache_dir=config.cache_dir)
-    return run_server(LiveKnowledge(store), args.host, args.port)
+    reload_every = config.reload_seconds if config.reload_seconds > 0 else None  # 0 turns the watching off
+    return run_server(
+        LiveKnowledge(store),
+        args.host,
+        args.port,
+        reload_every=reload_every,
+        site=site,
+        log_level=config.discord.log_level,
+    )
 
 
 def cmd_site(args: argparse.Namespace) -> int:

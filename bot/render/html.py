@@ -3,7 +3,9 @@
 Everything that comes from the knowledge is treated as untrusted text. Jinja2 escapes every value it
 inserts; an answer's markdown goes through markdown-it with raw HTML off, images off, and only absolute
 http(s) links kept as links — `javascript:`, `data:`, relative and every other link stays visible as the
-text it is. The bot's sentences come from wording.py, as in the CLI and on Discord. The templates are
+text it is. An answer keeps its line breaks and lists as the CLI and Discord show them (core/citations.py
+reads its blocks), and each `[^source-id]` marker becomes a link to its numbered source under the answer.
+The bot's sentences come from wording.py, as in the CLI and on Discord. The templates are
 package data in bot/web/templates; the server (bot/web/app.py) and the static export (bot/web/site.py)
 render the same pages and differ only in their Urls.
 """
@@ -23,8 +25,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
+from ..core.citations import blocks, number_markers
 from ..core.engine import Engine
-from ..core.models import Answer, Entry, NoAnswer, Reply, Status
+from ..core.models import Answer, Entry, NoAnswer, Reply, Source, Status
 from ..core.questions import MAX_MESSAGE_CHARS
 from . import wording
 
@@ -34,6 +37,12 @@ LINK_REL = "nofollow noopener noreferrer"  # links in answers lead to sources we
 _HTTP_LINK = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_HASH_CHARS = 8  # enough to keep two tags that read alike as one slug apart
+
+
+# A numbered marker travels through markdown-it as these two private-use characters around its number (no
+# markup can be smuggled in that way: raw HTML is off), then becomes the link. Any in the answer itself go.
+_CITE_OPEN, _CITE_CLOSE = "\ue000", "\ue001"
+_NUMBERED_CITE = re.compile(f"{_CITE_OPEN}(\\d+){_CITE_CLOSE}")
 
 
 class _SafeMarkdown(MarkdownIt):
@@ -54,7 +63,8 @@ def _link_rel_and_heading_levels(state: StateCore) -> None:
 
 @functools.cache
 def _markdown() -> MarkdownIt:
-    md = _SafeMarkdown("commonmark", {"html": False})
+    # breaks: a line break in an answer is one on the page, as in the CLI and on Discord
+    md = _SafeMarkdown("commonmark", {"html": False, "breaks": True})
     md.disable("image")  # an image would be fetched from a third party on every view; its text stays
     md.core.ruler.push("faq_links_and_headings", _link_rel_and_heading_levels)
     return md
@@ -63,6 +73,34 @@ def _markdown() -> MarkdownIt:
 def markdown_html(text: str) -> Markup:
     """An answer's markdown as HTML that cannot run anything (see the module docstring)."""
     return Markup(_markdown().render(text))  # noqa: S704 - markdown-it escaped every character of the input
+
+
+def _as_shown_elsewhere(answer: str) -> str:
+    """The answer's markdown with a blank line between its blocks (core/citations.py: paragraphs and list
+    items), so a line after a list item starts a paragraph, as the CLI and Discord show it, instead of
+    running on in the item (CommonMark's lazy continuation)."""
+    parts: list[str] = []
+    previous_item = False
+    for block in blocks(answer):
+        if parts:
+            parts.append("\n" if previous_item and block.list_item else "\n\n")
+        parts.append(block.text)
+        previous_item = block.list_item
+    return "".join(parts)
+
+
+def answer_html(answer: str, citations: Sequence[Source], anchor: str = "") -> Markup:
+    """An answer as HTML (markdown_html), each `[^source-id]` marker a link to its numbered source in the
+    list under it: `<li id="{anchor}source-N">` (sources_list_ids), numbered as every medium numbers them."""
+    text = answer.replace(_CITE_OPEN, "").replace(_CITE_CLOSE, "")
+    text = number_markers(text, [s.id for s in citations], shown=f"{_CITE_OPEN}{{}}{_CITE_CLOSE}".format)
+    html = str(markdown_html(_as_shown_elsewhere(text)))
+
+    def link(number: re.Match[str]) -> str:
+        n = number[1]
+        return f'<sup class="cite"><a href="#{anchor}source-{n}" aria-label="source {n}">[{n}]</a></sup>'
+
+    return Markup(_NUMBERED_CITE.sub(link, html))  # noqa: S704 - markdown_html escaped the text; `link` adds a number
 
 
 def is_http_url(url: object) -> bool:
@@ -133,13 +171,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["markdown"] = markdown_html
     env.filters["long_date"] = long_date
     env.tests["http_url"] = is_http_url
     env.globals.update(
         site_name=SITE_NAME,
         wording=wording,
         source_details=wording.source_details,
+        answer_html=answer_html,
         max_message_chars=MAX_MESSAGE_CHARS,
         Status=Status,
         NoAnswer=NoAnswer,
@@ -194,3 +232,23 @@ def ask_page(engine: Engine, message: str, reply: Reply | None, page: Page = SER
 
 def not_found_page(page: Page = SERVER_PAGE) -> str:
     return _render("404.html", page)
+
+
+# The server's own refusals, in the site's layout (status → title, text).
+TOO_MANY_QUESTIONS = "You are asking very quickly. Please try again in {seconds} s."
+TOO_MANY_PAGES = "You are opening pages very quickly. Please try again in {seconds} s."
+REFUSALS = {
+    400: ("This request could not be read", "Your browser sent something the server does not understand."),
+    500: ("Something went wrong", "The server failed to answer this request. Please try again later."),
+}
+
+
+@functools.lru_cache(maxsize=64)  # a client being refused gets the same few pages over and over
+def message_page(title: str, text: str, page: Page = SERVER_PAGE) -> str:
+    """A page that only says something: a refusal (429, 400, 500) in the site's own layout."""
+    return _render("message.html", page, title=title, text=text)
+
+
+def refusal_page(status: int) -> str:
+    title, text = REFUSALS.get(status, REFUSALS[500] if status >= 500 else REFUSALS[400])  # noqa: PLR2004
+    return message_page(title, text)

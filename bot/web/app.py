@@ -1,8 +1,11 @@
-"""`python -m bot serve`: the FAQ as web pages and a JSON API, a third adapter over the same Engine.
+"""`python -m bot serve`'s application: the FAQ as web pages and a JSON API, a third adapter over the Engine.
 
 Read-only by construction: GET and HEAD only (anything else is 405 before routing), no request body is
-read, and the security headers go on every response, errors included. The pages are those of
-bot/render/html.py; /api/ask returns exactly the CLI's JSON (bot/render/text.py: reply_json).
+read, and the security headers go on every response (server.py adds them to aiohttp's own errors too).
+Pages come from bot/render/html.py, rendered once per knowledge version off the event loop (pages.py);
+/api/ask returns exactly the CLI's JSON (bot/render/text.py: reply_json). Every client has two token
+buckets (ratelimit.py): one for questions, one for pages; /healthz, robots.txt and the static files are
+never limited.
 """
 
 from __future__ import annotations
@@ -10,24 +13,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import math
-import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from ..config import RELOAD_POLL_SECONDS
 from ..core.engine import Engine
 from ..core.questions import MAX_MESSAGE_CHARS
 from ..live import LiveKnowledge
-from ..render.html import ask_page, entry_page, home_page, not_found_page, topic_page
+from ..render.html import (
+    SERVER_URLS,
+    TOO_MANY_PAGES,
+    TOO_MANY_QUESTIONS,
+    Page,
+    Urls,
+    ask_page,
+    entry_page,
+    home_page,
+    message_page,
+    not_found_page,
+    tag_slug,
+    topic_page,
+)
 from ..render.text import reply_json
 from .assets import ASSETS, asset
-from .ratelimit import RateLimiter
-
-log = logging.getLogger(__name__)
+from .crawlers import robots_txt, sitemap_xml
+from .pages import PageCache, knowledge_version
+from .ratelimit import ASK_BURST, ASK_RATE_PER_SECOND, PAGE_BURST, PAGE_RATE_PER_SECOND, RateLimiter, client_key
 
 ALLOWED_METHODS = ("GET", "HEAD")
 CLIENT_MAX_SIZE = 1024  # bytes of request body: nothing here reads a body, so any real one is refused
@@ -41,10 +55,24 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 HTML = "text/html"
-RATE_LIMITED = "You are asking very quickly. Please try again in {seconds} s."
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where the server is published, as its operator says (`serve --base-url`, `--proxy`)."""
+
+    base_url: str | None = None  # https://faq.example.org (no final slash): canonical links, sitemap.xml
+    proxies: frozenset[str] = frozenset()  # reverse proxies whose X-Forwarded-For names the real client
+
+    def page(self, path: str) -> Page:
+        return Page(SERVER_URLS, f"{self.base_url}/{path}" if self.base_url else None)
+
 
 LIVE = web.AppKey("live", LiveKnowledge)
-LIMITER = web.AppKey("limiter", RateLimiter)
+ASK_LIMITER = web.AppKey("ask_limiter", RateLimiter)
+PAGE_LIMITER = web.AppKey("page_limiter", RateLimiter)
+PAGES = web.AppKey("pages", PageCache)
+SITE = web.AppKey("site", Site)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -53,8 +81,11 @@ def _engine(request: web.Request) -> Engine:
     return request.app[LIVE].engine  # read once per request: a reload swaps it, this request keeps its own
 
 
-def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type=HTML, charset="utf-8")
+def _html(
+    body: str | bytes, status: int = 200, headers: dict[str, str] | None = None, content_type: str = HTML
+) -> web.Response:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return web.Response(body=data, status=status, content_type=content_type, charset="utf-8", headers=headers)
 
 
 def _message(request: web.Request) -> str:
@@ -62,10 +93,45 @@ def _message(request: web.Request) -> str:
     return request.query.get("q", "").strip()[:MAX_MESSAGE_CHARS]
 
 
-def _rate_limited(request: web.Request) -> int:
-    """0 if the client may ask now, else the whole seconds to wait (for Retry-After)."""
-    wait = request.app[LIMITER].take(request.remote or "unknown")
+def client_of(request: web.Request) -> str:
+    """Who is asking, for the rate limits: the connection's address, or for a trusted reverse proxy the
+    address it appended last to X-Forwarded-For (any earlier ones came from the client and prove nothing)."""
+    remote = request.remote or ""
+    if remote in request.app[SITE].proxies:
+        forwarded = ",".join(request.headers.getall(hdrs.X_FORWARDED_FOR, ())).split(",")[-1].strip()
+        remote = forwarded or remote
+    return client_key(remote)
+
+
+def _wait(limiter: RateLimiter, request: web.Request) -> int:
+    """0 if the client may go ahead now, else the whole seconds to wait (for Retry-After)."""
+    wait = limiter.take(client_of(request))
     return math.ceil(wait) if wait else 0
+
+
+def _too_many(text: str, wait: int) -> web.Response:
+    title = "Too many requests"
+    return _html(message_page(title, text.format(seconds=wait)), status=429, headers={"Retry-After": str(wait)})
+
+
+async def _cached_page(
+    request: web.Request, key: str, render: Callable[[Engine], str | None], content_type: str = HTML
+) -> web.Response:
+    """A page of the site: rate-limited per client, served from the cache or rendered off the event loop;
+    the 404 page when `render` finds nothing."""
+    if wait := _wait(request.app[PAGE_LIMITER], request):
+        return _too_many(TOO_MANY_PAGES, wait)
+    engine = _engine(request)
+    body = await request.app[PAGES].get(engine, key, lambda: render(engine))
+    if body is None:
+        return await _not_found(request)
+    return _html(body, content_type=content_type)
+
+
+async def _not_found(request: web.Request) -> web.Response:
+    body = await request.app[PAGES].get(_engine(request), "404", not_found_page)
+    assert body is not None, "the 404 page always renders"
+    return _html(body, status=404)
 
 
 # ---- middleware and headers -----------------------------------------------------------------------------
@@ -77,8 +143,10 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise web.HTTPMethodNotAllowed(request.method, ALLOWED_METHODS)
     try:
         return await handler(request)
-    except web.HTTPNotFound:
-        return _html(not_found_page(), status=404)
+    except web.HTTPNotFound:  # an address no route knows costs a page too
+        if wait := _wait(request.app[PAGE_LIMITER], request):
+            return _too_many(TOO_MANY_PAGES, wait)
+        return await _not_found(request)
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -89,32 +157,33 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 
 
 async def home(request: web.Request) -> web.Response:
-    return _html(home_page(_engine(request)))
+    site = request.app[SITE]
+    return await _cached_page(request, "/", lambda engine: home_page(engine, site.page("")))
 
 
 async def entry(request: web.Request) -> web.Response:
-    page = entry_page(_engine(request), request.match_info["entry_id"])
-    if page is None:
-        raise web.HTTPNotFound
-    return _html(page)
+    entry_id, site = request.match_info["entry_id"], request.app[SITE]
+    return await _cached_page(
+        request, f"/q/{entry_id}", lambda engine: entry_page(engine, entry_id, site.page(f"q/{entry_id}"))
+    )
 
 
 async def topic(request: web.Request) -> web.Response:
-    page = topic_page(_engine(request), request.match_info["tag"])
-    if page is None:
-        raise web.HTTPNotFound
-    return _html(page)
+    tag, site = request.match_info["tag"], request.app[SITE]
+
+    def render(engine: Engine) -> str | None:  # asked by its tag or its slug, the page's address is the slug's
+        return topic_page(engine, tag, site.page(f"t/{tag_slug(tag)}"))
+
+    return await _cached_page(request, f"/t/{tag}", render)
 
 
 async def ask(request: web.Request) -> web.Response:
     message = _message(request)
     engine = _engine(request)
     if not message:
-        return _html(ask_page(engine, "", None))
-    if wait := _rate_limited(request):
-        return web.Response(
-            text=RATE_LIMITED.format(seconds=wait), status=429, headers={"Retry-After": str(wait)}, charset="utf-8"
-        )
+        return await _cached_page(request, "/ask", lambda engine: ask_page(engine, "", None))
+    if wait := _wait(request.app[ASK_LIMITER], request):
+        return _too_many(TOO_MANY_QUESTIONS, wait)
 
     def answer() -> str:
         return ask_page(engine, message, engine.answer_message(message))
@@ -126,7 +195,7 @@ async def api_ask(request: web.Request) -> web.Response:
     message = _message(request)
     if not message:
         return _json({"error": "missing the question: /api/ask?q=..."}, status=400)
-    if wait := _rate_limited(request):
+    if wait := _wait(request.app[ASK_LIMITER], request):
         return _json({"error": "rate limited", "retry_after": wait}, status=429, headers={"Retry-After": str(wait)})
     engine = _engine(request)
     reply = await asyncio.to_thread(engine.answer_message, message)
@@ -137,6 +206,31 @@ def _json(data: object, status: int = 200, headers: dict[str, str] | None = None
     return web.json_response(
         data, status=status, headers=headers, dumps=lambda obj: json.dumps(obj, ensure_ascii=False)
     )
+
+
+async def sitemap(request: web.Request) -> web.Response:
+    base = request.app[SITE].base_url
+
+    def render(engine: Engine) -> str | None:  # absolute addresses: only the operator knows the public one
+        return sitemap_xml(engine, base, Urls(f"{base}/")) if base else None
+
+    return await _cached_page(request, "/sitemap.xml", render, content_type="application/xml")
+
+
+async def robots(request: web.Request) -> web.Response:
+    return web.Response(text=robots_txt(request.app[SITE].base_url, server=True), content_type="text/plain")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """For monitors: never rate-limited, and cheap (worked out once per knowledge version)."""
+    engine = _engine(request)
+
+    def health() -> str:
+        entries = len(engine.knowledge.entries)
+        return json.dumps({"status": "ok", "entries": entries, "knowledge_version": knowledge_version(engine)})
+
+    body = await request.app[PAGES].get(engine, "healthz", health)
+    return web.Response(body=body, content_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 async def static_file(request: web.Request) -> web.Response:
@@ -158,12 +252,20 @@ def create_app(
     live: LiveKnowledge,
     *,
     limiter: RateLimiter | None = None,
+    page_limiter: RateLimiter | None = None,
     reload_every: float | None = RELOAD_POLL_SECONDS,
+    site: Site | None = None,
+    pages: PageCache | None = None,
 ) -> web.Application:
-    """The application over the live knowledge; `reload_every=None` turns the file watching off."""
+    """The application over the live knowledge, polling its files every `reload_every` seconds (None: never;
+    a SIGHUP, LiveKnowledge.request_reload, reloads them either way).
+    `limiter` limits the questions (/ask, /api/ask), `page_limiter` everything else a client browses."""
     app = web.Application(middlewares=[_guard], client_max_size=CLIENT_MAX_SIZE)
     app[LIVE] = live
-    app[LIMITER] = limiter if limiter is not None else RateLimiter()
+    app[ASK_LIMITER] = limiter if limiter is not None else RateLimiter(ASK_RATE_PER_SECOND, ASK_BURST)
+    app[PAGE_LIMITER] = page_limiter if page_limiter is not None else RateLimiter(PAGE_RATE_PER_SECOND, PAGE_BURST)
+    app[SITE] = site if site is not None else Site()
+    app[PAGES] = pages if pages is not None else PageCache()
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", home)
     app.router.add_get("/q/{entry_id}", entry)
@@ -171,48 +273,22 @@ def create_app(
     app.router.add_get("/ask", ask)
     app.router.add_get("/api/ask", api_ask)
     app.router.add_get("/static/{name}", static_file)
-    if reload_every is not None:
-        interval = reload_every
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/robots.txt", robots)
+    app.router.add_get("/sitemap.xml", sitemap)
 
-        async def watch_knowledge(app: web.Application) -> AsyncIterator[None]:
-            task = asyncio.create_task(app[LIVE].watch(interval))
-            yield
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async def close_pages(app: web.Application) -> None:
+        app[PAGES].close()
 
-        app.cleanup_ctx.append(watch_knowledge)
+    app.on_cleanup.append(close_pages)
+    interval = reload_every if reload_every is not None else math.inf  # not polled: only a SIGHUP reloads
+
+    async def watch_knowledge(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(app[LIVE].watch(interval))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(watch_knowledge)
     return app
-
-
-def _address(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
-
-
-async def _serve(app: web.Application, live: LiveKnowledge, host: str, port: int) -> None:
-    runner = web.AppRunner(app, access_log=None)  # no log of visitors' addresses or questions
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-        bound = runner.addresses[0]
-        print(f"Serving the FAQ on {_address(host, bound[1])} (Ctrl+C to stop)", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        loop.add_signal_handler(signal.SIGHUP, live.request_reload)
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-
-
-def run_server(live: LiveKnowledge, host: str, port: int) -> int:
-    """`python -m bot serve`: 0 after a clean stop (Ctrl+C, SIGTERM), 2 if it cannot listen."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(_serve(create_app(live), live, host, port))
-    except OSError as exc:  # the port is taken, the host is not this machine's...
-        print(f"cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    return 0

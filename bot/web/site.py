@@ -1,9 +1,10 @@
 """`python -m bot site OUT/`: the same pages as the server, written as files for any static host.
 
-Layout: index.html, q/<entry-id>.html, t/<tag>.html, 404.html, static/style.css, static/filter.js and,
-when the site's address is known (--base-url), sitemap.xml. Every link is relative, so the folder works
-from any path of any host and opened straight from disk (file://). There is no /ask without a server: the
-home page's box filters the list of questions instead (static/filter.js).
+Layout: index.html, q/<entry-id>.html, t/<tag>.html, 404.html, robots.txt, static/style.css,
+static/icon.svg, static/filter.js and, when the site's address is known (--base-url), sitemap.xml. Every
+link is relative, so the folder works from any path of any host and opened straight from disk (file://).
+There is no /ask without a server: the home page's box filters the list of questions instead
+(static/filter.js), and every other page's box leads there.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..core.engine import Engine
 from ..render.html import Page, Urls, entry_page, home_page, not_found_page, tag_slug, topic_page
 from .assets import ASSETS, asset
+from .crawlers import robots_txt, sitemap_xml
 
 ROOT_URLS = Urls(root="", suffix=".html", static=True)  # index.html, 404.html
 SUB_URLS = Urls(root="../", suffix=".html", static=True)  # q/*.html, t/*.html
-_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", re.IGNORECASE)
+_BASE_URL = re.compile(r"^https?://[^\s/?#\"'<>\\]+(/[^\s?#\"'<>\\]*)?$", re.IGNORECASE)  # no markup in it
 
 
 class BadBaseUrl(ValueError):
@@ -68,8 +69,9 @@ def export_site(engine: Engine, out: Path, base_url: str | None = None) -> Expor
     written["404.html"] = not_found_page(Page(not_found_urls))
     for name in ASSETS:
         written[f"static/{name}"] = asset(name)
+    written["robots.txt"] = robots_txt(base, server=False)
     if base:
-        written["sitemap.xml"] = sitemap_xml(engine, base)
+        written["sitemap.xml"] = sitemap_xml(engine, base, Urls(root=f"{base}/", suffix=".html", static=True))
 
     removed = _remove_stale_pages(out, set(written))
     for path, content in written.items():
@@ -94,16 +96,3 @@ def _remove_stale_pages(out: Path, keep: set[str]) -> int:
     for page in stale:
         page.unlink()
     return len(stale)
-
-
-def sitemap_xml(engine: Engine, base: str) -> str:
-    """https://www.sitemaps.org/protocol.html: every page, with the entry's review date as lastmod."""
-    rows = [f"  <url><loc>{escape(base)}/</loc></url>"]
-    for entry in engine.knowledge.entries:
-        lastmod = f"<lastmod>{entry.reviewed.isoformat()}</lastmod>" if entry.reviewed else ""
-        rows.append(f"  <url><loc>{escape(f'{base}/q/{entry.id}.html')}</loc>{lastmod}</url>")
-    rows += [f"  <url><loc>{escape(f'{base}/t/{tag_slug(tag)}.html')}</loc></url>" for tag in engine.topics]
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"
-    )

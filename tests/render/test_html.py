@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 
+from bot.core.models import Source
+from bot.core.store import open_engine
 from bot.render.html import (
     SERVER_PAGE,
     Page,
     Urls,
+    answer_html,
     ask_page,
     entry_page,
     home_page,
@@ -23,6 +26,7 @@ from bot.render.wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
+from ..web.marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
 
 STATIC_SUB = Urls(root="../", suffix=".html", static=True)
 
@@ -116,7 +120,7 @@ def test_entry_page_has_title_answer_numbered_sources_related_tags_and_review_da
     entry = engine.entry("pesco-what")
     assert f"<h1>{entry.title}</h1>" in html and "<strong>" in html
     sources = html.split('<ol class="sources">')[1].split("</ol>")[0]
-    assert sources.count("<li>") == len(entry.sources) and 'href="https://' in sources
+    assert sources.count("<li id=") == len(entry.sources) and 'href="https://' in sources
     assert engine.knowledge.sources[entry.sources[0]].publisher in sources
     assert {f"/q/{r}" for r in entry.related} <= set(parsed.links())
     assert {f"/t/{t}" for t in entry.tags if t in engine.topics} <= set(parsed.links())
@@ -180,3 +184,99 @@ def test_a_hostile_entry_renders_as_inert_text_everywhere(hostile_engine):
 def test_not_found_page_links_home(engine):
     parsed = parse(not_found_page())
     assert "/" in parsed.links() and "Page not found" in parsed.plain
+
+
+# ---- an answer as the other media show it: its lines, its lists, its numbered citations ------------------
+
+
+@pytest.fixture
+def marked_engine(knowledge_copy):
+    built, result = open_engine(add_marked_entry(knowledge_copy))
+    assert built is not None, result.errors
+    return built
+
+
+def answer_part(html: str) -> str:
+    return html.split('<div class="answer">')[1].split("</div>")[0]
+
+
+def test_each_line_of_an_answer_stays_a_line():
+    html = str(answer_html("A mixed record.\n**Worked**: one thing.\n**Fell short**: another.", ()))
+    assert html.count("<br") == 2 and html.count("<p>") == 1
+    assert "<strong>Worked</strong>: one thing.<br />\n<strong>Fell short</strong>" in html
+
+
+def test_a_line_after_a_list_is_not_swallowed_by_its_last_item():
+    html = str(answer_html("Two were delivered:\n- the teams;\n- the command.\nThe rest is activity.", ()))
+    assert html.split("</ul>")[1].strip() == "<p>The rest is activity.</p>"
+    assert "<p>Two were delivered:</p>" in html and html.count("<li>") == 2
+    nested = str(answer_html("- one\n  carried on\n  - inner\n- two", ()))
+    assert nested.count("<ul>") == 2 and "one<br />\ncarried on" in nested
+
+
+def test_markers_become_links_to_the_sources_numbered_in_the_entrys_order(marked_engine):
+    entry = marked_engine.entry(MARKED_ENTRY)
+    html = entry_page(marked_engine, MARKED_ENTRY)
+    parsed = assert_inert(html)
+    answer = answer_part(html)
+    assert "[^" not in html and "marked-report]" not in parsed.plain
+    # the first marker names the second source of the entry's list: it is [2], as on every medium
+    first = parse(answer).all("a")[0]
+    assert first == {"href": "#source-2", "aria-label": "source 2"}
+    assert '<sup class="cite"><a href="#source-1" aria-label="source 1">[1]</a></sup>' in answer
+    numbered = [a for a in parsed.all("li") if a.get("id", "").startswith("source-")]
+    assert [a["id"] for a in numbered] == ["source-1", "source-2"]
+    listed = html.split('<ol class="sources">')[1]
+    for number, source_id in enumerate(entry.sources, 1):
+        item = listed.split(f'<li id="source-{number}">')[1].split("</li>")[0]
+        assert marked_engine.knowledge.sources[source_id].url in item
+    cited = {a["href"] for a in parse(answer).all("a")}
+    assert cited == {"#source-1", "#source-2"}
+    assert answer.index("<ul>") < answer.index("After the list") and "</ul>\n<p>After the list" in answer
+
+
+def test_several_answers_on_one_page_keep_their_source_ids_apart(marked_engine):
+    message = f"{MARKED_QUESTION} Who is the High Representative?"
+    reply = marked_engine.answer_message(message)
+    assert len(reply.answers) == 2
+    parsed = parse(ask_page(marked_engine, message, reply))
+    ids = [a["id"] for a in parsed.all("li") if "source-" in a.get("id", "")]
+    assert len(ids) == len(set(ids)) and "part-1-source-2" in ids and "part-2-source-1" in ids
+    cites = [a["href"] for a in parsed.all("a") if a.get("href", "").startswith("#part-")]
+    assert cites and all(href[1:] in ids for href in cites)
+    single = parse(ask_page(marked_engine, MARKED_QUESTION, marked_engine.answer_message(MARKED_QUESTION)))
+    assert "#source-2" in single.links() and {"id": "source-2"} in single.all("li")
+
+
+def test_an_unknown_marker_is_dropped_and_no_link_can_be_forged():
+    source = Source("known", "Known", "https://example.org/known")
+    html = str(answer_html("Claim.[^known] Other.[^unknown] Forged \ue0007\ue001 here.", (source,)))
+    parsed = assert_inert(html)
+    assert parsed.links() == ["#source-1"] and "Other. Forged 7 here." in parsed.plain
+
+
+def test_the_static_export_page_carries_the_same_numbered_links(marked_engine):
+    html = entry_page(marked_engine, MARKED_ENTRY, Page(STATIC_SUB))
+    assert "#source-2" in parse(answer_part(html)).links() and '<li id="source-2">' in html
+
+
+# ---- a question box on every page ----------------------------------------------------------------------
+
+
+def test_every_page_has_one_question_box_entry_pages_included(engine):
+    boxed = {
+        "entry": entry_page(engine, "pesco-what"),
+        "topic": topic_page(engine, "pesco"),
+        "404": not_found_page(),
+        "home": home_page(engine),
+        "ask": ask_page(engine, "What is PESCO?", engine.answer_message("What is PESCO?")),
+    }
+    for name, html in boxed.items():
+        parsed = parse(html)
+        (form,) = [f for f in parsed.all("form") if f.get("role") == "search"]
+        assert form["action"] == "/ask" and form["method"] == "get", name
+        (label,) = parsed.all("label")
+        (box,) = [i for i in parsed.all("input") if i.get("name") == "q"]
+        assert box["id"] == label["for"] and box["maxlength"] == "4000", name
+    header = boxed["entry"].split("<header")[1].split("</header>")[0]
+    assert 'action="/ask"' in header  # in the site's header, above the answer

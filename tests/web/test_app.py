@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
@@ -13,13 +14,16 @@ from aiohttp.test_utils import TestServer
 from bot.core.questions import MAX_MESSAGE_CHARS
 from bot.render.text import reply_json
 from bot.render.wording import NO_SUBJECT, OFF_TOPIC
-from bot.web.app import CLIENT_MAX_SIZE, SECURITY_HEADERS, create_app
+from bot.web.app import CLIENT_MAX_SIZE, SECURITY_HEADERS, Site, create_app
+from bot.web.pages import PageCache
 from bot.web.ratelimit import RateLimiter
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
 from ..test_cli import SEED_POST
 from .conftest import live_engine
+from .marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
+from .test_site import SITEMAP_NS
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
@@ -180,17 +184,31 @@ async def test_request_bodies_are_capped(client):
     assert response.status == 405
 
 
-async def test_asking_too_fast_gets_429_with_retry_after(make_client):
+async def test_asking_too_fast_gets_429_with_retry_after_as_a_page_or_json(make_client):
     client = await make_client(limiter=RateLimiter(rate=0.01, burst=2))
     assert (await client.get("/ask?q=pesco")).status == 200
     assert (await client.get("/api/ask?q=pesco")).status == 200
     limited = await client.get("/ask?q=pesco")
     assert limited.status == 429 and int(limited.headers["Retry-After"]) >= 1
-    assert "try again in" in await limited.text()
     assert_secure_headers(limited)
+    parsed = assert_inert(await limited.text())
+    assert limited.content_type == "text/html" and "asking very quickly" in parsed.plain and "/" in parsed.links()
+    assert [f["action"] for f in parsed.all("form")] == ["/ask"]  # the box to ask again, in the site's layout
     api = await client.get("/api/ask?q=pesco")
     assert api.status == 429 and (await api.json())["retry_after"] == int(api.headers["Retry-After"])
-    assert (await client.get("/q/pesco-what")).status == 200  # browsing is not limited
+    assert (await client.get("/q/pesco-what")).status == 200  # browsing has its own allowance
+
+
+async def test_pages_have_their_own_limit_and_health_assets_and_robots_have_none(make_client):
+    client = await make_client(page_limiter=RateLimiter(rate=0.01, burst=3))
+    assert [(await client.get(path)).status for path in ("/", "/q/pesco-what", "/nowhere")] == [200, 200, 404]
+    for path in ("/t/pesco", "/", "/q/no-such-entry", "/sitemap.xml", "/ask"):  # an unknown path costs one too
+        limited = await client.get(path)
+        assert limited.status == 429 and int(limited.headers["Retry-After"]) >= 1, path
+        assert limited.content_type == "text/html" and "opening pages very quickly" in await limited.text()
+        assert_secure_headers(limited)
+    for path in ("/healthz", "/static/style.css", "/robots.txt", "/api/ask?q=pesco", "/ask?q=pesco") * 3:
+        assert (await client.get(path)).status == 200, path
 
 
 @pytest.mark.parametrize("header", sorted(SECURITY_HEADERS))
@@ -270,3 +288,108 @@ async def test_sighup_reloads_even_when_nothing_looks_changed(knowledge_copy):
         async with asyncio.timeout(5):
             while live.engine is before:
                 await asyncio.sleep(0.02)
+
+
+# ---- for monitors and crawlers -------------------------------------------------------------------------
+
+
+async def test_healthz_says_the_entries_and_the_knowledge_version_and_follows_a_reload(make_client, knowledge_copy):
+    client = await make_client(knowledge_copy, reload_every=0.05)
+    first = await client.get("/healthz")
+    assert first.status == 200 and first.content_type == "application/json"
+    assert first.headers["Cache-Control"] == "no-store"
+    assert_secure_headers(first)
+    body = await first.json()
+    assert body["status"] == "ok" and body["entries"] == 66 and len(body["knowledge_version"]) == 12
+    assert (await (await client.get("/healthz")).json()) == body  # the same knowledge, the same version
+    add_marked_entry(knowledge_copy)
+
+    async def changed():
+        now = await (await client.get("/healthz")).json()
+        return now["entries"] == 67 and now["knowledge_version"] != body["knowledge_version"]
+
+    await wait_for(changed)
+
+
+async def test_robots_txt_keeps_crawlers_off_the_questions_and_names_the_sitemap(make_client):
+    plain = await make_client()
+    robots = await plain.get("/robots.txt")
+    assert robots.content_type == "text/plain"
+    assert await robots.text() == "User-agent: *\nDisallow: /ask\nDisallow: /api/\n"
+    assert (await plain.get("/sitemap.xml")).status == 404  # no public address given: nothing to list
+    published = await make_client(site=Site("https://faq.example.org/defence"))
+    assert (await (await published.get("/robots.txt")).text()).splitlines()[1:] == [
+        "Disallow: /defence/ask",
+        "Disallow: /defence/api/",
+        "Sitemap: https://faq.example.org/defence/sitemap.xml",
+    ]
+
+
+async def test_sitemap_lists_every_page_the_server_serves(make_client, engine):
+    base = "https://faq.example.org"
+    client = await make_client(site=Site(base), page_limiter=RateLimiter(rate=1000, burst=1000))
+    response = await client.get("/sitemap.xml")
+    assert response.status == 200 and response.content_type == "application/xml"
+    root = ET.fromstring(await response.text())  # noqa: S314 - our own server's XML
+    locations = [url.findtext(f"{SITEMAP_NS}loc") for url in root]
+    assert len(locations) == 1 + len(engine.knowledge.entries) + len(engine.topics)
+    assert f"{base}/q/pesco-what" in locations and f"{base}/t/pesco" in locations
+    for location in locations:
+        assert (await client.get(location.removeprefix(base))).status == 200, location
+    entry = parse(await (await client.get("/q/pesco-what")).text())
+    assert {"rel": "canonical", "href": f"{base}/q/pesco-what"} in entry.all("link")
+    topic = parse(await (await client.get("/t/pesco")).text())
+    assert {"rel": "canonical", "href": f"{base}/t/pesco"} in topic.all("link")
+
+
+# ---- pages rendered once per knowledge version ---------------------------------------------------------
+
+
+async def test_a_page_is_rendered_once_per_knowledge_version(make_client, knowledge_copy):
+    pages = PageCache()
+    client = await make_client(knowledge_copy, reload_every=0.05, pages=pages)
+    first = await asyncio.gather(*(client.get("/") for _ in range(8)))
+    assert {r.status for r in first} == {200} and pages.renders == 1  # eight at once wait for one render
+    assert (await client.get("/")).status == 200 and pages.renders == 1
+    add_marked_entry(knowledge_copy)
+
+    async def shows_the_new_entry():
+        return "/q/marked-record" in await (await client.get("/")).text()
+
+    await wait_for(shows_the_new_entry)
+    assert pages.renders >= 2
+
+
+async def test_the_cache_keeps_within_its_budget_dropping_the_least_recently_served(make_client):
+    pages = PageCache(budget_bytes=11_000)  # three of these entry pages (3-4.5 KB each)
+    client = await make_client(pages=pages, page_limiter=RateLimiter(rate=1000, burst=1000))
+    for entry_id in ("pesco-what", "pesco-members", "pesco-what", "pesco-legal-basis", "pesco-commitments"):
+        assert (await client.get(f"/q/{entry_id}")).status == 200
+    # pesco-members went: served before pesco-what's second visit, though first rendered after it
+    assert list(pages) == ["/q/pesco-what", "/q/pesco-legal-basis", "/q/pesco-commitments"]
+    assert pages.renders == 4
+    assert (await client.get("/q/pesco-members")).status == 200 and pages.renders == 5  # rendered again
+
+
+# ---- citations -----------------------------------------------------------------------------------------
+
+
+async def test_answers_link_their_markers_to_the_numbered_sources_on_every_page(make_client, knowledge_copy):
+    client = await make_client(add_marked_entry(knowledge_copy))
+    for path in (f"/q/{MARKED_ENTRY}", "/ask?" + urlencode({"q": MARKED_QUESTION})):
+        parsed = assert_inert(await page(client, path))
+        cited = {link for link in parsed.links() if link.startswith("#source-")}
+        assert cited == {"#source-1", "#source-2"}, path
+        assert {a["id"] for a in parsed.all("li") if "id" in a} >= {"source-1", "source-2"}
+        assert "[^marked" not in parsed.plain
+
+
+async def test_the_api_keeps_its_contract_with_markers(make_client, knowledge_copy, engine):
+    """The same keys as before; `answer` keeps its markers as written and `citations` are listed in the order
+    the markers are numbered, so a client can number them: [n] is citations[n - 1]."""
+    client = await make_client(add_marked_entry(knowledge_copy))
+    body = await (await client.get("/api/ask", params={"q": MARKED_QUESTION})).json()
+    before = await (await client.get("/api/ask", params={"q": "What is PESCO?"})).json()
+    assert body.keys() == before.keys() and body["citations"][0].keys() == before["citations"][0].keys()
+    assert body["entry_id"] == MARKED_ENTRY and "[^marked-report]" in body["answer"]
+    assert [c["id"] for c in body["citations"]] == ["marked-treaty", "marked-report"]

@@ -1,5 +1,6 @@
 """The pages in a real browser: Debian's chromium driven by Playwright, against `python -m bot serve` in a
 subprocess and against the static export behind a plain static file server (`python -m http.server`).
+The knowledge is the shipped one plus a hostile entry and an entry whose answer carries citation markers.
 
 Playwright's own browser download is never used: the tests launch the system's chromium
 (`apt-get install chromium`). Without it the module skips with one line. Every page is screenshotted into
@@ -24,6 +25,7 @@ from bot.web.site import export_site
 
 from ..conftest import HOSTILE_QUESTION, HOSTILE_YAML, KNOWLEDGE
 from .conftest import ARTIFACTS, running, serve
+from .marked import MARKED_ENTRY, add_marked_entry
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
@@ -54,7 +56,7 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("browser") / "knowledge"
     shutil.copytree(KNOWLEDGE, directory)
     (directory / "hostile.yaml").write_text(HOSTILE_YAML, encoding="utf-8")
-    return directory
+    return add_marked_entry(directory)  # and an answer whose claims carry citation markers
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +225,33 @@ def test_an_unknown_entry_shows_the_404_page(browser: Browser, server: str):
     page.close()
 
 
+def test_the_box_on_an_entry_page_asks_the_server(page: Page, server: str):
+    page.goto(server + "q/pesco-what")
+    box = page.get_by_label("Ask a question")  # the header's box: the entry page has no other
+    expect(box).to_be_visible()
+    box.fill("Is Ireland in PESCO?")
+    box.press("Enter")
+    page.wait_for_url("**/ask?q=*")
+    expect(page.locator("section.part h2").first).to_contain_text("Ireland")
+
+
+def test_a_citation_marker_leads_to_its_numbered_source_and_each_line_stays_a_line(page: Page, server: str):
+    page.goto(server + f"q/{MARKED_ENTRY}")
+    answer = page.locator(".answer")
+    worked = answer.locator("strong", has_text="Worked").bounding_box()
+    fell_short = answer.locator("strong", has_text="Fell short").bounding_box()
+    assert worked and fell_short and fell_short["y"] > worked["y"] + worked["height"] / 2  # its own line
+    closing = answer.get_by_text("After the list, a closing sentence.")
+    expect(closing).to_be_visible()
+    assert closing.evaluate("node => node.closest('li') === null")  # not swallowed by the list above it
+    marker = answer.get_by_role("link", name="source 2").first
+    expect(marker).to_have_text("[2]")
+    screenshot(page, "serve-citations")
+    marker.click()
+    page.wait_for_url("**#source-2")
+    expect(page.locator("ol.sources li:target")).to_contain_text("The marked report")
+
+
 # ---- python -m bot site, behind a static file server ---------------------------------------------------
 
 
@@ -259,6 +288,17 @@ def test_static_pages_link_to_each_other(page: Page, static_site: str):
     page.wait_for_url("**/t/pesco.html")
     page.get_by_role("link", name="European defence cooperation FAQ").click()
     page.wait_for_url("**/index.html")
+
+
+def test_the_box_on_a_static_entry_page_starts_the_home_pages_filter(page: Page, static_site: str):
+    page.goto(static_site + "q/pesco-what.html")
+    page.get_by_label("Find a question").fill("ireland")
+    page.get_by_label("Find a question").press("Enter")
+    page.wait_for_url("**/index.html?q=ireland")
+    expect(page.locator("#filter")).to_have_value("ireland")
+    shown = page.locator("#question-list li:visible")
+    assert 0 < shown.count() < page.locator("#question-list li").count()
+    screenshot(page, "static-filter-from-entry")
 
 
 def test_static_hostile_entry_is_text(page: Page, static_site: str):

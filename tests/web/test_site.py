@@ -78,7 +78,27 @@ def test_static_pages_carry_the_policy_and_only_the_filter_script(exported):
         assert "Content-Security-Policy" in html and "script-src 'self'" in html
         scripts = parse(html).all("script")
         assert scripts == ([{"src": "static/filter.js"}] if page == exported / "index.html" else [])
-        assert 'action="' not in html  # no server to ask: no form posts anywhere
+        assert "/ask" not in html  # no server to ask
+
+
+def test_every_other_page_has_a_box_that_leads_to_the_home_pages_filter(exported):
+    for page in pages(exported):
+        forms = parse(page.read_text()).all("form")
+        if page == exported / "index.html":
+            assert [f["id"] for f in forms] == ["filter-form"]  # its own box, the filter itself
+            continue
+        (box,) = forms
+        assert box["method"] == "get" and box["action"].endswith("index.html")
+        target = box["action"] if page.name == "404.html" else (page.parent / box["action"]).resolve()
+        assert page.name == "404.html" or target == (exported / "index.html").resolve()
+    entry = parse((exported / "q" / "pesco-what.html").read_text())
+    assert {"id": "site-q", "name": "q"}.items() <= entry.all("input")[0].items()
+
+
+def test_robots_txt_allows_every_page_and_names_the_sitemap(exported, tmp_path, engine):
+    assert (exported / "robots.txt").read_text() == f"User-agent: *\nDisallow:\nSitemap: {BASE}/sitemap.xml\n"
+    export_site(engine, tmp_path)
+    assert (tmp_path / "robots.txt").read_text() == "User-agent: *\nDisallow:\n"  # no address, no sitemap
 
 
 def test_without_a_base_url_no_sitemap_and_no_canonical(tmp_path, engine):
@@ -103,7 +123,18 @@ def test_the_hostile_entry_is_inert_in_the_export(tmp_path, hostile_engine):
     assert (tmp_path / "t" / f"{tag_slug('<b>odd tag</b>')}.html").is_file()
 
 
-@pytest.mark.parametrize("bad", ["faq.example.org", "javascript:alert(1)", "ftp://x.org", "https://", "https://a b"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "faq.example.org",
+        "javascript:alert(1)",
+        "ftp://x.org",
+        "https://",
+        "https://a b",
+        'https://example.org/faq"><script>alert(1)</script>',
+        "https://example.org/<b>",
+    ],
+)
 def test_base_url_must_be_absolute_http(bad):
     with pytest.raises(BadBaseUrl):
         normalise_base_url(bad)

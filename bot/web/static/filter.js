@@ -1,6 +1,7 @@
 // The static site's only script: as you type, the home page's list of questions narrows to those whose
 // phrasings contain every word typed. A plain substring filter, not a second matching engine; without
-// JavaScript the box stays hidden and the whole list is the page.
+// JavaScript the box stays hidden and the whole list is the page. Every other page's box comes here with
+// its words in ?q=, which start the filter.
 (function () {
   "use strict";
   var form = document.getElementById("filter-form");
@@ -29,6 +30,8 @@
     count.textContent = words.length ? shown + " of " + items.length + " questions" : "";
   }
 
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (asked) input.value = asked;
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   input.addEventListener("input", apply);
