@@ -109,12 +109,18 @@ class Engine:
         parts: list[Answer] = []
         running = context
         for asked in read_message(message, title) or [Asked(message)]:
-            if asked.stated or asked.after:  # after: the statements after the last question are its context too
+            if asked.stated or (asked.after and self._leans_on_what_follows(asked.question)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
             found = self._compared(asked.question, running) or [self.ask(asked.question, running)]
             parts.extend(found)
             running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
         return Reply(message, tuple(parts))
+
+    def _leans_on_what_follows(self, question: str) -> bool:
+        """Is a last question read with the statements after it ("Can you help? It's a pound charge that never
+        goes away")? Only when it leans or cannot be answered alone: trailing chatter ("What is PESCO? I've been
+        reading a lot lately…") never turns a question that answers itself into another."""
+        return leans(question) is not None or self._ask(question).status is not Status.ANSWERED
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
         """One question; in a conversation, with the `context` of what came before it. A question with no
