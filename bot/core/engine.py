@@ -112,6 +112,10 @@ class Engine:
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
             found = self._compared(asked.question, running) or [self.ask(asked.question, running)]
+            if asked.joined_to and parts and parts[-1].question == asked.joined_to and parts[-1].status is Status.NONE:
+                # "…the Alpine Owl exercise and who ran it?": nothing for the first half, so one question
+                found = [self.ask(f"{asked.joined_to} and {asked.question}", running)]
+                parts.pop()
             parts.extend(found)
             running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
         return Reply(message, tuple(parts))
@@ -173,6 +177,8 @@ class Engine:
         specific things an answer must explain; a previous answer's subject does not."""
         text = f"{context.subject}\n{question}"
         within = self._ask(text, specific_text=text if context.stated else question)
+        if context.stated:
+            return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)
 
     def _compared(self, question: str, context: Context | None) -> list[Answer] | None:
@@ -189,7 +195,7 @@ class Engine:
         entries = [a.candidates[0].entry.id for a in answers if a.candidates]
         if len(set(entries)) < len(found):
             return None
-        return [replace(a, question=side, context=question) for a, side in zip(answers, found, strict=True)]
+        return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
 
     def _compares(self, entry: Entry, compared: tuple[str, str]) -> bool:
         """Is this a comparison entry for these two things: one of its questions compares the same two?"""

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import pairwise
 
 from .comparisons import sides
 from .normalize import FILLER, STOPWORDS, words
@@ -173,6 +174,7 @@ class Asked:
     question: str
     stated: str = ""  # the member's statements just before it: the subject it may lean on
     after: str = ""  # the last question only: the statements after it ("Can you help? It's a pound charge…")
+    joined_to: str = ""  # "…exercise and who ran it?": the question before "and", when split from it
 
 
 def _and_asking(sentence: str) -> list[str]:
@@ -189,13 +191,13 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     with no subject of its own ("Is that fair?", "and why?") is read with the sentence just before it. A
     message that asks nothing explicitly is one question: all it says."""
     text = clean(f"{title}\n{message}" if title else message)
-    sentences = [
-        _classify(piece)
-        for line in text.splitlines()
-        for sentence in _sentences(_LIST_MARK.sub("", line))
-        for piece in _and_asking(sentence)
-        if piece.strip()
-    ]
+    sentences: list[_Sentence] = []
+    joined_to: dict[str, str] = {}  # a piece split at "and how…" → the piece before it
+    for line in text.splitlines():
+        for written in _sentences(_LIST_MARK.sub("", line)):
+            pieces = [p for p in _and_asking(written) if p.strip()]
+            sentences += [_classify(piece) for piece in pieces]
+            joined_to.update((b.strip(), a.strip()) for a, b in pairwise(pieces))
     merged: list[_Sentence] = []
     for sentence in sentences:
         if sentence.courtesy:
@@ -209,7 +211,7 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     stated: list[str] = []
     for sentence in merged:
         if sentence.asks:
-            asked.append(Asked(sentence.text, "\n".join(stated)))
+            asked.append(Asked(sentence.text, "\n".join(stated), joined_to=joined_to.get(sentence.text, "")))
             stated = []
         elif has_subject(sentence.text):
             stated.append(sentence.text)
@@ -223,5 +225,12 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
 
 
 def split_questions(message: str, title: str | None = None) -> list[str]:
-    """The questions of a message, in order (see read_message), each as the member wrote it."""
-    return [a.question for a in read_message(message, title)]
+    """The questions of a message as phrasings that stand alone (a solved thread's questions, the tuner's):
+    read_message's questions, each one that points back ("…and who ran it?") kept with the one before it."""
+    found: list[str] = []
+    for asked in read_message(message, title):
+        if found and leans(asked.question) in (Lean.REFERENCE, Lean.NO_SUBJECT):
+            found[-1] = f"{found[-1]} and {asked.question}"
+        else:
+            found.append(asked.question)
+    return found

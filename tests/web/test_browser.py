@@ -181,7 +181,7 @@ def test_an_entry_page_shows_its_sources_as_links(page: Page, server: str):
 
 
 def test_a_did_you_mean_link_leads_to_the_entry(page: Page, server: str):
-    page.goto(server + "ask?q=" + quote_plus("spending"))
+    page.goto(server + "ask?q=" + quote_plus("pesco projects"))
     expect(page.get_by_role("heading", name="Did you mean…")).to_be_visible()
     choices = page.locator("ul.choices a")
     assert choices.count() >= 2

@@ -547,12 +547,16 @@ async def test_the_form_takes_a_review_by_date_and_stale_and_the_digest_list_wha
             bot.config,
             discord=dataclasses.replace(bot.config.discord, review_digest_channel_id=int(fake.text_channel_id)),
         )
-        assert await cog.send_review_digest(dt.date(2027, 2, 20)) is True
+        today = dt.date(2026, 12, 7)
+        falling_due = min(  # the first entry of the shipped knowledge falling due within the two weeks
+            (e.review_by, e.id) for e in bot.engine.knowledge.entries if e.review_by and today < e.review_by
+        )
+        assert await cog.send_review_digest(today) is True
         digest = await reply_to(fake, fake.text_channel_id)
         (embed,) = digest.body["embeds"]
-        assert embed["title"].startswith("Weekly review digest") and "due by 2027-03-06" in embed["title"]
+        assert embed["title"].startswith("Weekly review digest") and "due by 2026-12-21" in embed["title"]
         assert "`zorblax-due`" in embed["description"]
-        assert "due 2027-03-01" in embed["description"]  # entries falling due within the two weeks
+        assert f"`{falling_due[1]}`" in embed["description"] and f"due {falling_due[0]}" in embed["description"]
 
 
 async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_keeps_them_all(knowledge_copy):
