@@ -30,6 +30,7 @@ from .specifics import DOMAIN_SHARE, is_specific, named_words, ordinal_words, wr
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
 _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Status.NONE: 0}
 KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word: a name is capitalised in all
+NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
 YEAR_DIGITS = 4
 YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
 
@@ -191,7 +192,7 @@ class Engine:
         whole = self.ask(question, context)
         if whole.entry is not None and self._compares(whole.entry, found):
             return [whole]
-        answers = [self._ask(side) for side in found]
+        answers = [self._ask(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side) for side in found]
         entries = [a.candidates[0].entry.id for a in answers if a.candidates]
         if len(set(entries)) < len(found):
             return None
@@ -216,7 +217,8 @@ class Engine:
         """The rule (as RoboDanny's fuzzy.py: answer only when the best clearly beats the rest): answered
         if the best is confident enough, clearly ahead of every other candidate, explains enough of the
         question and every specific thing it names; else up to max_suggestions choices if any is plausible
-        (said as the closest there is when the best lacks something the question names); else off-topic."""
+        (those that explain what the question names first; said as the closest there is when none does);
+        else off-topic."""
         t = self.thresholds
         top = candidates[0] if candidates else None
         runner_up = max((c.score for c in candidates[1:]), default=0.0)
@@ -227,18 +229,18 @@ class Engine:
                 reverse=True,
             )
         )
-        if top and top.score >= t.answer and top.score - runner_up >= t.margin and top.coverage >= t.coverage:
-            lacking = self.lacking(specific_text or question, top.entry)
-            if not lacking:
+        confident = top is not None and top.score >= t.answer and top.score - runner_up >= t.margin
+        if top is not None and ((confident and top.coverage >= t.coverage) or plausible):
+            text = specific_text or question
+            lacking = self.lacking(text, top.entry)
+            if confident and top.coverage >= t.coverage and not lacking:
                 return self.answer_with(question, top)
-            explaining = [c for c in plausible if not self.lacking(specific_text or question, c.entry)]
-            if explaining:  # a choice does explain it: offer it first
+            explaining = [c for c in plausible if not self.lacking(text, c.entry)] if lacking else list(plausible)
+            if explaining:  # choices, the ones that explain what the question names first
                 rest = tuple(c for c in plausible if c not in explaining)
                 return Answer(question, Status.SUGGEST, (*explaining, *rest), top.score, topics=self.topics)
             return Answer(question, Status.CLOSEST, plausible or (top,), top.score, topics=self.topics, lacking=lacking)
         best = top.score if top else 0.0
-        if plausible:
-            return Answer(question, Status.SUGGEST, plausible, best, topics=self.topics)
         return Answer(question, Status.NONE, (), best, topics=self.topics, reason=NoAnswer.OFF_TOPIC)
 
     def lacking(self, text: str, entry: Entry, *, every_word: bool = False) -> tuple[str, ...]:

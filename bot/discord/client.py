@@ -96,14 +96,14 @@ class FaqBot(commands.AutoShardedBot):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._runtime_worker, functools.partial(method, *args, **kwargs))
 
-    async def record(self, answers: Iterable[Answer]) -> None:
-        """Usage counts, and unanswered or shaky questions for /kb review: after the answer is sent, never
-        holding it up."""
+    async def record(self, answers: Iterable[Answer], link: str | None = None) -> None:
+        """Usage counts, and unanswered or shaky questions for /kb review (with `link`, the message or post they
+        were asked in): after the answer is sent, never holding it up."""
         low_confidence = self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN
 
         def record_all() -> None:
             for answer in answers:
-                self.runtime.record_answer(answer, low_confidence)
+                self.runtime.record_answer(answer, low_confidence, link)
 
         try:
             await self.runtime_call(record_all)

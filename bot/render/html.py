@@ -227,7 +227,16 @@ def ask_page(engine: Engine, message: str, reply: Reply | None, page: Page = SER
     """The answer page: every question found in the message, each answered, with choices, or the
     off-topic reply or the no-subject prompt, exactly as the CLI and Discord decide."""
     parts: Sequence[Answer] = reply.shown if reply is not None else ()
-    return _render("ask.html", page, message=message, parts=parts, several=len(parts) > 1, topics=engine.topics)
+    unanswered = reply.unanswered if reply is not None else ()
+    return _render(
+        "ask.html",
+        page,
+        message=message,
+        parts=parts,
+        several=len(parts) > 1,
+        topics=engine.topics,
+        unanswered=unanswered,
+    )
 
 
 def not_found_page(page: Page = SERVER_PAGE) -> str:

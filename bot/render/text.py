@@ -13,7 +13,17 @@ from ..core.evaluate import EvalReport
 from ..core.models import Answer, NoAnswer, Reply, Status
 from ..terminal import BOLD, styled
 from .plain import markdown_text
-from .wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC, source_line, topics_sentence
+from .wording import (
+    CLOSEST_INTRO,
+    NO_SUBJECT,
+    NOT_SURE,
+    OFF_TOPIC,
+    UNANSWERED_TITLE,
+    closest_title,
+    source_line,
+    topics_sentence,
+    unanswered_line,
+)
 
 
 def numbered_answer(answer: Answer, *, markdown_escaped: bool = False) -> str | None:
@@ -44,6 +54,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"entry_id": c.entry.id, "question": c.entry.title, "score": round(c.score, 1)} for c in answer.candidates
         ],
         "reason": answer.reason.value if answer.reason else None,
+        "lacking": list(answer.lacking),
     }
 
 
@@ -62,14 +73,20 @@ def empty_json(message: str) -> dict[str, Any]:
         "citations": [],
         "suggestions": [],
         "reason": "empty",
+        "lacking": [],
         "parts": [],
+        "unanswered": [],
     }
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
-    `parts` has one object of the same shape per question found, in message order."""
-    return answer_json(reply.primary) | {"parts": [answer_json(part) for part in reply.parts]}
+    `parts` has one object of the same shape per question found, in message order; `unanswered` lists the
+    questions of the parts the reply could not answer while it answered others."""
+    return answer_json(reply.primary) | {
+        "parts": [answer_json(part) for part in reply.parts],
+        "unanswered": [part.question for part in reply.unanswered],
+    }
 
 
 def reply_text(reply: Reply, *, terminal: bool = False) -> str:
@@ -77,10 +94,14 @@ def reply_text(reply: Reply, *, terminal: bool = False) -> str:
     `terminal`: bold and italic shown as such (only for a person's terminal, see bot/terminal.py)."""
     shown = reply.shown
     if len(shown) == 1:
-        return answer_text(shown[0], terminal=terminal)
-    return "\n\n".join(
-        f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
-    )
+        text = answer_text(shown[0], terminal=terminal)
+    else:
+        text = "\n\n".join(
+            f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
+        )
+    if reply.unanswered:
+        text += f"\n\n{UNANSWERED_TITLE}:\n" + "\n".join(f"  {unanswered_line(p.question)}" for p in reply.unanswered)
+    return text
 
 
 def answer_text(answer: Answer, *, terminal: bool = False) -> str:
@@ -94,6 +115,10 @@ def answer_text(answer: Answer, *, terminal: bool = False) -> str:
         if answer.related:
             lines += ["", "Related: " + " · ".join(r.title for r in answer.related)]
         lines += ["", f"(confidence {answer.score:.0f}/100)"]
+        return "\n".join(lines)
+    if answer.status is Status.CLOSEST:
+        lines = [f"{closest_title(answer.lacking)}. {CLOSEST_INTRO}"]
+        lines += [f"  {n}. {c.entry.title}  [{c.entry.id}, {c.score:.0f}]" for n, c in enumerate(answer.candidates, 1)]
         return "\n".join(lines)
     if answer.status is Status.SUGGEST:
         lines = [NOT_SURE]
