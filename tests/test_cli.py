@@ -11,6 +11,7 @@ from importlib import metadata
 from bot.exit_codes import Exit
 
 from .conftest import ROOT, run_cli
+from .messages import CONVERSATION_OUTCOMES, CONVERSATION_POST, CONVERSATION_UNANSWERED
 
 PART_KEYS = {
     "question",
@@ -22,8 +23,9 @@ PART_KEYS = {
     "citations",
     "suggestions",
     "reason",
+    "lacking",
 }
-CONTRACT_KEYS = PART_KEYS | {"parts"}
+CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
     "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
@@ -71,7 +73,8 @@ def test_ask_json_contract(run):
         assert set(citation) == {"id", "title", "url", "publisher", "date"}
         assert citation["url"].startswith("http")
     (part,) = obj["parts"]  # one question: one part, the same as the top level
-    assert part == {k: v for k, v in obj.items() if k != "parts"}
+    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered")}
+    assert obj["unanswered"] == []
 
 
 def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text(run):
@@ -84,6 +87,17 @@ def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text
     text = run("ask", SEED_POST).stdout
     assert text.startswith("1. Can anyone provide me") and "\n\n2. What have been the successes" in text
     assert text.count("Sources:") == 3
+
+
+def test_a_post_read_as_one_conversation_gives_each_part_its_outcome_in_json_and_text(run):
+    obj = json.loads(run("ask", "--json", CONVERSATION_POST).stdout)
+    assert [(p["status"], p["entry_id"]) for p in obj["parts"]] == CONVERSATION_OUTCOMES
+    closest = next(p for p in obj["parts"] if p["status"] == "closest")
+    assert closest["lacking"] == ["Mexico"] and closest["suggestions"] and closest["answer"] is None
+    assert obj["unanswered"] == CONVERSATION_UNANSWERED
+    text = run("ask", CONVERSATION_POST).stdout
+    assert "I have nothing on Mexico specifically. The closest I have:" in text
+    assert text.rstrip().endswith("“And who won the football last night?” — moderators will see it")
 
 
 def test_a_question_with_no_subject_gets_the_prompt(run):

@@ -18,6 +18,7 @@ _PATTERNS = [
         r"\bdiff(?:erence|erences|rence)?s? (?:between|btw|b/w) {a} (?:and|&|vs\.?) {b}{end}",
         r"\bhow (?:is|are|does|do) {a} (?:different|differ) (?:from|to|than) {b}{end}",
         _OPENING + r"(?:is|are) {a} (?:the same(?: thing)?|same thing|identical) (?:as|to) {b}{end}",
+        _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:like|similar to) {b}{end}",
         r"\bcompare {a} (?:and|with|to|vs\.?) {b}{end}",
         r"\b{a} compared (?:to|with) {b}{end}",
         r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|are they|are those|how do they|the same|same thing"

@@ -199,13 +199,15 @@ class Engine:
         return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
 
     def _compares(self, entry: Entry, compared: tuple[str, str]) -> bool:
-        """Is this a comparison entry for these two things: one of its questions compares the same two?"""
-        wanted = {frozenset(self.index.normalizer.terms(side)) for side in compared}
-        return any(
-            {frozenset(self.index.normalizer.terms(side)) for side in found} == wanted
-            for found in map(sides, entry.questions)
-            if found is not None
-        )
+        """Is this a comparison entry for these two things: one of its questions compares two things that share
+        words with these two ("Is Article 42(7) like NATO's Article 5?" for "is 42.7 the same as article 5")?"""
+        terms = self.index.normalizer.terms
+        wanted = [set(terms(side)) for side in compared]
+        for found in filter(None, map(sides, entry.questions)):
+            have = [set(terms(side)) for side in found]
+            if (wanted[0] & have[0] and wanted[1] & have[1]) or (wanted[0] & have[1] and wanted[1] & have[0]):
+                return True
+        return False
 
     def _ask(self, question: str, specific_text: str | None = None) -> Answer:
         if not has_subject(question):

@@ -26,6 +26,7 @@ from bot.render.wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
+from ..messages import CONVERSATION_POST
 from ..web.marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
 
 STATIC_SUB = Urls(root="../", suffix=".html", static=True)
@@ -280,3 +281,11 @@ def test_every_page_has_one_question_box_entry_pages_included(engine):
         assert box["id"] == label["for"] and box["maxlength"] == "4000", name
     header = boxed["entry"].split("<header")[1].split("</header>")[0]
     assert 'action="/ask"' in header  # in the site's header, above the answer
+
+
+def test_the_answer_page_says_what_it_lacks_and_names_the_parts_it_could_not_answer(engine):
+    parsed = assert_inert(ask_page(engine, CONVERSATION_POST, engine.answer_message(CONVERSATION_POST)))
+    plain = parsed.plain
+    assert "I have nothing on Mexico specifically The closest I have:" in plain
+    assert plain.index("Mexico specifically") < plain.index("I couldn't answer")
+    assert "“And who won the football last night?” — moderators will see it" in plain

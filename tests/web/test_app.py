@@ -20,6 +20,7 @@ from bot.web.ratelimit import RateLimiter
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
+from ..messages import CONVERSATION_POST
 from ..test_cli import SEED_POST
 from .conftest import live_engine
 from .marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
@@ -135,7 +136,15 @@ async def test_ask_without_a_question_shows_the_box(client):
 
 
 @pytest.mark.parametrize(
-    "question", ["What is PESCO?", "is irleand in pesco", "pesco projects", "best pizza in rome", "Is that true?"]
+    "question",
+    [
+        "What is PESCO?",
+        "is irleand in pesco",
+        "pesco projects",
+        "best pizza in rome",
+        "Is that true?",
+        CONVERSATION_POST,
+    ],
 )
 async def test_api_returns_exactly_the_clis_json(client, run, question):
     response = await client.get("/api/ask", params={"q": question})
