@@ -13,11 +13,13 @@ from ..config import ConfigError
 from ..core.memory import return_large_blocks_when_freed
 from ..exit_codes import Exit
 from .arguments import parser
+from .chat import cmd_chat
 from .knowledge import cmd_ask, cmd_check, cmd_eval
 from .service import cmd_backup, cmd_doctor, cmd_invite, cmd_run, cmd_serve, cmd_site
 
 COMMANDS = {
     "ask": cmd_ask,
+    "chat": cmd_chat,
     "backup": cmd_backup,
     "doctor": cmd_doctor,
     "invite": cmd_invite,

@@ -70,6 +70,15 @@ def parser() -> argparse.ArgumentParser:
     )
     knowledge_option(ask)
 
+    chat = sub.add_parser(
+        "chat",
+        help="a conversation: each message answered with the subject of the one before (as in a Discord thread)",
+    )
+    chat.add_argument(
+        "--json", action="store_true", help="one JSON line per message, with what the conversation is about"
+    )
+    knowledge_option(chat)
+
     check = sub.add_parser("check", help="validate the knowledge; exit 1 on any error")
     check.add_argument("directory", nargs="?", type=Path, default=None, help="knowledge directory to check")
     knowledge_option(check)
