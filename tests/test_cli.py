@@ -29,7 +29,7 @@ PART_KEYS = {
     "reason",
     "lacking",
 }
-CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered"}
+CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered", "conversation"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
     "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
@@ -77,8 +77,9 @@ def test_ask_json_contract(run):
         assert set(citation) == {"id", "title", "url", "publisher", "date"}
         assert citation["url"].startswith("http")
     (part,) = obj["parts"]  # one question: one part, the same as the top level
-    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered")}
+    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered", "conversation")}
     assert obj["unanswered"] == []
+    assert obj["conversation"] == {"entry": "myth-ireland-not-in-pesco", "subject": "Ireland PESCO"}
 
 
 def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text(run):

@@ -50,10 +50,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             conversation = Conversation()  # a blank line starts afresh
             continue
         reply = engine.answer_message(line, context=conversation.context)
-        conversation = conversation.after(line, reply)
         if args.json:
-            about = conversation.context.as_dict() if conversation.context else None
-            print(json.dumps(reply_json(reply) | {"conversation": about}, ensure_ascii=False), flush=True)
+            print(json.dumps(reply_json(reply, conversation.context), ensure_ascii=False), flush=True)
         else:
             print(reply_text(reply, terminal=is_terminal(sys.stdout)) + "\n", flush=True)
+        conversation = conversation.after(line, reply)
     return Exit.OK

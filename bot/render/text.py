@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.citations import number_markers
+from ..core.conversation import Context, context_after
 from ..core.evaluate import EvalReport
 from ..core.models import Answer, NoAnswer, Reply, Status
 from ..terminal import BOLD, styled
@@ -76,16 +77,20 @@ def empty_json(message: str) -> dict[str, Any]:
         "lacking": [],
         "parts": [],
         "unanswered": [],
+        "conversation": None,
     }
 
 
-def reply_json(reply: Reply) -> dict[str, Any]:
+def reply_json(reply: Reply, before: Context | None = None) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
     `parts` has one object of the same shape per question found, in message order; `unanswered` lists the
-    questions of the parts the reply could not answer while it answered others."""
+    questions of the parts the reply could not answer while it answered others; `conversation` is what a
+    follow-up leans on (pass it back with the next message), given `before`, what the conversation was about."""
+    after = context_after(before, reply)
     return answer_json(reply.primary) | {
         "parts": [answer_json(part) for part in reply.parts],
         "unanswered": [part.question for part in reply.unanswered],
+        "conversation": after.as_dict() if after else None,
     }
 
 

@@ -115,6 +115,27 @@ async def test_ask_offers_did_you_mean_links_to_the_entries(client, engine):
     assert len(choices) >= 2 and set(choices) <= set(parsed.links()) and "Did you mean" in parsed.plain
 
 
+async def test_an_answer_page_offers_a_follow_up_that_keeps_what_the_conversation_is_about(client):
+    first = parse(await page(client, "/ask?" + urlencode({"q": "Is Denmark in PESCO?"})))
+    hidden = {a["name"]: a["value"] for a in first.all("input") if a.get("type") == "hidden"}
+    assert hidden == {"entry": "denmark-joins-pesco", "subject": "Denmark PESCO"}
+    assert "Ask a follow-up about “Denmark PESCO”" in first.plain
+    follow_up = parse(await page(client, "/ask?" + urlencode({"q": "and when did they join?", **hidden})))
+    assert "23 May 2023" in follow_up.plain
+    alone = parse(await page(client, "/ask?" + urlencode({"q": "and when did they join?"})))
+    assert "23 May 2023" not in alone.plain  # without the conversation it stands alone
+
+
+async def test_the_api_takes_the_conversation_back_and_refuses_a_forged_one(client):
+    first = await (await client.get("/api/ask", params={"q": "Is Denmark in PESCO?"})).json()
+    assert first["conversation"] == {"entry": "denmark-joins-pesco", "subject": "Denmark PESCO"}
+    params = {"q": "and when did they join?", **first["conversation"]}
+    follow_up = await (await client.get("/api/ask", params=params)).json()
+    assert follow_up["entry_id"] == "denmark-joins-pesco" and follow_up["conversation"] == first["conversation"]
+    forged = {"q": "and when did they join?", "entry": "x" * 5000, "subject": "pesco"}
+    assert (await client.get("/api/ask", params=forged)).status == 200  # ignored, never an error
+
+
 async def test_ask_off_topic_and_no_subject_in_the_bots_words(client):
     off = parse(await page(client, "/ask?q=best+pizza+in+rome"))
     assert OFF_TOPIC in off.plain and "/t/pesco" in off.links()
