@@ -29,6 +29,7 @@ from .specifics import DOMAIN_SHARE, is_specific, named_words, ordinal_words, wr
 
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
 _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Status.NONE: 0}
+REMEMBERED_WORDS = 50_000  # question words' facts kept (a few hundred bytes each); then forgotten all at once
 KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word: a name is capitalised in all
 NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
 YEAR_DIGITS = 4
@@ -77,6 +78,7 @@ class Engine:
         self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self._explained_terms: dict[str, frozenset[str]] = {}  # filled as entries are answered
+        self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
 
@@ -254,11 +256,12 @@ class Engine:
         phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
         missing: dict[str, None] = {}
         for named in named_words(text, QUESTION_WORDS):
-            word = self.index.correct_spelling(named.word)
+            if term(ordinal_words.get(named.word, named.word)) in explained:
+                continue  # the common case, before any spelling correction
+            word, holders, share = self._word_facts(named.word)
             raw = term(ordinal_words.get(word, word))
             if raw in explained or (raw not in folded and phrases_explained) or self._year_explained(word, entry):
                 continue
-            holders, share = self.index.entries_with(word, KNOWLEDGE_CASE_SAMPLE)
             if share > DOMAIN_SHARE:
                 continue  # the domain's own vocabulary ("nato", "european")
             if every_word or is_specific(
@@ -266,6 +269,17 @@ class Engine:
             ):
                 missing.setdefault(named.written, None)
         return tuple(missing)
+
+    def _word_facts(self, word: str) -> tuple[str, list[Entry], float]:
+        """A question's word as the knowledge knows it (spelling corrected), a few entries that have it and the
+        share of entries that do: remembered, since the same words come back question after question."""
+        facts = self._words.get(word)
+        if facts is None:
+            if len(self._words) >= REMEMBERED_WORDS:
+                self._words.clear()
+            corrected = self.index.correct_spelling(word)
+            facts = self._words[word] = (corrected, *self.index.entries_with(corrected, KNOWLEDGE_CASE_SAMPLE))
+        return facts
 
     def _year_explained(self, word: str, entry: Entry) -> bool:
         """A year is explained by an entry that dates something within YEAR_SLACK of it: "is Kallas still HR in

@@ -52,7 +52,7 @@ _COURTESY = frozenset(
     all everyone everybody folks guys people team forum there friends again
     thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
     appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
-    grazie tak dank sláinte slainte bye cya later soon would grateful welcome""".split()
+    grazie tak dank sláinte slainte bye cya later soon would grateful welcome question questions quick""".split()
 )
 # The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here"):
 # a statement, even when a question word follows ("I keep reading how PESCO works…").
