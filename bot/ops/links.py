@@ -17,18 +17,8 @@ import aiohttp
 from yarl import URL
 
 from ..core.models import Knowledge
-from .link_report import Hop, LinkReport, LinkResult, build_report, citations_by_url
+from .link_report import Hop, LinkCheckSettings, LinkReport, LinkResult, build_report, citations_by_url
 
-# From connecting to the answer's headers: lychee's default (a widely used link checker). A page slower than that
-# fails members who follow the citation too.
-TIMEOUT_S = 20.0
-# RFC 2616 §8.1.4 asked clients for at most 2 connections per server (RFC 9112 dropped the number, not the advice
-# to be conservative): a site sees no more than a browser would, and one slow page does not stall its others.
-PER_HOST = 2
-# In all: the knowledge cites ~360 URLs on ~255 sites, so 16 at a time checks them in well under a minute when
-# sites answer within a second or two, with little work for a bot that shares 2 cores (lychee's default, 128,
-# is meant for CI machines).
-CONCURRENCY = 16
 MAX_REDIRECTS = 10  # aiohttp's and lychee's default: a chain longer than that is a loop
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Servers that refuse HEAD yet serve the page to GET say so with these (405 and 501 by the RFC, 403 by WAFs).
@@ -43,13 +33,6 @@ def user_agent() -> str:
     except metadata.PackageNotFoundError:  # a checkout that was never `pip install`ed
         version = "dev"
     return f"defence-faq-bot/{version} (link check of the sources a cited FAQ links to; about weekly)"
-
-
-@dataclass(frozen=True)
-class LinkCheckSettings:
-    timeout_s: float = TIMEOUT_S
-    concurrency: int = CONCURRENCY
-    per_host: int = PER_HOST
 
 
 class _TooManyRedirects(Exception):

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from bot.core.models import Entry, Knowledge, Source
-from bot.ops.link_report import Verdict, report_json, report_text
-from bot.ops.links import MAX_REDIRECTS, LinkCheckSettings, check_knowledge, check_urls
+from bot.ops.link_report import LinkCheckSettings, Verdict, report_json, report_text
+from bot.ops.links import MAX_REDIRECTS, check_knowledge, check_urls
 
 from ..fakes.link_sites import SLOW_S, LinkSites
 
@@ -144,9 +144,16 @@ async def test_each_url_is_checked_once_and_the_report_names_the_entries_citing_
     report = await check_knowledge(knowledge, QUICK)
     assert sites.seen("/ok") == ["HEAD", "HEAD"]  # once for its own URL, once at the end of /moved's redirect
     assert [link.result.verdict for link in report.links] == [Verdict.DEAD, Verdict.MOVED, Verdict.OK]
-    assert report.any_dead and report.counts == {Verdict.DEAD: 1, Verdict.MOVED: 1, Verdict.REDIRECTED: 0, Verdict.OK: 1}
+    assert report.any_dead and report.counts == {
+        Verdict.DEAD: 1,
+        Verdict.MOVED: 1,
+        Verdict.REDIRECTED: 0,
+        Verdict.OK: 1,
+    }
     text = report_text(report)
-    assert f"{sites.url('/gone')}\n    404 Not Found\n    source dead-source, cited by pesco-what, pesco-members" in text
+    assert (
+        f"{sites.url('/gone')}\n    404 Not Found\n    source dead-source, cited by pesco-what, pesco-members" in text
+    )
     assert f"301 → {sites.url('/ok')} → 200 OK\n    source moved-source, cited by no entry" in text
     assert "Redirected" not in text and "fine-source" not in text  # only what needs a look is listed
     data = report_json(report)
