@@ -4,7 +4,7 @@ reads, as text for a person and as JSON for a script. No aiohttp here, so the CL
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -141,10 +141,11 @@ def summary_line(report: LinkReport) -> str:
     return f"Checked {len(report.links)} link(s) in {report.seconds:.0f} s: {counts}."
 
 
-def outcome_text(result: LinkResult) -> str:
-    """What happened, in one line: "404 Not Found", "301 → https://new/ → 200 OK", "timeout: no answer…"."""
+def outcome_text(result: LinkResult, link: Callable[[str], str] = str) -> str:
+    """What happened, in one line: "404 Not Found", "301 → https://new/ → 200 OK", "timeout: no answer…".
+    `link` shows an address (Discord's `<url>` keeps it from unfurling into a preview)."""
     failure = f"{result.error}: {result.detail}" if result.error else result.detail
-    return " → ".join([*(f"{hop.status} → {hop.to}" for hop in result.hops), failure])
+    return " → ".join([*(f"{hop.status} → {link(hop.to)}" for hop in result.hops), failure])
 
 
 def cited_by_text(citations: tuple[Citation, ...]) -> str:

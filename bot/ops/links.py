@@ -159,7 +159,7 @@ async def check_urls(urls: Iterable[str], settings: LinkCheckSettings | None = N
 
 async def check_knowledge(knowledge: Knowledge, settings: LinkCheckSettings | None = None) -> LinkReport:
     """Every URL the knowledge's sources give, with the sources and entries that cite it."""
-    citations = citations_by_url(knowledge)
+    citations = await asyncio.to_thread(citations_by_url, knowledge)  # a pass over every entry: not on the loop
     started = time.monotonic()
     results = await check_urls(citations, settings)
     return build_report(results, citations, time.monotonic() - started)
