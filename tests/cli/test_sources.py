@@ -96,3 +96,11 @@ async def test_dead_for_every_reason_and_the_knowledge_must_load_first(sites, kn
     (knowledge_copy / "broken.yaml").write_text("entries: [\n")
     code, out, err = await sources_check(capsys, "--knowledge", str(knowledge_copy))
     assert code == Exit.PROBLEMS and out == "" and "broken.yaml" in err  # nothing fetched from a broken knowledge
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1", "nan", "inf", "soon"])
+def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(run, capsys, timeout):
+    with pytest.raises(SystemExit) as refused:
+        run("sources", "check", "--timeout", timeout)
+    assert refused.value.code == Exit.USAGE
+    assert f"{timeout!r} is not a number of seconds above 0" in capsys.readouterr().err
