@@ -44,7 +44,12 @@ class _BadRedirect(Exception):
 
 
 class _HeadRefused(Exception):
-    """The site refused HEAD (an answer in HEAD_REFUSED_STATUSES, or a dropped connection): ask with GET."""
+    """The site answered HEAD with one of HEAD_REFUSED_STATUSES: ask with GET."""
+
+
+# What keeps a link from being answered, as opposed to a fault of the check (which should surface, not be
+# reported as a dead link): aiohttp's errors, the socket's, timeouts, addresses yarl cannot read, our redirect rules.
+NO_ANSWER = (aiohttp.ClientError, OSError, TimeoutError, ValueError, _TooManyRedirects, _BadRedirect)
 
 
 @dataclass(frozen=True)
@@ -107,13 +112,14 @@ class _Checker:
         ) as error:
             if isinstance(error, aiohttp.ClientConnectorError):  # could not even connect: GET cannot either
                 raise
+            # else refused, or the connection dropped or reset: sites that cannot do HEAD do that too
         return "GET", await self._follow("GET", url)
 
     async def check(self, cited: str) -> LinkResult:
         try:
             url = URL(cited).with_fragment(None)  # the fragment is the browser's business, never sent
             method, answer = await self._head_then_get(url)
-        except Exception as error:  # any failure to get an answer is the link's verdict, not the check's
+        except NO_ANSWER as error:  # the link's verdict, not the check's failure
             error_kind, detail = _failure(error, self._settings.timeout_s)
             return LinkResult(cited, None, cited, error=error_kind, detail=detail)
         final_url = cited if answer.url == url else str(answer.url)  # back where it started: not elsewhere

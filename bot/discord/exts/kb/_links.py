@@ -43,29 +43,24 @@ def _unfurled_never(url: str) -> str:
 def report_message(report: LinkReport, heading: str) -> tuple[str, discord.File | None]:
     """The report as one Discord message: the summary, then the dead and moved links as far as they fit; the
     full text report attached when something is left out (or the check found redirected links)."""
-    items = [
-        (
-            f"**{HEADINGS[verdict]}** ({len(links)})",
-            [
+    listed = []
+    for verdict in LISTED:
+        if links := report.having(verdict):
+            listed.append(f"**{HEADINGS[verdict]}** ({len(links)})")
+            listed += [
                 f"• {_unfurled_never(link.result.url)} — {outcome_text(link.result, _unfurled_never)} — "
                 f"{cited_by_text(link.citations)}"
                 for link in links
-            ],
-        )
-        for verdict in LISTED
-        if (links := report.having(verdict))
-    ]
+            ]
     attached = "\nThe full report is attached."
     lines = [f"**{heading}** — {summary_line(report)}"]
     size = len(lines[0]) + len(attached)
-    complete = not report.having(Verdict.REDIRECTED)
-    for title, entries in items:
-        for line in (title, *entries):
-            if size + 1 + len(line) > CONTENT_LIMIT:
-                complete = False
-                break
-            lines.append(line)
-            size += 1 + len(line)
+    for line in listed:
+        if size + 1 + len(line) > CONTENT_LIMIT:
+            break  # in order, so what is shown is the most urgent
+        lines.append(line)
+        size += 1 + len(line)
+    complete = len(lines) == 1 + len(listed) and not report.having(Verdict.REDIRECTED)
     if complete:
         return "\n".join(lines), None
     full = discord.File(io.BytesIO(report_text(report).encode("utf-8")), filename=REPORT_FILE)

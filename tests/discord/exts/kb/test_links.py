@@ -138,10 +138,14 @@ def test_a_report_too_long_for_one_message_lists_what_fits_and_attaches_the_rest
         result = LinkResult(f"https://site-{n}.example/page", 404, f"https://site-{n}.example/page", detail="404")
         return CheckedLink(result, (Citation(f"source-{n}", tuple(f"entry-{n}-{m}" for m in range(5))),))
 
-    report = LinkReport(tuple(dead(n) for n in range(40)), 12.0)
+    short_moved = LinkResult(
+        "https://m.example/", 200, "https://n.example/", (Hop("https://m.example/", 301, "https://n.example/"),)
+    )
+    report = LinkReport((*(dead(n) for n in range(40)), CheckedLink(short_moved, ())), 12.0)
     content, attached = report_message(report, "Cited links")
     assert len(content) <= 2000 and content.endswith("\nThe full report is attached.")
     assert "<https://site-0.example/page>" in content and "site-39" not in content
+    assert "Moved" not in content  # the most urgent first: nothing after the first dead link that did not fit
     assert attached is not None and attached.filename == "link-report.txt"
     assert attached.fp.read().decode().count("    404\n    source source-") == 40
 
