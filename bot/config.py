@@ -73,6 +73,7 @@ class DiscordConfig:
     moderator_role_ids: tuple[int, ...] = field(default=(), metadata=SNOWFLAKE)
     # a moderators' channel for the weekly "due for review" digest
     review_digest_channel_id: int | None = field(default=None, metadata=SNOWFLAKE)
+    review_digest_links: bool = False  # the digest also checks every cited link (as /kb links) and reports them
     data_path: str = field(default="bot-data.sqlite3", metadata={"nonempty": True})  # runtime data (audit, votes...)
     new_entries_file: str = field(default="community.yaml", metadata={"nonempty": True})  # moderators' new entries
 

@@ -1,7 +1,7 @@
-"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor`.
-The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in bot/ops/;
-this package only parses arguments (arguments.py), hands over (knowledge.py, service.py), and turns expected
-errors into one line and an exit code (here)."""
+"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor |
+sources check`. The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in
+bot/ops/; this package only parses arguments (arguments.py), hands over (knowledge.py, service.py, sources.py), and
+turns expected errors into one line and an exit code (here)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .arguments import parser
 from .chat import cmd_chat
 from .knowledge import cmd_ask, cmd_check, cmd_eval
 from .service import cmd_backup, cmd_doctor, cmd_invite, cmd_run, cmd_serve, cmd_site
+from .sources import cmd_sources
 
 COMMANDS = {
     "ask": cmd_ask,
@@ -28,6 +29,7 @@ COMMANDS = {
     "run": cmd_run,
     "serve": cmd_serve,
     "site": cmd_site,
+    "sources": cmd_sources,
 }
 
 

@@ -6,6 +6,7 @@ validator as `python -m bot check`, atomic saves) and is audited in bot.runtime.
   _views.py         confirm-remove and the review queue (buttons, select menu)
   _checks.py        who is a moderator, and the private replies every step uses
   _form_parsing.py  what a moderator typed → Entry / Source (pure, tested directly)
+  _links.py         /kb links and the digest's link report (bot/ops/links.py checks the links)
 """
 
 from __future__ import annotations

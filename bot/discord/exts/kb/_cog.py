@@ -50,6 +50,7 @@ from ._checks import (
     typed_file,
 )
 from ._forms import EntryForm, SourceForm
+from ._links import LinkChecks
 from ._views import ConfirmRemove, ReviewView
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ DONE = {
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: curate the knowledge base"):
+class Kb(LinkChecks, commands.GroupCog, group_name="kb", group_description="Moderators: curate the knowledge base"):
     def __init__(self, bot: FaqBot) -> None:
         self.bot = bot
         super().__init__()
@@ -319,6 +320,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         due = due_for_review(self.bot.engine.knowledge, today + DIGEST_AHEAD)
         title = f"Weekly review digest: {len(due)} entr{'y' if len(due) == 1 else 'ies'} due by {today + DIGEST_AHEAD}"
         await channel.send(embed=due_embed(due, today, title))
+        if self.bot.config.discord.review_digest_links:
+            await self.send_link_report(channel, "Weekly link check")
         return True
 
     async def cog_load(self) -> None:
