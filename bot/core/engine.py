@@ -22,6 +22,7 @@ from .questions import (
     Lean,
     asks,
     has_subject,
+    introduces_the_member,
     leans,
     read_message,
 )
@@ -186,7 +187,8 @@ class Engine:
         """The question matched together with the subject before it. The member's own statements name
         specific things an answer must explain; a previous answer's subject does not."""
         text = f"{context.subject}\n{question}"
-        within = self._ask(text, specific_text=text if context.stated else question)
+        said = [line for line in context.subject.splitlines() if not introduces_the_member(line)]
+        within = self._ask(text, specific_text="\n".join([*said, question]) if context.stated else question)
         if context.stated:
             return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)

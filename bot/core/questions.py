@@ -101,6 +101,17 @@ def clean(text: str) -> str:
     return text
 
 
+# Who the member is and where they write from ("Danish member here", "finnish guy here", "Hello from Gdańsk!"):
+# the subject of what follows, but not a specific thing the answer must explain.
+_INTRODUCTION = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|greetings|cheers)\W+)*(?:from\b|greetings from\b)|\bhere\W*$", re.IGNORECASE
+)
+
+
+def introduces_the_member(sentence: str) -> bool:
+    return bool(_INTRODUCTION.search(sentence.strip()))
+
+
 def has_subject(text: str) -> bool:
     """Does the text name something, or is it only pronouns, question words and small talk?"""
     return any(w not in STOPWORDS and w not in FILLER and w not in _NO_SUBJECT for w in words(text))
