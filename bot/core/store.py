@@ -357,7 +357,7 @@ class KnowledgeStore:
         if entry is not None and entry.id != entry_id:
             raise _refused("id", f"an edit cannot rename {entry_id!r}; add a new entry and remove this one")
         record = entry_record(entry) if entry is not None else None
-        result = self._commit({before.file: replace_item(self._read(before.file), before.line, record)})
+        result = self._commit({before.file: replace_item(self._read(before.file), before.line, record, item_id=entry_id)})
         after = self.engine.entry(entry_id)
         return EditResult(action, entry_id, before.file, before, after, _warnings(result, self.engine, entry_id))
 
