@@ -9,7 +9,7 @@ import logging
 import pkgutil
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,7 +19,7 @@ from discord.ext import commands
 from ..config import Config
 from ..core.engine import Engine
 from ..core.models import Answer
-from ..core.store import EditRefused, KnowledgeStore
+from ..core.store import Audit, EditRefused, EditResult, KnowledgeStore
 from ..exit_codes import Exit
 from ..live import LiveKnowledge
 from ..logs import LogFileError, setup_logging
@@ -84,6 +84,7 @@ class FaqBot(commands.AutoShardedBot):
         self._runtime_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime-data")
         self._runtime_closed = False
         self.solved_threads = SolvedThreads(self)  # forum threads members marked as solved
+        store.recorder = self._record_edit  # every edit's history, written with its save (core/journal.py)
 
     @property
     def engine(self) -> Engine:
@@ -95,6 +96,19 @@ class FaqBot(commands.AutoShardedBot):
             raise RuntimeDataUnavailable("the bot is shutting down")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._runtime_worker, functools.partial(method, *args, **kwargs))
+
+    def _record_edit(self, steps: Sequence[EditResult], audit: Audit) -> bool:
+        """The store's recorder (called in the editing thread, under the edit lock): the steps of one edit as
+        one operation in the history. False if they could not be written: the edit stays saved and the
+        moderator is told; an unexpected failure is logged, never mistaken for an unsaved edit."""
+        try:
+            self.runtime.record_edits(steps, audit.user_id, undoes=audit.undoes, resolves=audit.resolves)
+        except RuntimeDataUnavailable:
+            return False  # retried already; RuntimeData has logged the outage once
+        except Exception:
+            log.exception("could not record a saved edit in the history")
+            return False
+        return True
 
     async def record(self, answers: Iterable[Answer]) -> None:
         """Usage counts, and unanswered or shaky questions for /kb review: after the answer is sent, never
@@ -114,6 +128,10 @@ class FaqBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.runtime_call(self.runtime.open)  # if it cannot be opened: one line logged, the bot runs on
+        try:  # an edit saved just before a crash gets its history now
+            await asyncio.to_thread(self.store.settle)
+        except (OSError, EditRefused) as error:  # a read-only knowledge folder (no edits), a broken file
+            log.warning("could not look for an interrupted edit in %s: %s", self.store.directory, error)
         await self.solved_threads.load()
         for extension in extensions():
             await self.load_extension(extension)

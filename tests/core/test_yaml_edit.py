@@ -25,7 +25,8 @@ def test_writing_an_unchanged_entry_back_changes_no_byte(entry):
 
 def test_writing_unchanged_sources_back_changes_no_byte():
     for source in SHIPPED.knowledge.sources.values():
-        assert replace_item(TEXTS[source.file], source.line, source_record(source), item_id=source.id) == TEXTS[source.file], source.id
+        written = replace_item(TEXTS[source.file], source.line, source_record(source), item_id=source.id)
+        assert written == TEXTS[source.file], source.id
 
 
 def changed_lines(before: str, after: str) -> list[str]:

@@ -20,7 +20,7 @@ from discord.ext import commands, tasks
 from ....core.engine import Engine
 from ....core.loader import MAX_QUESTION_CHARS, due_for_review
 from ....core.models import Answer, Candidate, Entry
-from ....core.store import EditAction, EditConflict, EditRefused, EditResult
+from ....core.store import Audit, EditAction, EditConflict, EditRefused, EditResult
 from ....core.versions import entry_version
 from ....render.embeds import (
     CHOICE_NAME_LIMIT,
@@ -122,13 +122,15 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         typed: str | None = None,
         **options: Any,
     ) -> Saved | None:
-        """Run one store edit off the event loop, audit it as one operation (marking the operation it `undoes`
-        and closing the review item it `resolves`), and tell the moderator what happened — unless `announce`
-        is False: the caller shows `Saved.text` its own way. The interaction must already be acknowledged.
-        None if nothing was saved: then the moderator is told why (`conflict` words an edit made from an older
-        version) and gets back what they `typed`. `options` go to the store operation (expected=VERSION)."""
+        """Run one store edit off the event loop, audited as one operation in the same step (marking the
+        operation it `undoes` and closing the review item it `resolves`), and tell the moderator what happened
+        — unless `announce` is False: the caller shows `Saved.text` its own way. The interaction must already
+        be acknowledged. None if nothing was saved: then the moderator is told why (`conflict` words an edit
+        made from an older version) and gets back what they `typed`. `options` go to the store operation
+        (expected=VERSION)."""
+        audit = Audit(interaction.user.id, undoes=undoes, resolves=resolves)
         try:
-            result = await asyncio.to_thread(functools.partial(operation, *args, **options))
+            result = await asyncio.to_thread(functools.partial(operation, *args, audit=audit, **options))
         except EditConflict as changed:
             words = (conflict or _conflict_text)(changed)
             await tell(interaction, words + _attached(typed), **typed_file(typed, TYPED_FILE))
@@ -136,19 +138,13 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         except EditRefused as refused:
             await tell(interaction, refusal_text(refused) + _attached(typed), **typed_file(typed, TYPED_FILE))
             return None
-        except OSError as error:  # disk full, permissions...: the atomic save left the old file in place
+        except OSError as error:  # disk full, permissions, another process's long save: the old file stays
             log.exception("saving the knowledge failed")
             await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
             return None
         interaction.extras["saved"] = result  # from here on, nothing may tell the moderator "unchanged"
         notes = [f"⚠️ {warning}" for warning in result.warnings]
-        runtime = self.bot.runtime
-        steps = [*result.added_sources, *result.unlinked, result, *result.relinked]
-        try:
-            await self.bot.runtime_call(
-                runtime.record_edits, steps, interaction.user.id, undoes=undoes, resolves=resolves
-            )
-        except RuntimeDataUnavailable:  # retried already; the edit stays saved
+        if not result.recorded:  # the history could not be written (retried already); the edit stays saved
             notes.append(NOT_RECORDED)
         done = f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."
         if result.added_sources:

@@ -193,7 +193,7 @@ class EntryForm(_Form):
         else:
             await self.cog.apply(
                 interaction,
-                lambda: store.add_entry(entry(), new_sources=self.new_sources),
+                lambda **options: store.add_entry(entry(), new_sources=self.new_sources, **options),
                 typed=self.typed(),
                 resolves=self.review_key,
             )
