@@ -26,6 +26,7 @@ from ..logs import LogFileError, setup_logging
 from ..runtime import RuntimeData, RuntimeDataUnavailable
 from . import exts
 from .connection import explain, point_at_server
+from .delivery import attempts_trace
 from .solved_threads import SolvedThreads
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class FaqBot(commands.AutoShardedBot):
             help_command=None,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),  # every message and response: never ping anyone
+            http_trace=attempts_trace(),  # one retry policy: a reply makes at most delivery.MAX_ATTEMPTS requests
             shard_count=discord_config.shard_count,
             **options,
         )

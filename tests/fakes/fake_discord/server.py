@@ -222,6 +222,10 @@ class FakeDiscord:
         """Answer the next matching request(s) with a 429."""
         self.fail_next(method, path_pattern, 429, times, retry_after)
 
+    def clear_faults(self) -> None:
+        """Serve every request again (a storm is over)."""
+        self._faults.clear()
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self._faults:
             if fault.method == method and fault.path.search(path):
