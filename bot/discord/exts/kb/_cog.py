@@ -36,15 +36,16 @@ from ....render.embeds import (
 )
 from ....runtime import RuntimeDataUnavailable
 from ...client import FaqBot
+from ...servers import curation_refusal, joined_servers
 from ._checks import (
     NOT_RECORDED,
-    REFUSAL,
     UNAVAILABLE,
     conflict_text,
     failure_text,
     is_moderator,
     problems_text,
     refusal_text,
+    refused,
     tell,
     thinking,
     typed_file,
@@ -92,10 +93,7 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction[FaqBot]) -> bool:  # type: ignore[override]
-        if is_moderator(interaction):
-            return True
-        await tell(interaction, REFUSAL)
-        return False
+        return not await refused(interaction)
 
     async def cog_app_command_error(
         self,
@@ -157,6 +155,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     async def entry_autocomplete(
         self, interaction: discord.Interaction[FaqBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction):  # discord.py runs no check before autocomplete
+            return []
         matches = await asyncio.to_thread(_entries_matching, self.bot.engine, current)
         return [app_commands.Choice(name=trim(f"{e.id} — {e.title}", CHOICE_NAME_LIMIT), value=e.id) for e in matches]
 
@@ -308,9 +308,13 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     async def send_review_digest(self, today: dt.date) -> bool:
         """Post the entries due within DIGEST_AHEAD (and the overdue) to the moderators' channel, if set."""
-        channel_id = self.bot.config.discord.review_digest_channel_id
-        channel = self.bot.get_channel(channel_id) if channel_id else None
+        config = self.bot.config.discord
+        channel = self.bot.get_channel(config.review_digest_channel_id) if config.review_digest_channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
+            return False
+        guild = getattr(channel, "guild", None)
+        if curation_refusal(config, guild.id if guild else None, joined_servers(self.bot, config)):
+            log.warning("no review digest: its channel is not in a server that curates the knowledge (servers.py)")
             return False
         due = due_for_review(self.bot.engine.knowledge, today + DIGEST_AHEAD)
         title = f"Weekly review digest: {len(due)} entr{'y' if len(due) == 1 else 'ies'} due by {today + DIGEST_AHEAD}"
