@@ -62,9 +62,12 @@ def curation_refusal(config: DiscordConfig, guild_id: int | None, joined: Collec
 
 
 def joined_servers(client: discord.Client, config: DiscordConfig) -> list[int] | None:
-    """The servers the bot is in, or None if it cannot know them all: before it is ready, or when this
-    process runs only some of the shards (`shard_ids`), each of which sees only its own servers."""
-    if config.shard_ids or not client.is_ready():
+    """The servers the bot is in, or None if it cannot know them all: when this process runs only some of the
+    shards (`shard_ids`), each of which sees only its own servers, or before every shard is ready. (One shard's
+    READY lists all its servers, and no interaction arrives before it.)"""
+    if config.shard_ids or client.user is None:
+        return None
+    if (client.shard_count or 1) > 1 and not client.is_ready():
         return None
     return [guild.id for guild in client.guilds]
 
