@@ -53,9 +53,7 @@ def read(directory: Path) -> Pending | None:
         audit = record["audit"]
         steps = tuple(_step(step) for step in record["steps"])
         return Pending(Audit(int(audit["user_id"]), audit.get("undoes"), audit.get("resolves")), steps)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):  # none (the usual case), or not one of ours
         return None
 
 
