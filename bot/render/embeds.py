@@ -60,6 +60,8 @@ QUESTIONS_PER_PAGE = 10
 WHY_CANDIDATES = 5
 MATCHED_PHRASING_CHARS = 120
 DIFF_CHARS = 800
+DIFF_LINE_CHARS = 110  # one line of a history diff: enough to recognise it
+DIFF_LINES_EACH = 2  # removed (and added) lines shown per change before "… n more line(s)"
 
 ANSWER_COLOUR = discord.Colour.blue()
 SUGGEST_COLOUR = discord.Colour.gold()
@@ -270,12 +272,17 @@ def due_embed(entries: Sequence[Entry], today: dt.date, title: str) -> discord.E
 
 
 def compact_diff(row: AuditRow, limit: int = DIFF_CHARS) -> str:
-    changed = [
-        line
-        for line in difflib.unified_diff(entry_lines(row.before), entry_lines(row.after), lineterm="", n=0)
-        if not line.startswith(("---", "+++", "@@"))
-    ]
-    return trim("\n".join(changed) or "(no change)", limit)
+    """The lines an edit removed and added, each change showing a few of each (a long answer rewritten shows
+    its first lines going and the new ones coming, not 800 characters of what went)."""
+    shown: list[str] = []
+    before, after = entry_lines(row.before), entry_lines(row.after)
+    for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(0):
+        for _, i1, i2, j1, j2 in group:
+            for sign, lines in (("-", before[i1:i2]), ("+", after[j1:j2])):
+                shown += [trim(f"{sign}{line}", DIFF_LINE_CHARS) for line in lines[:DIFF_LINES_EACH]]
+                if len(lines) > DIFF_LINES_EACH:
+                    shown.append(f"{sign} … {len(lines) - DIFF_LINES_EACH} more line(s)")
+    return trim("\n".join(shown) or "(no change)", limit)
 
 
 def history_embed(rows: Sequence[AuditRow], entry_id: str | None) -> discord.Embed:
