@@ -43,11 +43,11 @@ HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """When to answer, suggest or abstain. Confidence is on 0-100 (see index.py). The defaults were
-    chosen with `python -m benchmarks tune` on the tuning part of tests/data/eval.yaml."""
+    chosen with `python -m benchmarks tune` on the tuning parts of tests/data/eval*.yaml (2026-12-07)."""
 
-    answer: float = 31.0  # answer only at or above this confidence...
+    answer: float = 34.0  # answer only at or above this confidence...
     margin: float = 6.0  # ...and this far ahead of the runner-up
-    suggest: float = 31.0  # below this, nothing is close enough to offer
+    suggest: float = 28.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
     coverage: float = 0.4  # ...and only if the entry explains this share of the question's words
 

@@ -97,7 +97,12 @@ class _Field:
 
 ENTRY_FIELDS = {
     "questions": _Field("Questions, one per line (first = title)", TEXT_INPUT_LIMIT, paragraph=True, required=True),
-    "answer": _Field(f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)", TEXT_INPUT_LIMIT, paragraph=True),
+    "answer": _Field(
+        f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
+        TEXT_INPUT_LIMIT,
+        paragraph=True,
+        placeholder="End each claim with its source: …in 2017.[^source-id] (every listed source used)",
+    ),
     "sources": _Field("Source ids, comma-separated", SOURCE_IDS_CHARS),
     "tags": _Field("Tags, comma-separated", TAGS_CHARS),
     "review-by": _Field(
