@@ -169,6 +169,15 @@ class Engine:
             return alone
         if context.stated:  # what the member said just before: the question is read with it unless that is worse
             within = self._within(question, context)
+            # "What's it called?" after "KNDS and Rheinmetall are in some tank project": pointing back at the
+            # statement, whatever it finds there wins over an answer alone that it does not even offer
+            offered = {c.entry.id for c in within.candidates}
+            if (
+                lean is not None
+                and within.status is not Status.NONE
+                and (alone.entry is None or alone.entry.id not in offered)
+            ):
+                return within
             return within if _OUTCOME_ORDER[within.status] >= _OUTCOME_ORDER[alone.status] else alone
         if alone.reason is NoAnswer.OFF_TOPIC and self.index.unknown_terms(question):
             return alone  # "also, my son wants to join the navy, is that a good idea?": not about the last answer
@@ -186,12 +195,21 @@ class Engine:
     def _within(self, question: str, context: Context) -> Answer:
         """The question matched together with the subject before it. The member's own statements name
         specific things an answer must explain; a previous answer's subject does not."""
-        text = f"{context.subject}\n{question}"
+        subject = self._known_words(context.subject) if context.stated else context.subject
+        text = f"{subject}\n{question}"
         said = [line for line in context.subject.splitlines() if not introduces_the_member(line)]
-        within = self._ask(text, specific_text="\n".join([*said, question]) if context.stated else question)
+        within = self._ask(text, specific_text=question, stated_text="\n".join(said) if context.stated else "")
         if context.stated:
             return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)
+
+    def _known_words(self, statements: str) -> str:
+        """The words of the member's statements that some entry has: what they are about ("my uncle insists
+        Ireland isn't in PESCO" → "ireland pesco"); the rest is the member's life, which would only count
+        against every entry."""
+        normalizer, index = self.index.normalizer, self.index
+        terms, surfaces = normalizer.terms_and_words(content_words(statements), index.correct_spelling)
+        return " ".join(w for t, w in zip(terms, surfaces, strict=True) if index.known(t) is not None)
 
     def _compared(self, question: str, context: Context | None) -> list[Answer] | None:
         """A comparison ("EPF vs EDF", "how is CARD different from PESCO?"): one entry if one explains both
@@ -220,13 +238,15 @@ class Engine:
                 return True
         return False
 
-    def _ask(self, question: str, specific_text: str | None = None) -> Answer:
+    def _ask(self, question: str, specific_text: str | None = None, stated_text: str = "") -> Answer:
         if not has_subject(question):
             return Answer(question, Status.NONE, (), 0.0, topics=self.topics, reason=NoAnswer.NO_SUBJECT)
         candidates = self.index.search(question, limit=max(self.thresholds.max_suggestions, 2))
-        return self.decide(question, candidates, specific_text)
+        return self.decide(question, candidates, specific_text, stated_text)
 
-    def decide(self, question: str, candidates: list[Candidate], specific_text: str | None = None) -> Answer:
+    def decide(
+        self, question: str, candidates: list[Candidate], specific_text: str | None = None, stated_text: str = ""
+    ) -> Answer:
         """The rule (as RoboDanny's fuzzy.py: answer only when the best clearly beats the rest): answered
         if the best is confident enough, clearly ahead of every other candidate, explains enough of the
         question and every specific thing it names; else up to max_suggestions choices if any is plausible
@@ -245,10 +265,14 @@ class Engine:
         confident = top is not None and top.score >= t.answer and top.score - runner_up >= t.margin
         if top is not None and ((confident and top.coverage >= t.coverage) or plausible):
             text = specific_text or question
-            lacking = self.lacking(text, top.entry)
+            lacking = self.lacking(text, top.entry, stated=stated_text)
             if confident and top.coverage >= t.coverage and not lacking:
                 return self.answer_with(question, top)
-            explaining = [c for c in plausible if not self.lacking(text, c.entry)] if lacking else list(plausible)
+            explaining = (
+                [c for c in plausible if not self.lacking(text, c.entry, stated=stated_text)]
+                if lacking
+                else list(plausible)
+            )
             if explaining:  # choices, the ones that explain what the question names first
                 rest = tuple(c for c in plausible if c not in explaining)
                 return Answer(question, Status.SUGGEST, (*explaining, *rest), top.score, topics=self.topics)
@@ -256,9 +280,18 @@ class Engine:
         best = top.score if top else 0.0
         return Answer(question, Status.NONE, (), best, topics=self.topics, reason=NoAnswer.OFF_TOPIC)
 
-    def lacking(self, text: str, entry: Entry, *, every_word: bool = False) -> tuple[str, ...]:
+    def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
         """The specific things `text` names (specifics.py) that the entry does not explain — in its questions,
-        answer, tags or the synonyms — as the member wrote them. `every_word`: every content word counts."""
+        answer, tags or the synonyms — as the member wrote them. `every_word`: every content word counts.
+        `stated`: the member's statements the question was read with; of these only the things no entry knows
+        count ("I read Indonesia wants in on SAFE. Has it applied?"), not the names around what is asked
+        ("Starmer signed a partnership with the EU. What does it cover?": measured on eval-dev.yaml)."""
+        missing = self._lacking(text, entry, every_word=every_word, known_too=True)
+        if stated:
+            missing += tuple(m for m in self._lacking(stated, entry, known_too=False) if m not in missing)
+        return missing
+
+    def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
         explained = self._explained(entry)
         normalizer = self.index.normalizer
         folded = normalizer.terms(text)  # synonym phrases ("high representative") folded onto one term
@@ -271,8 +304,8 @@ class Engine:
             raw = term(ordinal_words.get(word, word))
             if raw in explained or (raw not in folded and phrases_explained) or self._year_explained(word, entry):
                 continue
-            if share > DOMAIN_SHARE:
-                continue  # the domain's own vocabulary ("nato", "european")
+            if share > DOMAIN_SHARE or (holders and not known_too):
+                continue  # the domain's own vocabulary ("nato", "european"); a known name around the question
             if every_word or is_specific(
                 named, known=bool(holders), capitalised_in_knowledge=functools.partial(written_in_capitals, holders)
             ):

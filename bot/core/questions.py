@@ -68,7 +68,7 @@ _NO_SUBJECT = frozenset(
     changes now still yet ok okay source sources proof wait why what who whom when where which how
     and or but also too either though again elaborate detail details example examples explain like
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
-    btw still back all some any long often far soon""".split()
+    btw still back all some any long often far soon go goes going went gone called""".split()
 )
 # Words that ask, point or greet, never the specific thing a question is about (specifics.py).
 QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY
@@ -104,7 +104,9 @@ def clean(text: str) -> str:
 # Who the member is and where they write from ("Danish member here", "finnish guy here", "Hello from Gdańsk!"):
 # the subject of what follows, but not a specific thing the answer must explain.
 _INTRODUCTION = re.compile(
-    r"^\W*(?:(?:hi|hello|hey|greetings|cheers)\W+)*(?:from\b|greetings from\b)|\bhere\W*$", re.IGNORECASE
+    r"^\W*(?:(?:hi|hello|hey|greetings|cheers|saludos|salut|hallo|hej|ciao)\W+)*(?:from|desde|aus|de)\b"
+    r"|^\W*(?:i live|i'?m from|i am from|i work (?:for|at|in)|i'?m based)\b|\bhere\W*$",
+    re.IGNORECASE,
 )
 
 
@@ -199,8 +201,9 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     """The questions of a message in order, each with the statements before it; a forum post's title is its
     first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
     firms.", "Danish member here.") is never dropped: it is the subject of the question after it. A fragment
-    with no subject of its own ("Is that fair?", "and why?") is read with the sentence just before it. A
-    message that asks nothing explicitly is one question: all it says."""
+    with no subject of its own ("and why?") is part of the question just before it; after a statement ("Is
+    that true?") it is a question of its own, read with the statement. A message that asks nothing explicitly
+    is one question: all it says."""
     text = clean(f"{title}\n{message}" if title else message)
     sentences: list[_Sentence] = []
     joined_to: dict[str, str] = {}  # a piece split at "and how…" → the piece before it
@@ -213,7 +216,9 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     for sentence in sentences:
         if sentence.courtesy:
             continue
-        if merged and not has_subject(sentence.text):  # "Is that true?", "and why?": part of the sentence before
+        if merged and not has_subject(sentence.text) and (merged[-1].asks or not sentence.asks):
+            # "What is PESCO? And why?": part of the question before (after a statement, "Is that true?" is a
+            # question of its own, read with the statement: engine.py)
             previous = merged[-1]
             merged[-1] = _Sentence(f"{previous.text} {sentence.text}", previous.asks or sentence.asks, False)
         else:

@@ -21,14 +21,17 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
     (asked,) = read_message("I keep hearing the EDF is just a subsidy. Is that fair? Thanks!")
     assert (asked.question, asked.stated) == ("Is that fair?", "I keep hearing the EDF is just a subsidy.")
     (asked,) = read_message("The EDF is a subsidy for arms firms. Is that true?")
-    assert asked.question == "The EDF is a subsidy for arms firms. Is that true?"  # no subject: one with it
+    assert (asked.question, asked.stated) == ("Is that true?", "The EDF is a subsidy for arms firms.")
+    (asked,) = read_message("What is PESCO? And why?")
+    assert asked.question == "What is PESCO? And why?"  # no subject of its own: part of the question before
 
 
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
         ("Danish member here. When did we join?", ["denmark-joins-pesco"]),
-        ("Saw a post saying PESCO never delivers anything. So what went wrong?", ["pesco-successes"]),
+        ("KNDS and Rheinmetall are in some tank project together. What's it called?", ["mgcs-tank"]),
+        ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
         (
             "When did PESCO start and how many countries are in it? Are any EU states not in it?",
             ["pesco-when", "pesco-members", "pesco-members"],
