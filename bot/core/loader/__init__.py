@@ -3,7 +3,8 @@
 Every problem is collected (not just the first) and names the file, the line and the key, because
 people write these files by hand and fix them in one pass. The names the rest of the code uses are here:
 
-  load.py          a directory or {file: text} → LoadResult; an edit reloads the changed files only
+  load.py          a directory, {file: bytes} or {file: text} → LoadResult; an edit reloads the changed files only
+  decoding.py      a file's bytes → text, with a problem at the line of every byte that is not UTF-8
   yaml_nodes.py    YAML text → nodes that keep their line numbers (libyaml's events, nothing constructed)
   schema.py        the keys, the id/date/URL rules and the text limits
   file_reader.py   one file read against the schema: sources, entries, synonyms, problems at their lines
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from .answer_card import CITED_TITLE_CHARS, MAX_ANSWER_CARD_CHARS, MAX_TITLE_CHARS, answer_card_chars
 from .lints import collision_message, collisions, uncited
-from .load import LoadResult, knowledge_files, load_directory, load_texts, reload_texts
+from .load import LoadResult, knowledge_files, load_directory, load_files, load_texts, reload_texts
 from .parallel import HELPER_MIN_BYTES
 from .review_dates import STALE_AFTER, TIME_SENSITIVE_TAG, due_for_review
 from .schema import (
@@ -59,6 +60,7 @@ __all__ = [
     "due_for_review",
     "knowledge_files",
     "load_directory",
+    "load_files",
     "load_texts",
     "parse_date",
     "reload_texts",
