@@ -9,6 +9,7 @@ people write these files by hand and fix them in one pass. The names the rest of
   schema.py        the keys, the id/date/URL rules and the text limits
   file_reader.py   one file read against the schema: sources, entries, synonyms, problems at their lines
   cross_files.py   unique ids across files; source and related ids that point into any file
+  claims.py        every paragraph and list item of an answer names a source the entry cites ([^id])
   answer_card.py   an answer with its citations must fit one Discord embed
   parallel.py      a large knowledge base read by two processes (worker.py is the helper's side)
   review_dates.py  entries due for review; stale-review warnings

@@ -12,6 +12,7 @@ import yaml
 
 from ..citations import shown_length
 from ..models import ENTRY_KEYS, SOURCE_KEYS, Entry, Problem, Source
+from .claims import check_claims
 from .schema import (
     FULL_DATE_CHARS,
     MAX_ANSWER_CHARS,
@@ -37,9 +38,18 @@ class FileReader:
         self.name = name
         self.problems = problems
         self.text_ = text
+        self._lines: list[str] | None = None
 
-    def error(self, node: Node | None, key: str, message: str) -> None:
-        self.problems.append(Problem(self.name, node.line if node is not None else 0, key, message))
+    def error(self, node: Node | None, key: str, message: str, line: int | None = None) -> None:
+        """A problem at `line`, else at the node's line."""
+        where = line if line is not None else node.line if node is not None else 0
+        self.problems.append(Problem(self.name, where, key, message))
+
+    def line_text(self, line: int) -> str:
+        """The file's line `line` (1-based), as YAML counts lines; split only when a problem asks for it."""
+        if self._lines is None:
+            self._lines = self.text_.splitlines()
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
 
     def root(self) -> Node | None:
         try:
@@ -242,6 +252,8 @@ def _read_entry(reader: FileReader, node: Node, key: str) -> Pending | None:
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
     reviewed = reader.date(fields["reviewed"][1], f"{key}.reviewed") if "reviewed" in fields else None
     review_by = reader.date(fields["review_by"][1], f"{key}.review_by") if "review_by" in fields else None
+    if answer:
+        check_claims(reader, fields["answer"][1], key, source_nodes)
     if not (entry_id and questions and answer):
         return None
     entry = Entry(
