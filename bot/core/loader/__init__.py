@@ -13,13 +13,14 @@ people write these files by hand and fix them in one pass. The names the rest of
   answer_card.py   an answer with its citations must fit one Discord embed
   parallel.py      a large knowledge base read by two processes (worker.py is the helper's side)
   review_dates.py  entries due for review; stale-review warnings
-  lints.py         what `check` adds: uncited entries, colliding phrasings
+  lints.py         what `check` adds: uncited entries, colliding phrasings, the audit warnings (audit.py:
+                   near_duplicates.py, sources dated after a review, unused sources, old years as present)
 """
 
 from __future__ import annotations
 
 from .answer_card import CITED_TITLE_CHARS, MAX_ANSWER_CARD_CHARS, MAX_TITLE_CHARS, answer_card_chars
-from .lints import collision_message, collisions, uncited
+from .lints import check_lints, collision_message, collisions, uncited
 from .load import LoadResult, knowledge_files, load_directory, load_files, load_texts, reload_texts
 from .parallel import HELPER_MIN_BYTES
 from .review_dates import STALE_AFTER, TIME_SENSITIVE_TAG, due_for_review
@@ -56,6 +57,7 @@ __all__ = [
     "TIME_SENSITIVE_TAG",
     "LoadResult",
     "answer_card_chars",
+    "check_lints",
     "collision_message",
     "collisions",
     "due_for_review",
