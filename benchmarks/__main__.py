@@ -32,14 +32,13 @@ def main(argv: list[str] | None = None) -> int:
             "--datasets", type=Path, default=DEFAULT_DATASETS, help="folder with banking77/, clinc150/"
         )
         command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results.json/.md and latency.png go")
-    tuning = sub.add_parser("tune", help="search weights and thresholds on the tuning part of tests/data/eval.yaml")
-    tuning.add_argument("--samples", type=int, default=60, help="random weight settings tried besides the defaults")
+    sub.add_parser("tune", help="search the answer thresholds on the tuning parts of tests/data/eval*.yaml")
     one = sub.add_parser("speed-one", help=argparse.SUPPRESS)  # a child process of `speed`: one measurement
     one.add_argument("spec", help="the measurement, as JSON (see speed.child)")
     args = parser.parse_args(argv)
 
     if args.command == "tune":
-        print(json.dumps(tune.run(samples=args.samples), indent=2))
+        print(json.dumps(tune.run(), indent=2))
         return 0
     if args.command == "speed-one":
         print(json.dumps(speed.child(json.loads(args.spec))))

@@ -36,7 +36,8 @@ class EngineMethod:
         (statements as context, references, comparisons), and the entry ranked first for the part the reply
         leads with, whatever its confidence — the same measure as `predict`, through the message path."""
         primary = self.engine.answer_message(message).primary
-        read = f"{primary.context}\n{primary.question}" if primary.context else primary.question
+        around = primary.stated or primary.context
+        read = f"{around}\n{primary.question}" if around else primary.question
         best = self.engine.candidates(read, 1)
         abstained = primary.status is Status.NONE
         return Prediction(best[0].entry.id, best[0].score, abstained) if best else Prediction(None, 0.0, abstained)

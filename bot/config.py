@@ -71,8 +71,13 @@ class DiscordConfig:
     channel_cooldown_count: int = field(default=20, metadata=at_least(0))
     channel_cooldown_seconds: float = field(default=60.0, metadata=more_than(0))
     moderator_role_ids: tuple[int, ...] = field(default=(), metadata=SNOWFLAKE)
+    # the servers whose moderators curate the knowledge (/kb, the digest): none named, the only server it is in
+    curating_guild_ids: tuple[int, ...] = field(default=(), metadata=SNOWFLAKE)
+    # answer only in these servers (and the curating ones); empty: in every server the bot is added to
+    answer_guild_ids: tuple[int, ...] = field(default=(), metadata=SNOWFLAKE)
     # a moderators' channel for the weekly "due for review" digest
     review_digest_channel_id: int | None = field(default=None, metadata=SNOWFLAKE)
+    review_digest_links: bool = False  # the digest also checks every cited link (as /kb links) and reports them
     data_path: str = field(default="bot-data.sqlite3", metadata={"nonempty": True})  # runtime data (audit, votes...)
     new_entries_file: str = field(default="community.yaml", metadata={"nonempty": True})  # moderators' new entries
 

@@ -17,7 +17,7 @@ class Exit(IntEnum):
 
 MEANINGS = {
     Exit.OK: "done (check, doctor: nothing wrong)",
-    Exit.PROBLEMS: "the knowledge has errors, or doctor found something to fix",
+    Exit.PROBLEMS: "the knowledge has errors, doctor found something to fix, or sources check a dead link",
     Exit.USAGE: "bad arguments or config file; no bot token, or Discord rejected it",
     Exit.UNREACHABLE: "Discord (or the configured api_base) could not be reached or failed",
     Exit.FILE: "a file could not be read or written (backup)",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.core.edit_lock import LOCK_FILE
 from bot.core.engine import Engine
 from bot.core.models import Entry, Knowledge
 from bot.core.store import open_engine
@@ -59,7 +60,9 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file in the directory, byte for byte, but the edit lock (made by the first edit, and empty
+    until a save: edit_lock.py)."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != LOCK_FILE}
 
 
 def entry_of(knowledge: Knowledge, entry_id: str) -> Entry | None:

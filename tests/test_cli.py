@@ -3,14 +3,19 @@ a few run in a subprocess, where only a new process shows the behaviour (entry p
 pipes and signals)."""
 
 import json
+import os
+import pty
+import select
 import signal
 import subprocess
 import sys
+import time
 from importlib import metadata
 
 from bot.exit_codes import Exit
 
 from .conftest import ROOT, run_cli
+from .messages import CONVERSATION_OUTCOMES, CONVERSATION_POST, CONVERSATION_UNANSWERED
 
 PART_KEYS = {
     "question",
@@ -22,8 +27,9 @@ PART_KEYS = {
     "citations",
     "suggestions",
     "reason",
+    "lacking",
 }
-CONTRACT_KEYS = PART_KEYS | {"parts"}
+CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered", "conversation"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
     "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
@@ -71,7 +77,9 @@ def test_ask_json_contract(run):
         assert set(citation) == {"id", "title", "url", "publisher", "date"}
         assert citation["url"].startswith("http")
     (part,) = obj["parts"]  # one question: one part, the same as the top level
-    assert part == {k: v for k, v in obj.items() if k != "parts"}
+    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered", "conversation")}
+    assert obj["unanswered"] == []
+    assert obj["conversation"] == {"entry": "myth-ireland-not-in-pesco", "subject": "Ireland PESCO"}
 
 
 def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text(run):
@@ -84,6 +92,17 @@ def test_a_post_with_several_questions_answers_each_in_json_and_in_numbered_text
     text = run("ask", SEED_POST).stdout
     assert text.startswith("1. Can anyone provide me") and "\n\n2. What have been the successes" in text
     assert text.count("Sources:") == 3
+
+
+def test_a_post_read_as_one_conversation_gives_each_part_its_outcome_in_json_and_text(run):
+    obj = json.loads(run("ask", "--json", CONVERSATION_POST).stdout)
+    assert [(p["status"], p["entry_id"]) for p in obj["parts"]] == CONVERSATION_OUTCOMES
+    closest = next(p for p in obj["parts"] if p["status"] == "closest")
+    assert closest["lacking"] == ["Mexico"] and closest["suggestions"] and closest["answer"] is None
+    assert obj["unanswered"] == CONVERSATION_UNANSWERED
+    text = run("ask", CONVERSATION_POST).stdout
+    assert "I have nothing on Mexico specifically. The closest I have:" in text
+    assert text.rstrip().endswith("“And who won the football last night?” — moderators will see it")
 
 
 def test_a_question_with_no_subject_gets_the_prompt(run):
@@ -247,3 +266,44 @@ def test_bad_config_file_is_a_clear_error(run, tmp_path):
     config.write_text("[matching]\nanswer_threshold = 'high'\n")
     result = run("ask", "--config", str(config), "what is pesco")
     assert result.returncode == 2 and "matching.answer_threshold must be a number" in result.stderr
+
+
+def test_chat_reads_a_follow_up_with_the_answer_before_it_and_a_blank_line_forgets(run):
+    said = ["Is Denmark in PESCO?", "and when did they join?", "", "and when did they join?"]
+    lines = run("chat", "--json", stdin="\n".join(said) + "\n").stdout.splitlines()
+    first, follow_up, alone = (json.loads(line) for line in lines)  # the blank line answers nothing
+    assert first["entry_id"] == follow_up["entry_id"] == "denmark-joins-pesco"
+    assert follow_up["conversation"] == {"entry": "denmark-joins-pesco", "subject": "Denmark PESCO"}
+    assert alone["status"] == "none" and alone["conversation"] is None
+
+
+def test_chat_on_a_terminal_prompts_and_answers_a_follow_up(tmp_path):
+    """A person at a terminal: the welcome, a prompt, the answer, the follow-up, Ctrl+D."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the real CLI on the pseudo-terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "bot", "chat"])  # noqa: S606 - our own CLI
+    seen = b""
+
+    def read_until(text: bytes, times: int = 1, timeout: float = 30) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while seen.count(text) < times:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")[-500:]
+            if select.select([terminal], [], [], 0.5)[0]:
+                seen += os.read(terminal, 65536)
+
+    try:
+        read_until(b"Ctrl+D ends")
+        read_until(b"> ")
+        os.write(terminal, b"What is ESSOR?\n")
+        read_until(b"(confidence")
+        os.write(terminal, b"is it a PESCO project?\n")  # "it": the radio the answer before was about
+        read_until(b"(confidence", times=2)
+        # the title twice (the terminal also echoes what was typed): the follow-up got the ESSOR answer again
+        assert seen.count(b"What is ESSOR?") == 3 and b"What is it about?" not in seen
+        os.write(terminal, b"\x04")  # Ctrl+D: the end
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        os.close(terminal)

@@ -40,6 +40,8 @@ def test_example_config_mentions_every_key():
         ("[discord]\nforum_channel_ids = 'x'\n", "discord.forum_channel_ids must be a list of Discord ids (got 'x')"),
         ("[discord]\nforum_channel_ids = [1, -2]\n", "discord.forum_channel_ids must be a list of Discord ids"),
         ("[discord]\nmoderator_role_ids = [true]\n", "discord.moderator_role_ids must be a list of Discord ids"),
+        ("[discord]\ncurating_guild_ids = 12\n", "discord.curating_guild_ids must be a list of Discord ids (got 12)"),
+        ("[discord]\nanswer_guild_ids = ['1']\n", "discord.answer_guild_ids must be a list of Discord ids"),
         ("[discord]\nshard_count = 'two'\n", "discord.shard_count must be an integer >= 1 (got 'two')"),
         ("[discord]\nshard_count = 0\n", "discord.shard_count must be an integer >= 1 (got 0)"),
         ("[discord]\nsync_guild_id = 'abc'\n", "discord.sync_guild_id must be a Discord id (got 'abc')"),
@@ -83,11 +85,13 @@ def test_every_key_takes_a_value_of_its_annotated_type(tmp_path):
         "[discord]\nsync_guild_id = 1200000000000000001\nreview_digest_channel_id = 1300000000000000001\n"
         "shard_count = 2\nshard_ids = [1]\ncontext_minutes = 5\nlog_level = 'debug'\nforum_channel_ids = [7, 8]\n"
         "api_base = 'http://127.0.0.1:9/api/v10'\nlog_file = 'logs/bot.log'\n"
+        "curating_guild_ids = [1200000000000000001]\nanswer_guild_ids = [1200000000000000001, 9]\n"
     )
     config = load_config(path)
     discord = config.discord
     assert (discord.sync_guild_id, discord.review_digest_channel_id) == (1200000000000000001, 1300000000000000001)
     assert (discord.shard_count, discord.shard_ids, discord.forum_channel_ids) == (2, (1,), (7, 8))
+    assert (discord.curating_guild_ids, discord.answer_guild_ids) == ((1200000000000000001,), (1200000000000000001, 9))
     assert discord.context_minutes == 5.0 and isinstance(discord.context_minutes, float)
     assert discord.log_level == "DEBUG" and config.reload_seconds == 0.0
     assert config.thresholds.answer == 40.0 and config.thresholds.max_suggestions == 2

@@ -1,7 +1,7 @@
-"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor`.
-The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in bot/ops/;
-this package only parses arguments (arguments.py), hands over (knowledge.py, service.py), and turns expected
-errors into one line and an exit code (here)."""
+"""The command-line adapter: `python -m bot ask | check | eval | run | serve | site | invite | backup | doctor |
+sources check`. The Discord bot (run) and the web (serve, site) are the other adapters, the operator tools are in
+bot/ops/; this package only parses arguments (arguments.py), hands over (knowledge.py, service.py, sources.py), and
+turns expected errors into one line and an exit code (here)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from ..config import ConfigError
 from ..core.memory import return_large_blocks_when_freed
 from ..exit_codes import Exit
 from .arguments import parser
+from .chat import cmd_chat
 from .interchange import cmd_export, cmd_import
 from .knowledge import cmd_ask, cmd_check, cmd_eval
 from .service import cmd_backup, cmd_doctor, cmd_invite, cmd_run, cmd_serve, cmd_site
+from .sources import cmd_sources
 
 COMMANDS = {
     "ask": cmd_ask,
+    "chat": cmd_chat,
     "backup": cmd_backup,
     "doctor": cmd_doctor,
     "invite": cmd_invite,
@@ -29,6 +32,7 @@ COMMANDS = {
     "run": cmd_run,
     "serve": cmd_serve,
     "site": cmd_site,
+    "sources": cmd_sources,
 }
 
 

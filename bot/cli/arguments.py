@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
 from ..config import DEFAULT_KNOWLEDGE
 from ..exit_codes import help_text
 from ..ops.invite import permissions_help
+from ..ops.link_report import CONCURRENCY, PER_HOST, TIMEOUT_S
 
 
 def version() -> str:
@@ -69,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
         help='print JSON (with -: JSON Lines, exactly one line per input line; a blank one gets reason "empty")',
     )
     knowledge_option(ask)
+
+    chat = sub.add_parser(
+        "chat",
+        help="a conversation: each message answered with the subject of the one before (as in a Discord thread)",
+    )
+    chat.add_argument(
+        "--json", action="store_true", help="one JSON line per message, with what the conversation is about"
+    )
+    knowledge_option(chat)
 
     check = sub.add_parser("check", help="validate the knowledge; exit 1 on any error")
     check.add_argument("directory", nargs="?", type=Path, default=None, help="knowledge directory to check")
@@ -155,8 +167,53 @@ def parser() -> argparse.ArgumentParser:
         "adds canonical links and sitemap.xml",
     )
     knowledge_option(site)
+    sources_commands(sub, knowledge_option)
+    interchange_commands(sub, knowledge_option)
+    return parser
 
-    # ---- import and export: QnA Maker / Azure question answering files (cli/interchange.py) ----
+
+def positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < math.inf:  # nan fails this too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def sources_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    knowledge_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """`sources check`: the cited links (bot/cli/sources.py)."""
+    sources = sub.add_parser("sources", help="the knowledge's cited sources: `sources check` checks every link")
+    source_commands = sources.add_subparsers(dest="sources_command", required=True, metavar="COMMAND")
+    check = source_commands.add_parser(
+        "check",
+        help="fetch every cited URL; report dead and moved links with the entries citing them; exit 1 if any is dead",
+        description=f"Fetch every cited URL (HEAD, or GET where a site refuses HEAD), {CONCURRENCY} at a time and "
+        f"at most {PER_HOST} per site, following redirects. Dead: an error status (4xx, 5xx), a name that does "
+        "not resolve, a refused connection, no answer in time. Moved: a permanent redirect (301, 308) to another "
+        "address, shown with where it lands; a temporary one is listed as redirected. Exit 1 when any link is "
+        "dead, 0 otherwise (moved links too).",
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON: every link, with its verdict")
+    check.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=positive_seconds,
+        default=TIMEOUT_S,
+        help="how long a site may take to answer before its link counts as dead (default: %(default)g)",
+    )
+    knowledge_option(check)
+
+
+def interchange_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    knowledge_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """`import` and `export`: QnA Maker / Azure question answering files (bot/cli/interchange.py)."""
     qna = "a QnA Maker or Azure question answering export: .tsv (or .txt) or .csv"
     import_ = sub.add_parser(
         "import",
@@ -182,4 +239,3 @@ def parser() -> argparse.ArgumentParser:
     )
     export.add_argument("file", metavar="FILE", type=Path, help=f"the file to write, {qna}; never overwritten")
     knowledge_option(export)
-    return parser

@@ -139,6 +139,7 @@ class Answer:
     topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
     reason: NoAnswer | None = None  # set when status is NONE
     context: str | None = None  # a follow-up: the subject from earlier in the conversation it was matched with
+    stated: str | None = None  # read with the member's own statements around it in the same message
     lacking: tuple[str, ...] = ()  # CLOSEST: the specific things asked about that no candidate explains
 
     @property

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import pairwise
 
 from .comparisons import sides
 from .normalize import FILLER, STOPWORDS, words
@@ -51,7 +52,7 @@ _COURTESY = frozenset(
     all everyone everybody folks guys people team forum there friends again
     thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
     appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
-    grazie tak dank sláinte slainte bye cya later soon would grateful welcome""".split()
+    grazie tak dank sláinte slainte bye cya later soon would grateful welcome question questions quick""".split()
 )
 # The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here"):
 # a statement, even when a question word follows ("I keep reading how PESCO works…").
@@ -67,7 +68,7 @@ _NO_SUBJECT = frozenset(
     changes now still yet ok okay source sources proof wait why what who whom when where which how
     and or but also too either though again elaborate detail details example examples explain like
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
-    btw still back all some any""".split()
+    btw still back all some any long often far soon""".split()
 )
 # Words that ask, point or greet, never the specific thing a question is about (specifics.py).
 QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY
@@ -98,6 +99,17 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in _INVISIBLE)
     return text
+
+
+# Who the member is and where they write from ("Danish member here", "finnish guy here", "Hello from Gdańsk!"):
+# the subject of what follows, but not a specific thing the answer must explain.
+_INTRODUCTION = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|greetings|cheers)\W+)*(?:from\b|greetings from\b)|\bhere\W*$", re.IGNORECASE
+)
+
+
+def introduces_the_member(sentence: str) -> bool:
+    return bool(_INTRODUCTION.search(sentence.strip()))
 
 
 def has_subject(text: str) -> bool:
@@ -173,6 +185,7 @@ class Asked:
     question: str
     stated: str = ""  # the member's statements just before it: the subject it may lean on
     after: str = ""  # the last question only: the statements after it ("Can you help? It's a pound charge…")
+    joined_to: str = ""  # "…exercise and who ran it?": the question before "and", when split from it
 
 
 def _and_asking(sentence: str) -> list[str]:
@@ -189,13 +202,13 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     with no subject of its own ("Is that fair?", "and why?") is read with the sentence just before it. A
     message that asks nothing explicitly is one question: all it says."""
     text = clean(f"{title}\n{message}" if title else message)
-    sentences = [
-        _classify(piece)
-        for line in text.splitlines()
-        for sentence in _sentences(_LIST_MARK.sub("", line))
-        for piece in _and_asking(sentence)
-        if piece.strip()
-    ]
+    sentences: list[_Sentence] = []
+    joined_to: dict[str, str] = {}  # a piece split at "and how…" → the piece before it
+    for line in text.splitlines():
+        for written in _sentences(_LIST_MARK.sub("", line)):
+            pieces = [p for p in _and_asking(written) if p.strip()]
+            sentences += [_classify(piece) for piece in pieces]
+            joined_to.update((b.strip(), a.strip()) for a, b in pairwise(pieces))
     merged: list[_Sentence] = []
     for sentence in sentences:
         if sentence.courtesy:
@@ -209,7 +222,7 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     stated: list[str] = []
     for sentence in merged:
         if sentence.asks:
-            asked.append(Asked(sentence.text, "\n".join(stated)))
+            asked.append(Asked(sentence.text, "\n".join(stated), joined_to=joined_to.get(sentence.text, "")))
             stated = []
         elif has_subject(sentence.text):
             stated.append(sentence.text)
@@ -223,5 +236,12 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
 
 
 def split_questions(message: str, title: str | None = None) -> list[str]:
-    """The questions of a message, in order (see read_message), each as the member wrote it."""
-    return [a.question for a in read_message(message, title)]
+    """The questions of a message as phrasings that stand alone (a solved thread's questions, the tuner's):
+    read_message's questions, each one that points back ("…and who ran it?") kept with the one before it."""
+    found: list[str] = []
+    for asked in read_message(message, title):
+        if found and leans(asked.question) in (Lean.REFERENCE, Lean.NO_SUBJECT):
+            found[-1] = f"{found[-1]} and {asked.question}"
+        else:
+            found.append(asked.question)
+    return found

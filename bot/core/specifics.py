@@ -67,7 +67,8 @@ class Named:
     figure: bool  # digits: a year, a number, a share
 
 
-def named_words(text: str, ignore: frozenset[str] = frozenset()) -> list[Named]:
+@functools.lru_cache(maxsize=1024)  # a question is checked against each candidate, and titles again and again
+def named_words(text: str, ignore: frozenset[str] = frozenset()) -> tuple[Named, ...]:
     """The question's words that could name a specific thing, by how they were written; `ignore`: words that
     never do (question words, pronouns)."""
     shouting = text.isupper()  # a message in capitals says nothing by its capitals
@@ -75,19 +76,23 @@ def named_words(text: str, ignore: frozenset[str] = frozenset()) -> list[Named]:
     previous_end = 0
     for match in _TOKEN.finditer(text):
         written = match.group()
-        starts_sentence = previous_end == 0 or bool(_BOUNDARY.search(text[previous_end : match.start()]))
+        if written.islower():  # most words: no capital to read, only the word itself
+            capitalised = False
+        else:
+            starts_sentence = previous_end == 0 or bool(_BOUNDARY.search(text, previous_end, match.start()))
+            letters = [c for c in written if c.isalpha()]
+            acronym = len(letters) >= MIN_ACRONYM_LETTERS and all(c.isupper() for c in letters)
+            capital = written[:1].isupper() and written not in {"I", "I'm", "I've", "I'd", "I'll"}
+            capitalised = not shouting and (acronym or (capital and not starts_sentence))
         previous_end = match.end()
-        letters = [c for c in written if c.isalpha()]
-        acronym = len(letters) >= MIN_ACRONYM_LETTERS and all(c.isupper() for c in letters)
-        capital = written[:1].isupper() and written not in {"I", "I'm", "I've", "I'd", "I'll"}
-        capitalised = not shouting and (acronym or (capital and not starts_sentence))
         for word in token_words(fold(written)):
             if word in STOPWORDS or word in FILLER or word in CHAT or word in ignore:
                 continue
             found.append(Named(word, written, capitalised, any(c.isdigit() for c in word)))
-    return found
+    return tuple(found)
 
 
+@functools.lru_cache(maxsize=4096)  # the titles of answered entries: what a follow-up leans on
 def names(text: str) -> str:
     """The names a (well-written) text has: its capitalised words and acronyms ("When was PESCO launched?" →
     "PESCO"); empty when it names nothing."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .models import ENTRY_KEYS, SOURCE_KEYS, Entry, Source
@@ -198,19 +199,33 @@ def _has_items(lines: list[str], key_line: int) -> bool:
     return False
 
 
-def replace_item(text: str, line: int, record: dict[str, Any] | None) -> str:
-    """The file's text with the item starting at `line` replaced by `record`, or removed when None (the
-    last item of a list leaves `key: []`: an empty `key:` would read as null, not as an empty list)."""
+class ItemMoved(ValueError):
+    """The item at the given line is not the one the edit is for: the text changed since its lines were read
+    (another process, or a hand edit). Nothing is rewritten."""
+
+
+def replace_item(text: str, line: int, record: dict[str, Any] | None, *, item_id: str) -> str:
+    """The file's text with the item `item_id` starting at `line` replaced by `record`, or removed when None
+    (the last item of a list leaves `key: []`: an empty `key:` would read as null, not as an empty list).
+    ItemMoved if the item there is not `item_id`: a stale line number must never rewrite another item."""
     lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        raise ItemMoved(f"line {line} is past the end: the file changed since it was read")
     first, end, indent = item_span(lines, line)
+    snippet = "\n".join(text_line[indent:] for text_line in lines[first:end]) + "\n"
+    try:
+        loaded = _yaml().load(snippet)
+    except YAMLError:  # not even YAML there: the lines are not an item's
+        loaded = None
+    item = loaded[0] if isinstance(loaded, list) and len(loaded) == 1 else None
+    if not isinstance(item, CommentedMap) or str(item.get("id")) != item_id:
+        raise ItemMoved(f"line {line} no longer holds {item_id!r}: the file changed since it was read")
     if record is None:
         new: list[str] = []
         key_line = next((n for n in range(first - 1, -1, -1) if _TOP_LEVEL_KEY.match(lines[n])), None)
         if key_line is not None and not _has_items(lines[:first] + lines[end:], key_line):
             lines[key_line] = lines[key_line].split(":", 1)[0] + ": []"
     else:
-        snippet = "\n".join(text_line[indent:] for text_line in lines[first:end]) + "\n"
-        (item,) = _yaml().load(snippet)
         _update(item, record)
         new = _dump_item(item, indent)
     return "\n".join(lines[:first] + new + lines[end:]) + "\n"

@@ -9,7 +9,7 @@ import logging
 import pkgutil
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,13 +19,15 @@ from discord.ext import commands
 from ..config import Config
 from ..core.engine import Engine
 from ..core.models import Answer
-from ..core.store import EditRefused, KnowledgeStore
+from ..core.store import Audit, EditRefused, EditResult, KnowledgeStore
 from ..exit_codes import Exit
 from ..live import LiveKnowledge
 from ..logs import LogFileError, setup_logging
 from ..runtime import RuntimeData, RuntimeDataUnavailable
 from . import exts
 from .connection import explain, point_at_server
+from .delivery import attempts_trace
+from .servers import FaqTree, ServerLog, answers_in, joined_servers
 from .solved_threads import SolvedThreads
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,8 @@ class FaqBot(commands.AutoShardedBot):
             help_command=None,
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),  # every message and response: never ping anyone
+            http_trace=attempts_trace(),  # one retry policy: a reply makes at most delivery.MAX_ATTEMPTS requests
+            tree_cls=FaqTree,  # commands only where the bot answers (servers.py)
             shard_count=discord_config.shard_count,
             **options,
         )
@@ -84,6 +88,8 @@ class FaqBot(commands.AutoShardedBot):
         self._runtime_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime-data")
         self._runtime_closed = False
         self.solved_threads = SolvedThreads(self)  # forum threads members marked as solved
+        store.recorder = self._record_edit  # every edit's history, written with its save (core/journal.py)
+        self.server_log = ServerLog(discord_config)
 
     @property
     def engine(self) -> Engine:
@@ -96,14 +102,27 @@ class FaqBot(commands.AutoShardedBot):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._runtime_worker, functools.partial(method, *args, **kwargs))
 
-    async def record(self, answers: Iterable[Answer]) -> None:
-        """Usage counts, and unanswered or shaky questions for /kb review: after the answer is sent, never
-        holding it up."""
+    def _record_edit(self, steps: Sequence[EditResult], audit: Audit) -> bool:
+        """The store's recorder (called in the editing thread, under the edit lock): the steps of one edit as
+        one operation in the history. False if they could not be written: the edit stays saved and the
+        moderator is told; an unexpected failure is logged, never mistaken for an unsaved edit."""
+        try:
+            self.runtime.record_edits(steps, audit.user_id, undoes=audit.undoes, resolves=audit.resolves)
+        except RuntimeDataUnavailable:
+            return False  # retried already; RuntimeData has logged the outage once
+        except Exception:
+            log.exception("could not record a saved edit in the history")
+            return False
+        return True
+
+    async def record(self, answers: Iterable[Answer], link: str | None = None) -> None:
+        """Usage counts, and unanswered or shaky questions for /kb review (with `link`, the message or post they
+        were asked in): after the answer is sent, never holding it up."""
         low_confidence = self.store.thresholds.answer + LOW_CONFIDENCE_MARGIN
 
         def record_all() -> None:
             for answer in answers:
-                self.runtime.record_answer(answer, low_confidence)
+                self.runtime.record_answer(answer, low_confidence, link)
 
         try:
             await self.runtime_call(record_all)
@@ -114,6 +133,10 @@ class FaqBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.runtime_call(self.runtime.open)  # if it cannot be opened: one line logged, the bot runs on
+        try:  # an edit saved just before a crash gets its history now
+            await asyncio.to_thread(self.store.settle)
+        except (OSError, EditRefused) as error:  # a read-only knowledge folder (no edits), a broken file
+            log.warning("could not look for an interrupted edit in %s: %s", self.store.directory, error)
         await self.solved_threads.load()
         for extension in extensions():
             await self.load_extension(extension)
@@ -126,18 +149,43 @@ class FaqBot(commands.AutoShardedBot):
 
     async def _sync(self) -> None:
         """Register the slash commands with Discord: only on request, as discord.py advises (it is rate
-        limited, and global commands take up to an hour to reach every server)."""
-        guild_id = self.config.discord.sync_guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+        limited, and global commands take up to an hour to reach every server). /kb goes only to the curating
+        servers when they are named (servers.py); `sync_guild_id` also gets the global ones, at once."""
+        test_guild = self.config.discord.sync_guild_id
+        guild_ids = set(self.config.discord.curating_guild_ids)
+        if test_guild:
+            self.tree.copy_global_to(guild=discord.Object(id=test_guild))
+            guild_ids.add(test_guild)
         else:
-            synced = await self.tree.sync()
-        log.info("synced %d application command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
+            log.info("synced %d application command(s)", len(await self.tree.sync()))
+        for guild_id in sorted(guild_ids):
+            try:
+                synced = await self.tree.sync(guild=discord.Object(id=guild_id))
+            except discord.Forbidden:
+                log.error(
+                    "could not register the commands in server %d: the bot is not in it (or was invited without "
+                    "the applications.commands scope); see `python -m bot invite --guild %d`",
+                    guild_id,
+                    guild_id,
+                )
+                continue
+            log.info("synced %d application command(s) to guild %d", len(synced), guild_id)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions are handled by the Ask cog's listener, not the command parser."""
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Messages from a server the bot does not answer in (`answer_guild_ids`) go no further."""
+        if event_name == "message" and args and isinstance(args[0], discord.Message):
+            guild = args[0].guild
+            if guild is not None and not answers_in(self.config.discord, guild.id):
+                return
+        super().dispatch(event_name, *args, **kwargs)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self.server_log.joined(guild, joined_servers(self, self.config.discord))
+
+    on_guild_available = on_guild_join  # back from an outage (or, after a new session, seen again)
 
     async def close(self) -> None:
         if self._watching is not None:
@@ -150,6 +198,9 @@ class FaqBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         assert self.user is not None
+        joined = joined_servers(self, self.config.discord)
+        for guild in self.guilds:
+            self.server_log.joined(guild, joined)
         log.info(
             "ready as %s (id %s) in %d server(s), %d shard(s)",
             self.user,

@@ -1,6 +1,6 @@
 """A Reply → the Discord messages that carry it: one embed per answered question (each with its numbered
-sources and 👍/👎), did-you-mean buttons for unsure ones, and Discord's per-message limits respected by
-starting another message rather than dropping a source."""
+sources and 👍/👎), buttons for did-you-mean and closest-I-have parts, the parts it could not answer named
+last, and Discord's per-message limits respected by starting another message rather than dropping a source."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from ..render.embeds import (
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,
     answer_embed,
+    closest_embed,
     earlier_threads_embed,
     no_subject_embed,
     off_topic_embed,
     suggest_embed,
+    unanswered_embed,
 )
 from .views import PickSuggestion, VoteButton
 
@@ -52,7 +54,10 @@ def _blocks(reply: Reply, examples: Sequence[Entry], linkable: Callable[[Answer]
             blocks.append(_Block(answer_embed(linkable(part), number(part)), votes))
         else:
             picks = [PickSuggestion(c.entry.id, f"{n}. {c.entry.title}") for n, c in enumerate(part.candidates, 1)]
-            blocks.append(_Block(suggest_embed(part, number(part)), picks))
+            shown_as = closest_embed if part.status is Status.CLOSEST else suggest_embed
+            blocks.append(_Block(shown_as(part, number(part)), picks))
+    if blocks and reply.unanswered:
+        blocks.append(_Block(unanswered_embed(reply.unanswered)))
     if not blocks:
         primary = reply.primary
         if primary.reason is NoAnswer.NO_SUBJECT:

@@ -9,12 +9,14 @@ from collections.abc import Sequence
 
 import discord
 
+from ..core.citations import number_markers
 from ..core.loader import CITED_TITLE_CHARS, MAX_TITLE_CHARS
 from ..core.models import Answer, Candidate, Entry
 from ..core.solved import SolvedThread
 from ..core.yaml_edit import entry_lines
 from ..runtime.rows import AuditRow, ReviewItem, Stats
 from .wording import (
+    CLOSEST_INTRO,
     DID_YOU_MEAN,
     EARLIER_THREADS_NOTE,
     EARLIER_THREADS_TITLE,
@@ -26,7 +28,10 @@ from .wording import (
     OFF_TOPIC,
     OFF_TOPIC_TITLE,
     PICK_OR_REPHRASE,
+    UNANSWERED_TITLE,
+    closest_title,
     source_details,
+    unanswered_line,
 )
 
 CONTENT_LIMIT = 2000
@@ -55,6 +60,8 @@ QUESTIONS_PER_PAGE = 10
 WHY_CANDIDATES = 5
 MATCHED_PHRASING_CHARS = 120
 DIFF_CHARS = 800
+DIFF_LINE_CHARS = 110  # one line of a history diff: enough to recognise it
+DIFF_LINES_EACH = 2  # removed (and added) lines shown per change before "… n more line(s)"
 
 ANSWER_COLOUR = discord.Colour.blue()
 SUGGEST_COLOUR = discord.Colour.gold()
@@ -67,14 +74,16 @@ def trim(text: str, limit: int) -> str:
 
 
 def _lines_into_fields(embed: discord.Embed, name: str, lines: Sequence[str]) -> None:
-    """Add lines as one field, continuing in more fields when one would exceed 1,024 characters."""
+    """Add lines as one field, continuing in more fields ("Sources, continued") when one would exceed 1,024
+    characters."""
     chunk: list[str] = []
     size = 0
+    continued = f"{name}, continued"
     for line in lines:
         line = trim(line, FIELD_VALUE_LIMIT)
         if chunk and size + len(line) + 1 > FIELD_VALUE_LIMIT:
             embed.add_field(name=name, value="\n".join(chunk), inline=False)
-            name, chunk, size = f"{name} (continued)", [], 0
+            name, chunk, size = continued, [], 0
         chunk.append(line)
         size += len(line) + 1
     if chunk and len(embed.fields) < FIELD_LIMIT:
@@ -104,8 +113,9 @@ def fit(embed: discord.Embed) -> discord.Embed:
 def answer_embed(answer: Answer, part: int | None = None) -> discord.Embed:
     entry = answer.entry
     assert entry is not None, "answer_embed needs an answered Answer"
+    shown = number_markers(entry.answer, [source.id for source in answer.citations])  # [1] beside each claim
     embed = discord.Embed(
-        title=trim(entry.title, TITLE_LIMIT), description=trim(entry.answer, DESCRIPTION_LIMIT), colour=ANSWER_COLOUR
+        title=trim(entry.title, TITLE_LIMIT), description=trim(shown, DESCRIPTION_LIMIT), colour=ANSWER_COLOUR
     )
     _asked(embed, part, answer.question)
     sources = []
@@ -141,6 +151,25 @@ def suggest_embed(answer: Answer, part: int | None = None) -> discord.Embed:
         title=DID_YOU_MEAN, description="\n".join(lines) + f"\n\n{PICK_OR_REPHRASE}", colour=SUGGEST_COLOUR
     )
     return _asked(embed, part, answer.question)
+
+
+def closest_embed(answer: Answer, part: int | None = None) -> discord.Embed:
+    """The question names something no entry explains: said plainly, with the closest entries to pick from."""
+    lines = [f"**{n}.** {trim(c.entry.title, SUGGESTION_CHARS)}" for n, c in enumerate(answer.candidates, 1)]
+    embed = discord.Embed(
+        title=trim(closest_title(answer.lacking), TITLE_LIMIT),
+        description=f"{CLOSEST_INTRO}\n" + "\n".join(lines) + f"\n\n{PICK_OR_REPHRASE}",
+        colour=SUGGEST_COLOUR,
+    )
+    return _asked(embed, part, answer.question)
+
+
+def unanswered_embed(parts: Sequence[Answer]) -> discord.Embed:
+    """The parts of a message the reply could not answer, named so the member knows (and queued for review)."""
+    lines = [f"• {discord.utils.escape_markdown(unanswered_line(p.question))}" for p in parts]
+    return discord.Embed(
+        title=UNANSWERED_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=OFF_TOPIC_COLOUR
+    )
 
 
 def no_subject_embed() -> discord.Embed:
@@ -243,12 +272,17 @@ def due_embed(entries: Sequence[Entry], today: dt.date, title: str) -> discord.E
 
 
 def compact_diff(row: AuditRow, limit: int = DIFF_CHARS) -> str:
-    changed = [
-        line
-        for line in difflib.unified_diff(entry_lines(row.before), entry_lines(row.after), lineterm="", n=0)
-        if not line.startswith(("---", "+++", "@@"))
-    ]
-    return trim("\n".join(changed) or "(no change)", limit)
+    """The lines an edit removed and added, each change showing a few of each (a long answer rewritten shows
+    its first lines going and the new ones coming, not 800 characters of what went)."""
+    shown: list[str] = []
+    before, after = entry_lines(row.before), entry_lines(row.after)
+    for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(0):
+        for _, i1, i2, j1, j2 in group:
+            for sign, lines in (("-", before[i1:i2]), ("+", after[j1:j2])):
+                shown += [trim(f"{sign}{line}", DIFF_LINE_CHARS) for line in lines[:DIFF_LINES_EACH]]
+                if len(lines) > DIFF_LINES_EACH:
+                    shown.append(f"{sign} … {len(lines) - DIFF_LINES_EACH} more line(s)")
+    return trim("\n".join(shown) or "(no change)", limit)
 
 
 def history_embed(rows: Sequence[AuditRow], entry_id: str | None) -> discord.Embed:
@@ -289,6 +323,8 @@ def review_embed(item: ReviewItem, position: int, total: int) -> discord.Embed:
     embed.add_field(name="Asked", value=f"{item.count} time(s), last {item.last_at}", inline=True)
     embed.add_field(name="Why here", value=item.reason.value, inline=True)
     embed.add_field(name="Best match", value=f"{item.best_entry or 'none'}{score}", inline=True)
+    if item.link:
+        embed.add_field(name="Last asked in", value=item.link, inline=False)
     return embed
 
 

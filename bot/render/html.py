@@ -26,6 +26,7 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from ..core.citations import blocks, number_markers
+from ..core.conversation import Context, context_after
 from ..core.engine import Engine
 from ..core.models import Answer, Entry, NoAnswer, Reply, Source, Status
 from ..core.questions import MAX_MESSAGE_CHARS
@@ -223,11 +224,25 @@ def topic_page(engine: Engine, tag: str, page: Page = SERVER_PAGE) -> str | None
     return _render("topic.html", page, tag=found, entries=entries)
 
 
-def ask_page(engine: Engine, message: str, reply: Reply | None, page: Page = SERVER_PAGE) -> str:
-    """The answer page: every question found in the message, each answered, with choices, or the
-    off-topic reply or the no-subject prompt, exactly as the CLI and Discord decide."""
+def ask_page(
+    engine: Engine, message: str, reply: Reply | None, before: Context | None = None, page: Page = SERVER_PAGE
+) -> str:
+    """The answer page: every question found in the message, each answered, with choices, the closest it has,
+    or the off-topic reply or the no-subject prompt, exactly as the CLI and Discord decide; and a box for a
+    follow-up that keeps what the conversation is about (`before`: what it was about before this message)."""
     parts: Sequence[Answer] = reply.shown if reply is not None else ()
-    return _render("ask.html", page, message=message, parts=parts, several=len(parts) > 1, topics=engine.topics)
+    unanswered = reply.unanswered if reply is not None else ()
+    follow_up = context_after(before, reply) if reply is not None else None
+    return _render(
+        "ask.html",
+        page,
+        message=message,
+        parts=parts,
+        several=len(parts) > 1,
+        topics=engine.topics,
+        unanswered=unanswered,
+        follow_up=follow_up,
+    )
 
 
 def not_found_page(page: Page = SERVER_PAGE) -> str:

@@ -9,11 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.citations import number_markers
+from ..core.conversation import Context, context_after
 from ..core.evaluate import EvalReport
 from ..core.models import Answer, NoAnswer, Reply, Status
 from ..terminal import BOLD, styled
 from .plain import markdown_text
-from .wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC, source_line, topics_sentence
+from .wording import (
+    CLOSEST_INTRO,
+    NO_SUBJECT,
+    NOT_SURE,
+    OFF_TOPIC,
+    UNANSWERED_TITLE,
+    closest_title,
+    source_line,
+    topics_sentence,
+    unanswered_line,
+)
 
 
 def numbered_answer(answer: Answer, *, markdown_escaped: bool = False) -> str | None:
@@ -44,6 +55,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"entry_id": c.entry.id, "question": c.entry.title, "score": round(c.score, 1)} for c in answer.candidates
         ],
         "reason": answer.reason.value if answer.reason else None,
+        "lacking": list(answer.lacking),
     }
 
 
@@ -62,14 +74,24 @@ def empty_json(message: str) -> dict[str, Any]:
         "citations": [],
         "suggestions": [],
         "reason": "empty",
+        "lacking": [],
         "parts": [],
+        "unanswered": [],
+        "conversation": None,
     }
 
 
-def reply_json(reply: Reply) -> dict[str, Any]:
+def reply_json(reply: Reply, before: Context | None = None) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
-    `parts` has one object of the same shape per question found, in message order."""
-    return answer_json(reply.primary) | {"parts": [answer_json(part) for part in reply.parts]}
+    `parts` has one object of the same shape per question found, in message order; `unanswered` lists the
+    questions of the parts the reply could not answer while it answered others; `conversation` is what a
+    follow-up leans on (pass it back with the next message), given `before`, what the conversation was about."""
+    after = context_after(before, reply)
+    return answer_json(reply.primary) | {
+        "parts": [answer_json(part) for part in reply.parts],
+        "unanswered": [part.question for part in reply.unanswered],
+        "conversation": after.as_dict() if after else None,
+    }
 
 
 def reply_text(reply: Reply, *, terminal: bool = False) -> str:
@@ -77,10 +99,14 @@ def reply_text(reply: Reply, *, terminal: bool = False) -> str:
     `terminal`: bold and italic shown as such (only for a person's terminal, see bot/terminal.py)."""
     shown = reply.shown
     if len(shown) == 1:
-        return answer_text(shown[0], terminal=terminal)
-    return "\n\n".join(
-        f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
-    )
+        text = answer_text(shown[0], terminal=terminal)
+    else:
+        text = "\n\n".join(
+            f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
+        )
+    if reply.unanswered:
+        text += f"\n\n{UNANSWERED_TITLE}:\n" + "\n".join(f"  {unanswered_line(p.question)}" for p in reply.unanswered)
+    return text
 
 
 def answer_text(answer: Answer, *, terminal: bool = False) -> str:
@@ -94,6 +120,10 @@ def answer_text(answer: Answer, *, terminal: bool = False) -> str:
         if answer.related:
             lines += ["", "Related: " + " · ".join(r.title for r in answer.related)]
         lines += ["", f"(confidence {answer.score:.0f}/100)"]
+        return "\n".join(lines)
+    if answer.status is Status.CLOSEST:
+        lines = [f"{closest_title(answer.lacking)}. {CLOSEST_INTRO}"]
+        lines += [f"  {n}. {c.entry.title}  [{c.entry.id}, {c.score:.0f}]" for n, c in enumerate(answer.candidates, 1)]
         return "\n".join(lines)
     if answer.status is Status.SUGGEST:
         lines = [NOT_SURE]

@@ -13,6 +13,9 @@ NO_SUBJECT = (
     "for example: “Is Ireland in PESCO?” or “How much is in the European Defence Fund?”"
 )
 DID_YOU_MEAN = "Did you mean…"
+CLOSEST_INTRO = "The closest I have:"
+UNANSWERED_TITLE = "I couldn't answer"
+UNANSWERED_NOTE = "moderators will see it"
 PICK_OR_REPHRASE = "Pick one below, or rephrase your question."
 OR_REPHRASE = "Or rephrase your question."  # after did-you-mean links (the web)
 HOW_TO_TITLE = "How to ask me"
@@ -38,6 +41,18 @@ def source_line(source: Source) -> str:
     """'Title — Publisher, 2017-12-11': the one way a citation is written, in text and in embeds."""
     details = source_details(source)
     return f"{source.title} — {details}" if details else source.title
+
+
+def closest_title(lacking: tuple[str, ...]) -> str:
+    """ "I have nothing on Japan specifically": the specific things a question names that no entry explains."""
+    names = [f"“{name}”" if " " in name else name for name in lacking] or ["that"]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"I have nothing on {joined} specifically"
+
+
+def unanswered_line(question: str) -> str:
+    """One part of a message the reply could not answer, as every medium lists it."""
+    return f"“{' '.join(question.split())}” — {UNANSWERED_NOTE}"
 
 
 def topics_sentence(topics: tuple[str, ...], limit: int = TOPICS_SHOWN) -> str:

@@ -29,6 +29,10 @@ SCHEMA = {
     4: """
     ALTER TABLE unanswered ADD COLUMN thread_id INTEGER;
     """,
+    # 5: where a question was last asked (a message's or forum post's link), for the moderator reviewing it
+    5: """
+    ALTER TABLE unanswered ADD COLUMN link TEXT;
+    """,
 }
 QUESTION_CHARS = 500  # a queued question is kept this long: enough to read, bounded in size
 NO_SCORE = -1.0  # stored for a 👎 vote, which has no match score; read back as None
@@ -45,8 +49,9 @@ def thread_key(thread_id: int) -> str:
 
 
 class ReviewQueue(Database):
-    def record_answer(self, answer: Answer, low_confidence: float) -> None:
-        """Count uses of answered entries; queue unanswered and shaky questions for review."""
+    def record_answer(self, answer: Answer, low_confidence: float, link: str | None = None) -> None:
+        """Count uses of answered entries; queue unanswered and shaky questions for review, with the link of the
+        message or post they were asked in."""
         if answer.entry is not None:
             entry_id = answer.entry.id
             self._execute(lambda db: usage.count_use(db, entry_id))
@@ -54,22 +59,32 @@ class ReviewQueue(Database):
             return
         if answer.context is not None:  # "when did they join?" is no phrasing to add: it was read with its thread
             return
-        reason = {Status.NONE: ReviewReason.UNANSWERED, Status.SUGGEST: ReviewReason.UNSURE}.get(
-            answer.status, ReviewReason.LOW_CONFIDENCE
-        )
+        reason = {
+            Status.NONE: ReviewReason.UNANSWERED,
+            Status.SUGGEST: ReviewReason.UNSURE,
+            Status.CLOSEST: ReviewReason.LACKING,
+        }.get(answer.status, ReviewReason.LOW_CONFIDENCE)
         best = answer.candidates[0] if answer.candidates else None
-        self._queue(answer.question, best.entry.id if best else None, answer.score, reason)
+        self._queue(answer.question, best.entry.id if best else None, answer.score, reason, link)
 
     def record_unhelpful(self, question: str, entry_id: str) -> None:
         """A 👎 on an answer: the question goes to review with the entry that did not help."""
         self._queue(question, entry_id, None, ReviewReason.NOT_HELPFUL)
 
-    def _queue(self, question: str, best_entry: str | None, score: float | None, reason: ReviewReason) -> None:
+    def _queue(
+        self,
+        question: str,
+        best_entry: str | None,
+        score: float | None,
+        reason: ReviewReason,
+        link: str | None = None,
+    ) -> None:
         self._write(
-            "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason) "
-            "VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET count = count + 1, "
+            "INSERT INTO unanswered (question_key, question, count, last_at, best_entry, best_score, reason, link) "
+            "VALUES (?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET count = count + 1, "
             "last_at = excluded.last_at, best_entry = excluded.best_entry, best_score = excluded.best_score, "
-            "reason = excluded.reason, state = CASE WHEN state = ? THEN state ELSE ? END",
+            "reason = excluded.reason, link = COALESCE(excluded.link, link), "
+            "state = CASE WHEN state = ? THEN state ELSE ? END",
             (
                 question_key(question),
                 question[:QUESTION_CHARS],
@@ -77,6 +92,7 @@ class ReviewQueue(Database):
                 best_entry,
                 NO_SCORE if score is None else score,
                 reason.value,
+                link,
                 ReviewState.DISMISSED.value,
                 ReviewState.OPEN.value,
             ),
@@ -84,7 +100,7 @@ class ReviewQueue(Database):
 
     def review_queue(self, limit: int = 25) -> list[ReviewItem]:
         rows = self._read(
-            f"SELECT u.question_key, u.question, u.count, u.last_at, u.best_entry, u.best_score, u.reason, "  # noqa: S608
+            f"SELECT u.question_key, u.question, u.count, u.last_at, u.best_entry, u.best_score, u.reason, u.link, "  # noqa: S608
             f"{solved_threads.THREAD_COLUMNS} FROM unanswered u "
             "LEFT JOIN solved_threads s ON s.thread_id = u.thread_id "
             "WHERE u.state = ? ORDER BY u.count DESC, u.thread_id IS NULL, u.last_at DESC LIMIT ?",
@@ -100,6 +116,7 @@ class ReviewQueue(Database):
                 None if row["best_score"] == NO_SCORE else row["best_score"],
                 ReviewReason(row["reason"]),
                 solved_threads.thread_of(row) if row["thread_id"] is not None else None,
+                row["link"],
             )
             for row in rows
         ]

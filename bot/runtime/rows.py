@@ -16,6 +16,7 @@ class ReviewReason(StrEnum):
     LOW_CONFIDENCE = "low confidence"
     NOT_HELPFUL = "not helpful"
     SOLVED = "solved thread"  # a member marked a reply in a forum post as its solution
+    LACKING = "names what the knowledge lacks"  # answered with the closest entries: "nothing on Japan specifically"
 
 
 class ReviewState(StrEnum):
@@ -48,6 +49,7 @@ class ReviewItem:
     best_score: float | None  # None for a 👎 vote, which has no score
     reason: ReviewReason
     thread: SolvedThread | None = None  # the solved thread it comes from (question, marked reply, link)
+    link: str | None = None  # the message or forum post it was last asked in
 
 
 @dataclass(frozen=True)

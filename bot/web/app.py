@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from aiohttp import hdrs, web
 
 from ..config import RELOAD_POLL_SECONDS
+from ..core.conversation import Context
 from ..core.engine import Engine
 from ..core.questions import MAX_MESSAGE_CHARS
 from ..live import LiveKnowledge
@@ -91,6 +93,12 @@ def _html(
 def _message(request: web.Request) -> str:
     """The `q` parameter, cut where every adapter cuts a message."""
     return request.query.get("q", "").strip()[:MAX_MESSAGE_CHARS]
+
+
+def _conversation(request: web.Request) -> Context | None:
+    """What a follow-up leans on: the `entry` and `subject` fields the previous answer page (or API reply's
+    `conversation`) handed back. Checked, as anything a client sends: a forged one is only ever a subject."""
+    return Context.from_dict({"entry": request.query.get("entry", ""), "subject": request.query.get("subject", "")})
 
 
 def client_of(request: web.Request) -> str:
@@ -185,8 +193,10 @@ async def ask(request: web.Request) -> web.Response:
     if wait := _wait(request.app[ASK_LIMITER], request):
         return _too_many(TOO_MANY_QUESTIONS, wait)
 
+    before = _conversation(request)
+
     def answer() -> str:
-        return ask_page(engine, message, engine.answer_message(message))
+        return ask_page(engine, message, engine.answer_message(message, context=before), before)
 
     return _html(await asyncio.to_thread(answer))  # matching is CPU work: keep the event loop free
 
@@ -198,8 +208,9 @@ async def api_ask(request: web.Request) -> web.Response:
     if wait := _wait(request.app[ASK_LIMITER], request):
         return _json({"error": "rate limited", "retry_after": wait}, status=429, headers={"Retry-After": str(wait)})
     engine = _engine(request)
-    reply = await asyncio.to_thread(engine.answer_message, message)
-    return _json(reply_json(reply))
+    before = _conversation(request)
+    reply = await asyncio.to_thread(functools.partial(engine.answer_message, message, context=before))
+    return _json(reply_json(reply, before))
 
 
 def _json(data: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

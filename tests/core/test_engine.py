@@ -55,12 +55,12 @@ def test_off_topic_questions_get_none_with_topics(engine, question):
 
 
 def test_ambiguous_question_suggests_up_to_three_in_confidence_order(engine):
-    answer = engine.ask("spending")
+    answer = engine.ask("pesco projects")
     assert answer.status is Status.SUGGEST
     assert 2 <= len(answer.candidates) <= 3
     scores = [c.score for c in answer.candidates]
     assert scores == sorted(scores, reverse=True)
-    assert "defence-spending-levels" in {c.entry.id for c in answer.candidates}
+    assert "pesco-projects-count" in {c.entry.id for c in answer.candidates}
 
 
 def test_confidence_is_bounded_and_exact_phrasings_score_top(engine):
@@ -135,7 +135,7 @@ FOLLOW_UPS = [
     ("What is PESCO?", "is that still true?", "pesco-what"),
     ("Is the UK in PESCO?", "what about Switzerland?", "switzerland-pesco"),
     ("What is the European Defence Agency?", "when was it set up?", "eda-what"),
-    ("Is Ireland in PESCO?", "and Malta?", "pesco-members"),
+    ("Is Ireland in PESCO?", "and Malta?", "malta-neutrality"),  # "the only EU state outside PESCO"
     ("What is the European Defence Fund?", "how much money does it have?", "edf-what"),
     ("What is ESSOR?", "is it a PESCO project?", "essor-project"),
     ("Who is the EU defence commissioner?", "since when?", "defence-commissioner-who"),

@@ -71,9 +71,11 @@ def test_the_checker_itself_catches_an_import(tmp_path):
     assert "discord" in imported_modules(sample)
 
 
-def test_aiohttp_only_in_the_web_server():
-    """The web adapter's app and server are the modules that need aiohttp: the renderer and the static export
-    work without it, and the CLI imports the server only for `serve`."""
+def test_aiohttp_only_where_it_is_needed():
+    """aiohttp's server: the web adapter's app and server (the renderer and the static export work without it,
+    and the CLI imports the server only for `serve`). Its client: ops/links.py, which fetches the cited pages
+    (`sources check`, /kb links; the report it fills, ops/link_report.py, needs no aiohttp), and the Discord
+    adapter's delivery, which gives discord.py's session the trace that holds a reply to its attempts."""
     bot = CORE.parent
     importers = {str(f.relative_to(bot)) for f in bot.rglob("*.py") if "aiohttp" in imported_modules(f)}
-    assert importers == {"web/app.py", "web/server.py"}
+    assert importers == {"web/app.py", "web/server.py", "ops/links.py", "discord/delivery.py"}

@@ -11,17 +11,17 @@ pytestmark = pytest.mark.timeout(60)
 
 async def test_did_you_mean_buttons_then_a_click_shows_that_answer_in_place():
     async with running_bot() as (fake, _):
-        await fake.say("spending", mention_bot=True)
+        await fake.say("pesco projects", mention_bot=True)
         sent = await reply_to(fake, fake.text_channel_id)
         assert embed_of(sent)["title"] == "Did you mean…"
         buttons = [b for row in sent.body["components"] for b in row["components"]]
         assert 2 <= len(buttons) <= 3 and all(b["custom_id"].startswith("faq:pick:") for b in buttons)
-        click = await fake.click(stored_message(fake, sent), "faq:pick:nato-spending-target")
+        click = await fake.click(stored_message(fake, sent), "faq:pick:pesco-projects-count")
         body = (await callback_for(fake, click)).body
         assert body["type"] == 7  # UPDATE_MESSAGE: the answer replaces the choices
-        assert body["data"]["embeds"][0]["title"] == "What is NATO's defence spending target?"
+        assert body["data"]["embeds"][0]["title"] == "How many PESCO projects are there?"
         votes = [b["custom_id"] for row in body["data"]["components"] for b in row["components"]]
-        assert votes == ["faq:vote:nato-spending-target:1", "faq:vote:nato-spending-target:0"]
+        assert votes == ["faq:vote:pesco-projects-count:1", "faq:vote:pesco-projects-count:0"]
 
 
 async def test_did_you_mean_click_works_after_a_restart():

@@ -26,6 +26,7 @@ from bot.render.wording import NO_SUBJECT, NOT_SURE, OFF_TOPIC
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
+from ..messages import CONVERSATION_POST
 from ..web.marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
 
 STATIC_SUB = Urls(root="../", suffix=".html", static=True)
@@ -139,8 +140,8 @@ def test_topic_page_lists_its_questions_and_hides_moderator_tags(engine):
 def test_ask_page_shows_each_outcome_in_the_bots_words(engine):
     answered = parse(ask_page(engine, "What is PESCO?", engine.answer_message("What is PESCO?")))
     assert "/q/pesco-what" in answered.links() and "Sources" in answered.plain
-    unsure = ask_page(engine, "spending", engine.answer_message("spending"))
-    suggested = [f"/q/{c.entry.id}" for c in engine.ask("spending").candidates]
+    unsure = ask_page(engine, "pesco projects", engine.answer_message("pesco projects"))
+    suggested = [f"/q/{c.entry.id}" for c in engine.ask("pesco projects").candidates]
     assert NOT_SURE.replace("'", "&#39;") in unsure and suggested and set(suggested) <= set(parse(unsure).links())
     off = parse(ask_page(engine, "best pizza in rome", engine.answer_message("best pizza in rome")))
     assert OFF_TOPIC in off.plain and "/t/pesco" in off.links()
@@ -273,10 +274,19 @@ def test_every_page_has_one_question_box_entry_pages_included(engine):
     }
     for name, html in boxed.items():
         parsed = parse(html)
-        (form,) = [f for f in parsed.all("form") if f.get("role") == "search"]
+        asking = [f for f in parsed.all("form") if f.get("role") == "search" and "follow-up" not in f.get("class", "")]
+        (form,) = asking  # one box to ask anew (an answer page also offers a follow-up: see test_app)
         assert form["action"] == "/ask" and form["method"] == "get", name
-        (label,) = parsed.all("label")
-        (box,) = [i for i in parsed.all("input") if i.get("name") == "q"]
+        (label,) = [a for a in parsed.all("label") if a["for"] != "follow-up"]
+        (box,) = [i for i in parsed.all("input") if i.get("name") == "q" and i.get("id") != "follow-up"]
         assert box["id"] == label["for"] and box["maxlength"] == "4000", name
     header = boxed["entry"].split("<header")[1].split("</header>")[0]
     assert 'action="/ask"' in header  # in the site's header, above the answer
+
+
+def test_the_answer_page_says_what_it_lacks_and_names_the_parts_it_could_not_answer(engine):
+    parsed = assert_inert(ask_page(engine, CONVERSATION_POST, engine.answer_message(CONVERSATION_POST)))
+    plain = parsed.plain
+    assert "I have nothing on Mexico specifically The closest I have:" in plain
+    assert plain.index("Mexico specifically") < plain.index("I couldn't answer")
+    assert "“And who won the football last night?” — moderators will see it" in plain

@@ -20,6 +20,7 @@ from bot.web.ratelimit import RateLimiter
 
 from ..conftest import HOSTILE_QUESTION
 from ..htmlcheck import assert_inert, parse
+from ..messages import CONVERSATION_POST
 from ..test_cli import SEED_POST
 from .conftest import live_engine
 from .marked import MARKED_ENTRY, MARKED_QUESTION, add_marked_entry
@@ -109,9 +110,30 @@ async def test_ask_answers_with_the_cited_answer(client, engine):
 
 
 async def test_ask_offers_did_you_mean_links_to_the_entries(client, engine):
-    parsed = parse(await page(client, "/ask?q=spending"))
-    choices = [f"/q/{c.entry.id}" for c in engine.ask("spending").candidates]
+    parsed = parse(await page(client, "/ask?q=pesco+projects"))
+    choices = [f"/q/{c.entry.id}" for c in engine.ask("pesco projects").candidates]
     assert len(choices) >= 2 and set(choices) <= set(parsed.links()) and "Did you mean" in parsed.plain
+
+
+async def test_an_answer_page_offers_a_follow_up_that_keeps_what_the_conversation_is_about(client):
+    first = parse(await page(client, "/ask?" + urlencode({"q": "Is Denmark in PESCO?"})))
+    hidden = {a["name"]: a["value"] for a in first.all("input") if a.get("type") == "hidden"}
+    assert hidden == {"entry": "denmark-joins-pesco", "subject": "Denmark PESCO"}
+    assert "Ask a follow-up about “Denmark PESCO”" in first.plain
+    follow_up = parse(await page(client, "/ask?" + urlencode({"q": "and when did they join?", **hidden})))
+    assert "23 May 2023" in follow_up.plain
+    alone = parse(await page(client, "/ask?" + urlencode({"q": "and when did they join?"})))
+    assert "23 May 2023" not in alone.plain  # without the conversation it stands alone
+
+
+async def test_the_api_takes_the_conversation_back_and_refuses_a_forged_one(client):
+    first = await (await client.get("/api/ask", params={"q": "Is Denmark in PESCO?"})).json()
+    assert first["conversation"] == {"entry": "denmark-joins-pesco", "subject": "Denmark PESCO"}
+    params = {"q": "and when did they join?", **first["conversation"]}
+    follow_up = await (await client.get("/api/ask", params=params)).json()
+    assert follow_up["entry_id"] == "denmark-joins-pesco" and follow_up["conversation"] == first["conversation"]
+    forged = {"q": "and when did they join?", "entry": "x" * 5000, "subject": "pesco"}
+    assert (await client.get("/api/ask", params=forged)).status == 200  # ignored, never an error
 
 
 async def test_ask_off_topic_and_no_subject_in_the_bots_words(client):
@@ -135,7 +157,15 @@ async def test_ask_without_a_question_shows_the_box(client):
 
 
 @pytest.mark.parametrize(
-    "question", ["What is PESCO?", "is irleand in pesco", "spending", "best pizza in rome", "Is that true?"]
+    "question",
+    [
+        "What is PESCO?",
+        "is irleand in pesco",
+        "pesco projects",
+        "best pizza in rome",
+        "Is that true?",
+        CONVERSATION_POST,
+    ],
 )
 async def test_api_returns_exactly_the_clis_json(client, run, question):
     response = await client.get("/api/ask", params={"q": question})
@@ -293,20 +323,23 @@ async def test_sighup_reloads_even_when_nothing_looks_changed(knowledge_copy):
 # ---- for monitors and crawlers -------------------------------------------------------------------------
 
 
-async def test_healthz_says_the_entries_and_the_knowledge_version_and_follows_a_reload(make_client, knowledge_copy):
+async def test_healthz_says_the_entries_and_the_knowledge_version_and_follows_a_reload(
+    make_client, knowledge_copy, engine
+):
     client = await make_client(knowledge_copy, reload_every=0.05)
     first = await client.get("/healthz")
     assert first.status == 200 and first.content_type == "application/json"
     assert first.headers["Cache-Control"] == "no-store"
     assert_secure_headers(first)
     body = await first.json()
-    assert body["status"] == "ok" and body["entries"] == 66 and len(body["knowledge_version"]) == 12
+    entries = len(engine.knowledge.entries)
+    assert body["status"] == "ok" and body["entries"] == entries and len(body["knowledge_version"]) == 12
     assert (await (await client.get("/healthz")).json()) == body  # the same knowledge, the same version
     add_marked_entry(knowledge_copy)
 
     async def changed():
         now = await (await client.get("/healthz")).json()
-        return now["entries"] == 67 and now["knowledge_version"] != body["knowledge_version"]
+        return now["entries"] == entries + 1 and now["knowledge_version"] != body["knowledge_version"]
 
     await wait_for(changed)
 
@@ -361,7 +394,12 @@ async def test_a_page_is_rendered_once_per_knowledge_version(make_client, knowle
 
 
 async def test_the_cache_keeps_within_its_budget_dropping_the_least_recently_served(make_client):
-    pages = PageCache(budget_bytes=11_000)  # three of these entry pages (3-4.5 KB each)
+    sizes = PageCache()
+    sized = await make_client(pages=sizes, page_limiter=RateLimiter(rate=1000, burst=1000))
+    for entry_id in ("pesco-what", "pesco-members", "pesco-legal-basis", "pesco-commitments"):
+        assert (await sized.get(f"/q/{entry_id}")).status == 200
+    three = sorted(len(page) for page in sizes._pages.values())[1:]  # room for the three largest, not four
+    pages = PageCache(budget_bytes=sum(three))
     client = await make_client(pages=pages, page_limiter=RateLimiter(rate=1000, burst=1000))
     for entry_id in ("pesco-what", "pesco-members", "pesco-what", "pesco-legal-basis", "pesco-commitments"):
         assert (await client.get(f"/q/{entry_id}")).status == 200

@@ -181,7 +181,7 @@ def test_an_entry_page_shows_its_sources_as_links(page: Page, server: str):
 
 
 def test_a_did_you_mean_link_leads_to_the_entry(page: Page, server: str):
-    page.goto(server + "ask?q=" + quote_plus("spending"))
+    page.goto(server + "ask?q=" + quote_plus("pesco projects"))
     expect(page.get_by_role("heading", name="Did you mean…")).to_be_visible()
     choices = page.locator("ul.choices a")
     assert choices.count() >= 2
@@ -233,6 +233,16 @@ def test_the_box_on_an_entry_page_asks_the_server(page: Page, server: str):
     box.press("Enter")
     page.wait_for_url("**/ask?q=*")
     expect(page.locator("section.part h2").first).to_contain_text("Ireland")
+
+
+def test_the_follow_up_box_keeps_the_subject_of_the_answer_before(page: Page, server: str):
+    page.goto(server + "ask?q=" + quote_plus("Is Denmark in PESCO?"))
+    box = page.get_by_label("Ask a follow-up about “Denmark PESCO”")
+    box.fill("and when did they join?")
+    box.press("Enter")
+    page.wait_for_url("**/ask?*subject=*")
+    expect(page.locator("section.part h2").first).to_have_text("When did Denmark join PESCO?")
+    screenshot(page, "serve-follow-up")
 
 
 def test_a_citation_marker_leads_to_its_numbered_source_and_each_line_stays_a_line(page: Page, server: str):

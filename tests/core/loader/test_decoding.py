@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.loader import load_directory, load_files, load_texts
 from bot.core.loader.decoding import MAX_LINES_REPORTED, decode
-from bot.core.store import open_engine
+from bot.core.store import EditRefused, KnowledgeStore, open_engine
 
 from .conftest import GOOD_SOURCE
 
@@ -126,3 +126,9 @@ def test_an_unreadable_file_is_named_not_raised(tmp_path: Path, monkeypatch: pyt
     unreadable = f"{directory / 'zz.yaml'}: error: cannot read the file: Permission denied"
     assert [str(p) for p in result.errors] == [unreadable]
     assert [e.id for e in result.knowledge.entries] == ["tea"]
+
+
+def test_the_store_which_run_starts_from_refuses_with_the_problem_not_a_decode_error(tmp_path: Path):
+    with pytest.raises(EditRefused) as refused:  # `run` logs each problem of an EditRefused and stops
+        KnowledgeStore(write_latin_1_knowledge(tmp_path))
+    assert [(Path(p.file).name, p.line) for p in refused.value.problems] == [("zz.yaml", 3), ("zz.yaml", 4)]

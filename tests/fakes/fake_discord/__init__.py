@@ -1,8 +1,11 @@
 """A fake Discord (REST v10 + Gateway v10) on 127.0.0.1 that stock discord.py connects to.
 
 Its server has @everyone, a Moderators role and the bot's own managed role (the permissions the invite link
-asks for), a text channel and a forum; a second server the bot is not in has a forum of its own (403 Missing
-Access to the bot). Tests change roles, overwrites and application flags to show what `doctor` reports.
+asks for), a text channel and a forum; a server the bot is not in has a forum of its own (403 Missing
+Access to the bot); and a test may invite the bot to a second server of someone else's (`second_server`
+before it starts, `join_second_server` while it runs), whose members' interactions carry that server.
+Commands registered for one server are sent with its `guild_id`, as Discord does (`visible_commands`).
+Tests change roles, overwrites and application flags to show what `doctor` reports.
 
 It records every request the bot makes, answers the calls a bot needs, echoes the bot's own messages
 back as MESSAGE_CREATE (as Discord does), refuses what Discord refuses (messages over its limits, a first

@@ -1,4 +1,5 @@
-"""The fake's servers over REST, as a bot sees them: the servers it is in (and one it is not in), their roles,
+"""The fake's servers over REST, as a bot sees them: the servers it is in (its own, and a second one a test may
+invite it to: `FakeDiscord.join_second_server`), one it is not in, their roles,
 its own member with the managed role an invite gives it, channels with their permission overwrites. A server
 or channel the bot is not in is 403 Missing Access, an unknown one 404, as Discord answers."""
 
@@ -34,21 +35,38 @@ def server_roles(fake: FakeDiscord) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def guild_create(fake: FakeDiscord) -> dict[str, Any]:
-    """The gateway's GUILD_CREATE for the bot's server."""
+def guild_create(fake: FakeDiscord, guild_id: str) -> dict[str, Any]:
+    """The gateway's GUILD_CREATE for a server the bot is in."""
     return {
-        **guild_object(fake, fake.guild_id),
+        **guild_object(fake, guild_id),
         "unavailable": False,
         "member_count": 2,
         "large": False,
-        "channels": guild_channels(fake, fake.guild_id),
-        "threads": fake.threads(archived=False),  # Discord sends the active ones
-        "members": [payloads.member(fake.bot_user, roles=fake.bot_member_roles[fake.guild_id])],
+        "channels": guild_channels(fake, guild_id),
+        "threads": [t for t in fake.threads(archived=False) if t["guild_id"] == guild_id],  # the active ones
+        "members": [payloads.member(fake.bot_user, roles=fake.bot_member_roles[guild_id])],
         "voice_states": [],
         "presences": [],
         "stage_instances": [],
         "guild_scheduled_events": [],
     }
+
+
+def second_server(fake: FakeDiscord, name: str) -> tuple[str, str]:
+    """Another server the bot is invited to (by anyone: a bot is public by default), with its own owner,
+    roles and a text channel: (its id, the channel's id)."""
+    guild_id, channel_id, bot_role_id = fake.new_id(), fake.new_id(), fake.new_id()
+    bot_tags = {"bot_id": fake.bot_user["id"]}
+    fake.guild_names[guild_id] = name
+    fake.guild_owners[guild_id] = fake.user(f"owner of {name}")["id"]
+    fake.roles[guild_id] = [
+        payloads.role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+        payloads.role(bot_role_id, "FaqBot", BOT_ROLE_PERMISSIONS, 1, managed=True, tags=bot_tags),
+    ]
+    fake.bot_member_roles[guild_id] = [bot_role_id]
+    fake.channels[channel_id] = {**fake._channel(channel_id, ChannelType.TEXT, "general", 0), "guild_id": guild_id}
+    fake.bot_guild_ids.append(guild_id)
+    return guild_id, channel_id
 
 
 def guild_object(fake: FakeDiscord, guild_id: str) -> dict[str, Any]:
@@ -57,7 +75,7 @@ def guild_object(fake: FakeDiscord, guild_id: str) -> dict[str, Any]:
         "id": guild_id,
         "name": fake.guild_names[guild_id],
         "icon": None,
-        "owner_id": fake.owner["id"],
+        "owner_id": fake.guild_owners.get(guild_id, fake.owner["id"]),
         "roles": fake.roles[guild_id],
         "emojis": [],
         "stickers": [],

@@ -23,6 +23,7 @@ LABEL = 80
 MODAL_TITLE = 45
 MODAL_ROWS = 5
 TEXT_INPUT_LABEL = 45
+TEXT_INPUT_PLACEHOLDER = 100
 TEXT_INPUT_LENGTH = 4000  # max_length's own maximum, and so the longest prefilled value
 
 APPLIED_TAGS = 5  # tags on one forum post
@@ -105,6 +106,8 @@ def modal_problems(data: dict[str, Any]) -> list[str]:
             limit = min(item.get("max_length", TEXT_INPUT_LENGTH), TEXT_INPUT_LENGTH)
             if len(item.get("label") or "") > TEXT_INPUT_LABEL:
                 problems.append(f"components[{n}]: label over {TEXT_INPUT_LABEL} characters")
+            if len(item.get("placeholder") or "") > TEXT_INPUT_PLACEHOLDER:
+                problems.append(f"components[{n}]: placeholder over {TEXT_INPUT_PLACEHOLDER} characters")
             if item.get("max_length", 0) > TEXT_INPUT_LENGTH or len(item.get("value") or "") > limit:
                 problems.append(f"components[{n}]: value or max_length over {limit} characters")
     return problems

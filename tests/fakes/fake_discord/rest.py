@@ -216,7 +216,7 @@ class Rest:
             if str(reference.get("message_id")) in fake.messages:  # Discord includes the replied-to message
                 extra["referenced_message"] = fake.messages[str(reference["message_id"])]
             extra["type"] = MessageType.REPLY
-            extra["message_reference"] = {**reference, "channel_id": channel_id, "guild_id": fake.guild_id}
+            extra["message_reference"] = {**reference, "channel_id": channel_id, "guild_id": fake.guild_of(channel_id)}
         sent = fake.message(channel_id, fake.bot_user, body.get("content") or "", **extra)
         await fake.dispatch("MESSAGE_CREATE", sent)  # Discord echoes the bot's own messages
         return json_response(sent)

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from . import payloads
 from .gateway import Gateway
-from .guilds import GuildRoutes, guild_create, server_roles
+from .guilds import GuildRoutes, guild_create, second_server, server_roles
 from .limits import FIRST_RESPONSE_S
 from .payloads import EVERYONE_PERMISSIONS, ApplicationFlag, ChannelType, CommandType, MessageType
 from .rest import Rest
@@ -82,6 +82,7 @@ class FakeDiscord:
         self.other_forum_channel_id = self.new_id()
         self.guild_names = {self.guild_id: "Defence Forum", self.other_guild_id: "Another Server"}
         self.bot_guild_ids = [self.guild_id]
+        self.guild_owners: dict[str, str] = {}  # a server's owner, if not `owner` (the second server's)
         self.roles = server_roles(self)
         self.bot_member_roles = {self.guild_id: [self.bot_role_id]}
         self.requests: list[Recorded] = []
@@ -112,7 +113,9 @@ class FakeDiscord:
         self._request_seen = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.gateway = Gateway(lambda: [("READY", self._ready()), ("GUILD_CREATE", guild_create(self))])
+        self.gateway = Gateway(
+            lambda: [("READY", self._ready()), *(("GUILD_CREATE", guild_create(self, g)) for g in self.bot_guild_ids)]
+        )
         self.rest = Rest(self)
         self.app = web.Application(middlewares=[self.rest.middleware])
         self.app.router.add_get("/gateway", self.gateway.handle)
@@ -179,11 +182,24 @@ class FakeDiscord:
         self.channels[channel_id] = self._channel(channel_id, kind, name, len(self.channels))
         return channel_id
 
+    def guild_of(self, channel_id: str) -> str:
+        """The server a channel (or post) is in."""
+        return str(self.channels.get(channel_id, {}).get("guild_id") or self.guild_id)
+
+    async def join_second_server(self, name: str = "Someone Else's Server") -> tuple[str, str]:
+        """Someone invites the bot to a server of their own: Discord tells the running bot (GUILD_CREATE) and
+        lists it from then on. (Its id, its text channel's id.)"""
+        guild_id, channel_id = second_server(self, name)
+        joined = guild_create(self, guild_id)
+        del joined["unavailable"]  # a server joined, not one coming back from an outage
+        await self.dispatch("GUILD_CREATE", joined)
+        return guild_id, channel_id
+
     def message(self, channel_id: str, author: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
         """A message in a channel, stored so the bot can fetch it and tests can click its buttons."""
         built = payloads.message(extra.pop("id", None) or self.new_id(), channel_id, author, content, **extra)
         if channel_id != self.dm_channel_id:
-            built["guild_id"] = self.guild_id
+            built["guild_id"] = self.guild_of(channel_id)
             if author["id"] != self.bot_user["id"]:
                 built.setdefault("member", {k: v for k, v in payloads.member(author).items() if k != "user"})
         self.messages[built["id"]] = built
@@ -222,6 +238,10 @@ class FakeDiscord:
         """Answer the next matching request(s) with a 429."""
         self.fail_next(method, path_pattern, 429, times, retry_after)
 
+    def clear_faults(self) -> None:
+        """Serve every request again (a storm is over)."""
+        self._faults.clear()
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self._faults:
             if fault.method == method and fault.path.search(path):
@@ -249,7 +269,7 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in self.bot_guild_ids],
             "session_id": self.gateway.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": self.application_id, "flags": self.application_flags},
@@ -277,7 +297,7 @@ class FakeDiscord:
             extra["message_reference"] = {
                 "message_id": reply_to["id"],
                 "channel_id": reply_to["channel_id"],
-                "guild_id": self.guild_id,
+                "guild_id": self.guild_of(reply_to["channel_id"]),
             }
             extra["referenced_message"] = reply_to
         said = self.message(channel_id, author, content, **extra)
@@ -337,23 +357,23 @@ class FakeDiscord:
         *,
         user: dict[str, Any] | None = None,
         channel_id: str | None = None,
+        guild_id: str | None = None,
         permissions: int = EVERYONE_PERMISSIONS,
         roles: list[str] | None = None,
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """An interaction in `channel_id` (default: #general), in that channel's server unless `guild_id` says
+        otherwise (a forged one: Discord never sends that)."""
         channel_id = channel_id or self.text_channel_id
-        channel = self.channels.get(channel_id) or {
-            "id": channel_id,
-            "type": ChannelType.TEXT,
-            "guild_id": self.guild_id,
-        }
+        guild_id = guild_id or self.guild_of(channel_id)
+        channel = self.channels.get(channel_id) or {"id": channel_id, "type": ChannelType.TEXT, "guild_id": guild_id}
         interaction = {
             "id": self.new_id(),
             "application_id": self.application_id,
             "type": kind,
             "token": f"token-{self.new_id()}",
             "version": 1,
-            "guild_id": self.guild_id,
+            "guild_id": guild_id,
             "channel_id": channel_id,
             "channel": dict(channel),
             "member": payloads.member(user or self.owner, roles=roles, permissions=permissions),
@@ -362,7 +382,7 @@ class FakeDiscord:
             "guild_locale": "en-GB",
             "app_permissions": str(EVERYONE_PERMISSIONS),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
             "attachment_size_limit": 10_485_760,
         }
@@ -379,30 +399,40 @@ class FakeDiscord:
     def interaction_by_token(self, token: str) -> InteractionState | None:
         return next((i for i in self.interactions.values() if i.token == token), None)
 
-    def _command_id(self, name: str) -> str:
-        registered = [*self.commands, *self.guild_commands.get(self.guild_id, [])]
-        return next((c["id"] for c in registered if c["name"] == name), "0")
+    def visible_commands(self, guild_id: str) -> list[str]:
+        """The command names a member of the server sees: the global ones and the server's own."""
+        return [c["name"] for c in (*self.commands, *self.guild_commands.get(guild_id, []))]
+
+    def _command(self, name: str, kind: int, options: dict[str, Any]) -> dict[str, Any]:
+        """A command's data as Discord sends it from where `options` (the interaction's) say: with `guild_id`
+        when the command is registered for that server. `command_guild_id` forges it (a command registered
+        for another server, which Discord would never deliver here)."""
+        guild_id = options.get("guild_id") or self.guild_of(options.get("channel_id") or self.text_channel_id)
+        own = [c for c in self.guild_commands.get(guild_id, []) if c["name"] == name and c.get("type", 1) == kind]
+        found = own or [c for c in self.commands if c["name"] == name and c.get("type", 1) == kind]
+        data: dict[str, Any] = {"id": found[0]["id"] if found else "0", "name": name, "type": kind}
+        command_guild = options.pop("command_guild_id", None) or (guild_id if own else None)
+        if command_guild:
+            data["guild_id"] = command_guild
+        return data
 
     async def slash(self, name: str, options: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
-        data = {"id": self._command_id(name), "name": name, "type": CommandType.CHAT_INPUT, "options": options or []}
+        data = {**self._command(name, CommandType.CHAT_INPUT, kwargs), "options": options or []}
         return await self._send_interaction(self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs))
 
     async def autocomplete(self, name: str, options: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
-        data = {"id": self._command_id(name), "name": name, "type": 1, "options": options}
+        data = {**self._command(name, CommandType.CHAT_INPUT, kwargs), "options": options}
         return await self._send_interaction(self._interaction(InteractionType.AUTOCOMPLETE, data, **kwargs))
 
     async def message_command(self, name: str, target: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """A member picks Apps → `name` on a message: the command gets the message (data.resolved)."""
+        kwargs.setdefault("channel_id", target["channel_id"])
         data = {
-            "id": self._command_id(name),
-            "name": name,
-            "type": CommandType.MESSAGE,
+            **self._command(name, CommandType.MESSAGE, kwargs),
             "target_id": target["id"],
             "resolved": {"messages": {target["id"]: target}},
         }
-        return await self._send_interaction(
-            self._interaction(InteractionType.APPLICATION_COMMAND, data, channel_id=target["channel_id"], **kwargs)
-        )
+        return await self._send_interaction(self._interaction(InteractionType.APPLICATION_COMMAND, data, **kwargs))
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, values: list[str] | None = None, **kwargs: Any
@@ -411,10 +441,9 @@ class FakeDiscord:
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2 if values is None else 3}
         if values is not None:
             data["values"] = values
+        kwargs.setdefault("channel_id", message["channel_id"])
         return await self._send_interaction(
-            self._interaction(
-                InteractionType.MESSAGE_COMPONENT, data, message=message, channel_id=message["channel_id"], **kwargs
-            )
+            self._interaction(InteractionType.MESSAGE_COMPONENT, data, message=message, **kwargs)
         )
 
     async def submit_modal(self, custom_id: str, values: dict[str, str], **kwargs: Any) -> dict[str, Any]:

@@ -95,7 +95,7 @@ class Ask(commands.Cog):
             return
         self.follow_ups.answered(message, question, reply, sent, conversation)
         await interaction.followup.send(f"Answered: {sent[0].jump_url}", ephemeral=True)
-        await self.bot.record(reply.parts)
+        await self.bot.record(reply.parts, message.jump_url)
 
     # ---- slash commands -----------------------------------------------------------------------------
 

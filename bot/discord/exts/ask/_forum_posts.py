@@ -64,4 +64,4 @@ class ForumPosts:
                 functools.partial(message.channel.send, **kwargs), f"the answer to forum post {message.id}"
             )
         self.follow_ups.post_answered(message, reply)
-        await self.bot.record(reply.parts)
+        await self.bot.record(reply.parts, message.jump_url)

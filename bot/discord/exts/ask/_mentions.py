@@ -83,7 +83,7 @@ class Mentions:
             return
         sent = await self.answering.reply_with(message, self.answering.messages(reply))
         self.follow_ups.answered(message, question, reply, sent, conversation)
-        await self.bot.record(reply.parts)
+        await self.bot.record(reply.parts, message.jump_url)
 
     async def _answer_direct_message(self, message: discord.Message) -> None:
         what = f"the reply to direct message {message.id}"

@@ -11,6 +11,7 @@ from ....core.models import Entry
 from ....core.store import EditConflict, EditRefused, EditResult
 from ....core.versions import changed_fields
 from ....render.embeds import CONTENT_LIMIT, trim
+from ...servers import curation_refusal, joined_servers
 
 if TYPE_CHECKING:
     from ...client import FaqBot
@@ -29,15 +30,34 @@ PROBLEMS_SHOWN = 10  # a refused edit lists this many problems: the first ones a
 PROBLEM_CHARS = 300
 
 
-def is_moderator(interaction: discord.Interaction[FaqBot]) -> bool:
-    """The real guard (Discord's default_permissions is only a hint a server can override)."""
+def moderator_refusal(interaction: discord.Interaction[FaqBot]) -> str | None:
+    """None if the member may change the knowledge here; else why not, for them. The real guard (Discord's
+    default_permissions is only a hint a server can override): a moderator of a curating server (servers.py),
+    by role or by Manage Server there, whatever their permissions in any other server."""
+    bot = interaction.client
+    config = bot.config.discord
+    refusal = curation_refusal(config, interaction.guild_id, joined_servers(bot, config))
+    if refusal is not None:
+        return refusal
     member = interaction.user
     if not isinstance(member, discord.Member):
-        return False
+        return REFUSAL
     if interaction.permissions.manage_guild:  # as Discord resolved them for this member, in this channel
-        return True
-    allowed = set(interaction.client.config.discord.moderator_role_ids)
-    return any(role.id in allowed for role in member.roles)
+        return None
+    allowed = set(config.moderator_role_ids)
+    return None if any(role.id in allowed for role in member.roles) else REFUSAL
+
+
+def is_moderator(interaction: discord.Interaction[FaqBot]) -> bool:
+    return moderator_refusal(interaction) is None
+
+
+async def refused(interaction: discord.Interaction[FaqBot]) -> bool:
+    """Tell a member who may not change the knowledge here why (privately); True if they were refused."""
+    refusal = moderator_refusal(interaction)
+    if refusal is not None:
+        await tell(interaction, refusal)
+    return refusal is not None
 
 
 async def thinking(interaction: discord.Interaction[Any]) -> None:

@@ -20,7 +20,7 @@ from discord.ext import commands, tasks
 from ....core.engine import Engine
 from ....core.loader import MAX_QUESTION_CHARS, due_for_review
 from ....core.models import Answer, Candidate, Entry
-from ....core.store import EditAction, EditConflict, EditRefused, EditResult
+from ....core.store import Audit, EditAction, EditConflict, EditRefused, EditResult
 from ....core.versions import entry_version
 from ....render.embeds import (
     CHOICE_NAME_LIMIT,
@@ -36,20 +36,22 @@ from ....render.embeds import (
 )
 from ....runtime import RuntimeDataUnavailable
 from ...client import FaqBot
+from ...servers import curation_refusal, joined_servers
 from ._checks import (
     NOT_RECORDED,
-    REFUSAL,
     UNAVAILABLE,
     conflict_text,
     failure_text,
     is_moderator,
     problems_text,
     refusal_text,
+    refused,
     tell,
     thinking,
     typed_file,
 )
 from ._forms import EntryForm, SourceForm
+from ._links import LinkChecks
 from ._views import ConfirmRemove, ReviewView
 
 log = logging.getLogger(__name__)
@@ -86,16 +88,13 @@ DONE = {
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: curate the knowledge base"):
+class Kb(LinkChecks, commands.GroupCog, group_name="kb", group_description="Moderators: curate the knowledge base"):
     def __init__(self, bot: FaqBot) -> None:
         self.bot = bot
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction[FaqBot]) -> bool:  # type: ignore[override]
-        if is_moderator(interaction):
-            return True
-        await tell(interaction, REFUSAL)
-        return False
+        return not await refused(interaction)
 
     async def cog_app_command_error(
         self,
@@ -122,13 +121,15 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         typed: str | None = None,
         **options: Any,
     ) -> Saved | None:
-        """Run one store edit off the event loop, audit it as one operation (marking the operation it `undoes`
-        and closing the review item it `resolves`), and tell the moderator what happened — unless `announce`
-        is False: the caller shows `Saved.text` its own way. The interaction must already be acknowledged.
-        None if nothing was saved: then the moderator is told why (`conflict` words an edit made from an older
-        version) and gets back what they `typed`. `options` go to the store operation (expected=VERSION)."""
+        """Run one store edit off the event loop, audited as one operation in the same step (marking the
+        operation it `undoes` and closing the review item it `resolves`), and tell the moderator what happened
+        — unless `announce` is False: the caller shows `Saved.text` its own way. The interaction must already
+        be acknowledged. None if nothing was saved: then the moderator is told why (`conflict` words an edit
+        made from an older version) and gets back what they `typed`. `options` go to the store operation
+        (expected=VERSION)."""
+        audit = Audit(interaction.user.id, undoes=undoes, resolves=resolves)
         try:
-            result = await asyncio.to_thread(functools.partial(operation, *args, **options))
+            result = await asyncio.to_thread(functools.partial(operation, *args, audit=audit, **options))
         except EditConflict as changed:
             words = (conflict or _conflict_text)(changed)
             await tell(interaction, words + _attached(typed), **typed_file(typed, TYPED_FILE))
@@ -136,19 +137,13 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
         except EditRefused as refused:
             await tell(interaction, refusal_text(refused) + _attached(typed), **typed_file(typed, TYPED_FILE))
             return None
-        except OSError as error:  # disk full, permissions...: the atomic save left the old file in place
+        except OSError as error:  # disk full, permissions, another process's long save: the old file stays
             log.exception("saving the knowledge failed")
             await tell(interaction, f"Could not save ({error.strerror or error}); the knowledge files are unchanged.")
             return None
         interaction.extras["saved"] = result  # from here on, nothing may tell the moderator "unchanged"
         notes = [f"⚠️ {warning}" for warning in result.warnings]
-        runtime = self.bot.runtime
-        steps = [*result.added_sources, *result.unlinked, result, *result.relinked]
-        try:
-            await self.bot.runtime_call(
-                runtime.record_edits, steps, interaction.user.id, undoes=undoes, resolves=resolves
-            )
-        except RuntimeDataUnavailable:  # retried already; the edit stays saved
+        if not result.recorded:  # the history could not be written (retried already); the edit stays saved
             notes.append(NOT_RECORDED)
         done = f"{DONE.get(result.action, result.action.value)} `{result.entry_id}` ({Path(result.file).name})."
         if result.added_sources:
@@ -161,6 +156,8 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
     async def entry_autocomplete(
         self, interaction: discord.Interaction[FaqBot], current: str
     ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction):  # discord.py runs no check before autocomplete
+            return []
         matches = await asyncio.to_thread(_entries_matching, self.bot.engine, current)
         return [app_commands.Choice(name=trim(f"{e.id} — {e.title}", CHOICE_NAME_LIMIT), value=e.id) for e in matches]
 
@@ -312,13 +309,19 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: cura
 
     async def send_review_digest(self, today: dt.date) -> bool:
         """Post the entries due within DIGEST_AHEAD (and the overdue) to the moderators' channel, if set."""
-        channel_id = self.bot.config.discord.review_digest_channel_id
-        channel = self.bot.get_channel(channel_id) if channel_id else None
+        config = self.bot.config.discord
+        channel = self.bot.get_channel(config.review_digest_channel_id) if config.review_digest_channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
+            return False
+        guild = getattr(channel, "guild", None)
+        if curation_refusal(config, guild.id if guild else None, joined_servers(self.bot, config)):
+            log.warning("no review digest: its channel is not in a server that curates the knowledge (servers.py)")
             return False
         due = due_for_review(self.bot.engine.knowledge, today + DIGEST_AHEAD)
         title = f"Weekly review digest: {len(due)} entr{'y' if len(due) == 1 else 'ies'} due by {today + DIGEST_AHEAD}"
         await channel.send(embed=due_embed(due, today, title))
+        if self.bot.config.discord.review_digest_links:
+            await self.send_link_report(channel, "Weekly link check")
         return True
 
     async def cog_load(self) -> None:

@@ -25,7 +25,7 @@ from ....core.loader import (
 )
 from ....core.models import Entry, Source
 from ....core.versions import entry_version
-from ._checks import REFUSAL, conflict_text, failure_text, is_moderator, tell, thinking
+from ._checks import conflict_text, failure_text, refused, tell, thinking
 from ._form_parsing import parse_entry_form, parse_source_form, slug_from
 
 if TYPE_CHECKING:
@@ -60,8 +60,7 @@ class _Form(discord.ui.Modal):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Refusing here (not in on_submit) keeps the form open for the moderator it belongs to."""
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
+        if await refused(interaction):
             return False
         if interaction.user.id != self.opener_id:  # Discord never sends this; a forged submission might
             await tell(interaction, ANOTHER_MODERATORS_FORM)
@@ -98,7 +97,12 @@ class _Field:
 
 ENTRY_FIELDS = {
     "questions": _Field("Questions, one per line (first = title)", TEXT_INPUT_LIMIT, paragraph=True, required=True),
-    "answer": _Field(f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)", TEXT_INPUT_LIMIT, paragraph=True),
+    "answer": _Field(
+        f"Answer (markdown, at most {MAX_ANSWER_CHARS} characters)",
+        TEXT_INPUT_LIMIT,
+        paragraph=True,
+        placeholder="End each claim with its source: …in 2017.[^source-id] (every listed source used)",
+    ),
     "sources": _Field("Source ids, comma-separated", SOURCE_IDS_CHARS),
     "tags": _Field("Tags, comma-separated", TAGS_CHARS),
     "review-by": _Field(
@@ -193,7 +197,7 @@ class EntryForm(_Form):
         else:
             await self.cog.apply(
                 interaction,
-                lambda: store.add_entry(entry(), new_sources=self.new_sources),
+                lambda **options: store.add_entry(entry(), new_sources=self.new_sources, **options),
                 typed=self.typed(),
                 resolves=self.review_key,
             )

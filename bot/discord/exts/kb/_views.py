@@ -15,7 +15,7 @@ from ....core.solved import draft
 from ....core.versions import entry_version
 from ....render.embeds import SELECT_OPTION_LIMIT, SELECT_OPTIONS, review_embed, trim
 from ....runtime import ReviewItem, ReviewState, RuntimeDataUnavailable
-from ._checks import REFUSAL, UNAVAILABLE, conflict_text, failure_text, is_moderator, tell
+from ._checks import UNAVAILABLE, conflict_text, failure_text, refused, tell
 from ._forms import EntryForm
 
 if TYPE_CHECKING:
@@ -31,10 +31,7 @@ QUOTED_QUESTION_CHARS = 200
 
 class ModeratorView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if not is_moderator(interaction):
-            await tell(interaction, REFUSAL)
-            return False
-        return True
+        return not await refused(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]

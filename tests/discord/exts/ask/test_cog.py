@@ -48,16 +48,14 @@ async def test_autocomplete_offers_at_most_25_matching_questions():
         assert any("PESCO" in c["name"] for c in choices)
 
 
-async def test_topics_lists_tags_and_a_tags_questions():
+async def test_topics_lists_tags_and_a_tags_questions(engine):
+    first_nato_question = engine.entries_tagged("nato")[0].title
     async with running_bot() as (fake, _):
         interaction = await fake.slash("topics")
         embed = (await callback_for(fake, interaction)).body["data"]["embeds"][0]
         assert "**pesco**" in embed["description"]
         tagged = await fake.slash("topics", [{"name": "tag", "type": 3, "value": "nato"}])
-        assert (
-            "Which EU countries are in NATO?"
-            in (await callback_for(fake, tagged)).body["data"]["embeds"][0]["description"]
-        )
+        assert first_nato_question in (await callback_for(fake, tagged)).body["data"]["embeds"][0]["description"]
 
 
 async def test_ask_the_faq_on_a_message_answers_every_question_in_it_in_a_reply():

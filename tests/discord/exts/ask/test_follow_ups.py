@@ -39,8 +39,7 @@ async def test_a_follow_up_in_a_post_is_answered_with_the_subject_of_the_bots_an
         await fake.say("when did they join?", author=poster, channel_id=post["id"])  # the poster needs no mention
         embed = embed_of(await reply_to(fake, post["id"], count=2))
         assert (
-            "**23 May 2023**" in embed["description"]
-            and "follow-up about “denmark join pesco”" in embed["footer"]["text"]
+            "**23 May 2023**" in embed["description"] and "follow-up about “Denmark PESCO”" in embed["footer"]["text"]
         )
         await fake.say("is that still true?", author=other, channel_id=post["id"], mention_bot=True)
         assert embed_of(await reply_to(fake, post["id"], count=3))["title"] == "When did Denmark join PESCO?"

@@ -6,6 +6,8 @@ also checks that nothing the bot sent could ping anyone (tests/fakes/harness.py)
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from ....fakes.harness import (
@@ -15,6 +17,7 @@ from ....fakes.harness import (
     reply_to,
     running_bot,
 )
+from ....messages import CONVERSATION_POST
 
 pytestmark = pytest.mark.timeout(60)  # every wait inside also has its own, shorter timeout
 
@@ -35,3 +38,34 @@ async def test_off_topic_forum_post_gets_no_reply_but_chat_gets_the_topics():
         await fake.say("best recipe for pancakes?", mention_bot=True)
         embed = embed_of(await reply_to(fake, fake.text_channel_id))
         assert embed["title"] == "I only know about European defence cooperation" and "pesco" in embed["description"]
+
+
+async def test_a_post_is_read_as_one_conversation_and_its_unanswered_part_is_named_and_queued(knowledge_copy):
+    async with running_bot(knowledge_copy) as (fake, bot):
+        post = await fake.create_forum_post("Denmark, EPF and SAFE", CONVERSATION_POST)
+
+        def names_the_unanswered(request) -> bool:
+            return is_message_post(post["id"])(request) and any(
+                e["title"] == "I couldn't answer" for e in request.body.get("embeds", [])
+            )
+
+        await fake.wait_for_request(names_the_unanswered)  # long answers go on in more messages: the last one
+        embeds = [e for sent in fake.find("POST", rf"^/channels/{post['id']}/messages$") for e in sent.body["embeds"]]
+        assert [e["title"] for e in embeds] == [
+            "When did Denmark join PESCO?",  # "it" read with the statement before it
+            "What is the European Peace Facility?",  # the comparison, side by side
+            "What is the European Defence Fund?",
+            "I have nothing on Mexico specifically",  # Mexico is in no entry: the closest, said as such
+            "I couldn't answer",
+        ]
+        assert embeds[3]["description"].startswith("The closest I have:")
+        assert "“And who won the football last night?” — moderators will see it" in embeds[4]["description"]
+        queued: dict = {}
+        for _ in range(100):  # queued once the reply is sent, never holding it up
+            queued = {item.question: item for item in await bot.runtime_call(bot.runtime.review_queue)}
+            if len(queued) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        link = f"https://discord.com/channels/{fake.guild_id}/{post['id']}/{post['id']}"
+        for question in ("And who won the football last night?", "Can Mexico get SAFE money?"):
+            assert queued[question].link == link

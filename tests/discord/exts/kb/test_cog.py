@@ -7,8 +7,10 @@ import asyncio
 import dataclasses
 import functools
 import sqlite3
+import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -378,19 +380,12 @@ async def test_every_kb_step_acknowledges_at_once_and_answers_after_a_slow_save(
     # on the way out, the harness asserts that Discord refused no late or second acknowledgement
 
 
-async def test_an_audit_row_that_meets_a_lock_is_retried_and_undo_sees_the_edit(knowledge_copy, tmp_path, monkeypatch):
+async def test_an_audit_row_that_meets_a_lock_is_retried_and_undo_sees_the_edit(knowledge_copy, tmp_path):
     data_path = tmp_path / "data.sqlite3"
     async with running_bot(knowledge_copy, data_path, runtime_options={"busy_timeout_s": 0.1}) as (fake, bot):
         locker = sqlite3.connect(data_path, isolation_level=None, check_same_thread=False)
-        locker.execute("BEGIN IMMEDIATE")  # a backup holds the write lock until just after the save
-        save = bot.store.add_alias
-
-        def save_then_release_soon(*args):
-            result = save(*args)
-            threading.Timer(0.3, locker.close).start()  # closing releases the lock
-            return result
-
-        monkeypatch.setattr(bot.store, "add_alias", save_then_release_soon)
+        locker.execute("BEGIN IMMEDIATE")  # a backup holds the write lock for a moment, over the save
+        threading.Timer(0.3, locker.close).start()  # closing releases the lock
         alias = await fake.slash(
             "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco in brief")), **MODERATOR
         )
@@ -412,9 +407,17 @@ async def test_a_failure_after_the_save_never_says_the_files_are_unchanged(knowl
             "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco in brief")), **MODERATOR
         )
         content = (await response_to(fake, alias))["content"]
-        assert content.startswith("Saved `pesco-what`, but something went wrong after saving")
+        assert content.startswith("Added a phrasing to `pesco-what`") and "`/kb undo` will not see" in content
         assert "unchanged" not in content
-    assert "pesco in brief" in (knowledge_copy / "pesco.yaml").read_text()
+        # a bug once saved, before the reply (in the module the bot loaded: each start imports the cog anew)
+        monkeypatch.setattr(sys.modules[type(bot.get_cog("Kb")).__module__], "DONE", SimpleNamespace(get=broken))
+        alias = await fake.slash(
+            "kb", kb("alias", option("entry", "pesco-what"), option("question", "pesco at a glance")), **MODERATOR
+        )
+        content = (await response_to(fake, alias))["content"]
+        assert content.startswith("Saved `pesco-what`, but something went wrong after saving")
+    text = (knowledge_copy / "pesco.yaml").read_text()
+    assert "pesco in brief" in text and "pesco at a glance" in text
 
 
 async def test_a_form_saved_over_a_newer_version_is_refused_naming_what_changed_and_giving_the_text_back(
@@ -547,12 +550,16 @@ async def test_the_form_takes_a_review_by_date_and_stale_and_the_digest_list_wha
             bot.config,
             discord=dataclasses.replace(bot.config.discord, review_digest_channel_id=int(fake.text_channel_id)),
         )
-        assert await cog.send_review_digest(dt.date(2027, 2, 20)) is True
+        today = dt.date(2026, 12, 7)
+        falling_due = min(  # the first entry of the shipped knowledge falling due within the two weeks
+            (e.review_by, e.id) for e in bot.engine.knowledge.entries if e.review_by and today < e.review_by
+        )
+        assert await cog.send_review_digest(today) is True
         digest = await reply_to(fake, fake.text_channel_id)
         (embed,) = digest.body["embeds"]
-        assert embed["title"].startswith("Weekly review digest") and "due by 2027-03-06" in embed["title"]
+        assert embed["title"].startswith("Weekly review digest") and "due by 2026-12-21" in embed["title"]
         assert "`zorblax-due`" in embed["description"]
-        assert "due 2027-03-01" in embed["description"]  # entries falling due within the two weeks
+        assert f"`{falling_due[1]}`" in embed["description"] and f"due {falling_due[0]}" in embed["description"]
 
 
 async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_keeps_them_all(knowledge_copy):

@@ -1,0 +1,98 @@
+"""A member's message read as one conversation (bot/core/questions.py, comparisons.py, specifics.py and
+Engine.answer_message): statements are the subject of the question after them, references reach back across
+sentences, comparisons are answered side by side, a question about something the knowledge lacks gets the
+closest it has said as such, and the parts nothing answers are named."""
+
+import pytest
+
+from bot.core.comparisons import sides
+from bot.core.models import Status
+from bot.core.questions import Lean, leans, read_message
+from bot.core.specifics import named_words
+
+
+def entries(engine, message: str) -> list[str | None]:
+    return [part.entry.id if part.entry else None for part in engine.answer_message(message).parts]
+
+
+def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
+    (asked,) = read_message("Hi all! Danish member here. When did we join?")
+    assert asked.question == "When did we join?" and asked.stated == "Danish member here."
+    (asked,) = read_message("I keep hearing the EDF is just a subsidy. Is that fair? Thanks!")
+    assert (asked.question, asked.stated) == ("Is that fair?", "I keep hearing the EDF is just a subsidy.")
+    (asked,) = read_message("The EDF is a subsidy for arms firms. Is that true?")
+    assert asked.question == "The EDF is a subsidy for arms firms. Is that true?"  # no subject: one with it
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Danish member here. When did we join?", ["denmark-joins-pesco"]),
+        ("Saw a post saying PESCO never delivers anything. So what went wrong?", ["pesco-successes"]),
+        (
+            "When did PESCO start and how many countries are in it? Are any EU states not in it?",
+            ["pesco-when", "pesco-members", "pesco-members"],
+        ),
+        ("What is PESCO? I've been reading a lot about EU defence and Ukraine lately.", ["pesco-what"]),
+    ],
+)
+def test_statements_and_references_are_read_with_what_came_before(engine, message, expected):
+    assert entries(engine, message) == expected
+
+
+def test_how_a_question_leans_on_what_came_before():
+    assert leans("Is that true?") is Lean.NO_SUBJECT
+    assert leans("Is that fair?") is Lean.REFERENCE
+    assert leans("Is it lost?") is Lean.REFERENCE
+    assert leans("and Malta?") is Lean.ELLIPTICAL
+    assert leans("What is PESCO?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "compared"),
+    [
+        ("EPF vs EDF — are they the same thing?", ("EPF", "EDF")),
+        ("how is CARD different from PESCO?", ("CARD", "PESCO")),
+        ("difference between the EDA and the EDF", ("EDA", "EDF")),
+        ("SAFE or EDIP, which one gives loans?", ("SAFE", "EDIP")),
+        ("malta and ireland, which one of them is in pesco", ("malta", "ireland")),
+        ("is it 25 or 26 countries in pesco", None),  # figures, not two things
+        ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
+    ],
+)
+def test_comparisons_find_their_two_sides(question, compared):
+    assert sides(question) == compared
+
+
+def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(engine):
+    assert entries(engine, "EPF vs EDF — are they the same thing?") == ["european-peace-facility", "edf-what"]
+    assert entries(engine, "how is CARD different from PESCO?") == ["card-what", "pesco-what"]
+    assert entries(engine, "is 42.7 the same as article 5?") == ["article-42-7-vs-nato-article-5"]
+
+
+def test_what_a_question_names_is_read_from_how_it_is_written():
+    found = {n.word: n for n in named_words("can Mexico get SAFE money in 2031? asking for a friend")}
+    assert found["mexico"].capitalised and found["safe"].capitalised and found["2031"].figure
+    assert not found["money"].capitalised and "friend" in found  # a word; whether it is specific is measured
+
+
+def test_a_specific_thing_no_entry_explains_gets_the_closest_said_as_such(engine):
+    answer = engine.answer_message("Can Mexico get SAFE money?").primary
+    assert answer.status is Status.CLOSEST and answer.lacking == ("Mexico",)
+    assert answer.entry is None and answer.candidates  # choices, never an outright answer
+    assert {c.entry.id for c in answer.candidates} & {"safe-third-countries", "safe-payments", "safe-loans"}
+    lithuania = engine.answer_message("how much does Lithuania spend on defence?").primary
+    assert lithuania.status is Status.ANSWERED and "Lithuania" in lithuania.entry.answer  # an entry explains it
+
+
+def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine):
+    assert engine.answer_message("How does the EU support Ukraine militarily?").primary.status is Status.ANSWERED
+    assert engine.answer_message("is NATO part of PESCO?").primary.lacking == ()
+
+
+def test_the_parts_nothing_answers_are_named_when_others_are_answered(engine):
+    reply = engine.answer_message("What is PESCO?\nAlso, who won the football last night?")
+    assert [p.entry.id for p in reply.answers] == ["pesco-what"]
+    assert [p.question for p in reply.unanswered] == ["Also, who won the football last night?"]
+    alone = engine.answer_message("who won the football last night?")
+    assert alone.unanswered == () and alone.primary.status is Status.NONE  # the off-topic reply says it
