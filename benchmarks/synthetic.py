@@ -131,6 +131,6 @@ def write_knowledge(workload: Workload, directory: Path, per_file: int = ENTRIES
         for entry in workload.entries[start : start + per_file]:
             lines.append(f"  - id: {entry.id}\n    questions:")
             lines += [f"      - {question}" for question in entry.questions]
-            lines.append(f"    answer: |\n      {entry.answer}\n    sources: [s]\n")
+            lines.append(f"    answer: |\n      {entry.answer}[^s]\n    sources: [s]\n")  # every claim cites its source
         (directory / f"part-{start // per_file:04d}.yaml").write_text("\n".join(lines), encoding="utf-8")
     return directory

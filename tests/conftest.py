@@ -118,7 +118,7 @@ entries:
       Before <script>alert(1)</script> after.
       A [click](javascript:alert(1)) link, <img src=x onerror=alert(1)>, [d](data:text/html,<script>alert(1)</script>),
       [v](vbscript:msgbox(1)), [r](/relative) and <a href="javascript:alert(6)">raw</a>.
-      A [real link](https://example.org/page?a=1&b=2) and <https://example.org/auto>.
+      A [real link](https://example.org/page?a=1&b=2) and <https://example.org/auto>.[^hostile-source]
     sources: [hostile-source]
     tags: [pesco, "<b>odd tag</b>"]
     reviewed: 2026-11-30

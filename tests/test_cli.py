@@ -33,7 +33,7 @@ CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered", "conversation"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
     "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
-    "    answer: Boil water.\n    sources: [s]\n"
+    "    answer: Boil water.[^s]\n    sources: [s]\n"
 )
 SEED_POST = (
     "Hello! I'm new to this forum, and I'm looking for some help understanding the concept of European Defense "

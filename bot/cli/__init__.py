@@ -14,6 +14,7 @@ from ..core.memory import return_large_blocks_when_freed
 from ..exit_codes import Exit
 from .arguments import parser
 from .chat import cmd_chat
+from .interchange import cmd_export, cmd_import
 from .knowledge import cmd_ask, cmd_check, cmd_eval
 from .service import cmd_backup, cmd_doctor, cmd_invite, cmd_run, cmd_serve, cmd_site
 from .sources import cmd_sources
@@ -26,6 +27,8 @@ COMMANDS = {
     "invite": cmd_invite,
     "check": cmd_check,
     "eval": cmd_eval,
+    "export": cmd_export,
+    "import": cmd_import,
     "run": cmd_run,
     "serve": cmd_serve,
     "site": cmd_site,

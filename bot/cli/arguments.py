@@ -168,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     )
     knowledge_option(site)
     sources_commands(sub, knowledge_option)
+    interchange_commands(sub, knowledge_option)
     return parser
 
 
@@ -206,3 +207,35 @@ def sources_commands(
         help="how long a site may take to answer before its link counts as dead (default: %(default)g)",
     )
     knowledge_option(check)
+
+
+def interchange_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    knowledge_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """`import` and `export`: QnA Maker / Azure question answering files (bot/cli/interchange.py)."""
+    qna = "a QnA Maker or Azure question answering export: .tsv (or .txt) or .csv"
+    import_ = sub.add_parser(
+        "import",
+        help="turn a QnA Maker / Azure question answering export into a new knowledge file (never overwritten)",
+        description="Read FILE (columns Question, Answer, Source, Metadata; QnaId if present): the questions of one "
+        "answer become one entry, metadata key:value pairs its tags, a web address in Source its source. Every "
+        "row that cannot be taken is named with its line; what the export lacks is said. Exit 1 when rows were "
+        "left out or `check` would refuse the result.",
+    )
+    import_.add_argument("file", metavar="FILE", type=Path, help=qna)
+    import_.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help="the knowledge file to write (default: FILE's name as .yaml in the knowledge directory); "
+        "never overwritten",
+    )
+    knowledge_option(import_)
+    export = sub.add_parser(
+        "export",
+        help="write the knowledge as a QnA Maker / Azure question answering export (one row per question)",
+    )
+    export.add_argument("file", metavar="FILE", type=Path, help=f"the file to write, {qna}; never overwritten")
+    knowledge_option(export)

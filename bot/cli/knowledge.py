@@ -8,7 +8,7 @@ import sys
 
 from ..core.engine import Engine
 from ..core.evaluate import EvalFileError, evaluate, load_cases
-from ..core.loader import collisions, load_directory, uncited
+from ..core.loader import check_lints, load_directory
 from ..core.models import Severity
 from ..exit_codes import Exit
 from ..render.text import EMPTY_MESSAGE, empty_json, eval_text, reply_json, reply_text
@@ -43,7 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = config_of(args)
     directory = args.directory.resolve() if args.directory else config.knowledge_dir
     result = load_directory(directory)
-    found = result.problems + uncited(result.knowledge) + collisions(result.knowledge)
+    found = result.problems + check_lints(result.knowledge)
     problems = sorted(found, key=lambda p: (p.file, p.line))
     for problem in problems:
         print(problem)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .citations import cite_unmarked
 from .engine import Engine, Thresholds
 from .loader import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from .models import Entry, Knowledge, Reply, Source, Status
@@ -70,7 +71,8 @@ def draft(thread: SolvedThread) -> Draft:
         f"{THREAD_SOURCE_PREFIX}{thread.thread_id}", thread.title, thread.url, thread.publisher or None, solved
     )
     questions = tuple(q for q in thread.questions if len(q) <= MAX_QUESTION_CHARS)[:DRAFT_QUESTIONS]
-    return Draft(questions, thread.answer[:MAX_ANSWER_CHARS], source)
+    # the reply is what the thread says: each of its paragraphs cites it (the loader requires a marker on each)
+    return Draft(questions, cite_unmarked(thread.answer[:MAX_ANSWER_CHARS], [source.id]), source)
 
 
 class SolvedIndex:

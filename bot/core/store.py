@@ -18,7 +18,7 @@ from pathlib import Path
 from . import cache
 from .edits import Audit, EditAction, EditConflict, EditRefused, EditResult, refused
 from .engine import Engine, Thresholds
-from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_texts
+from .loader import LoadResult, collision_message, knowledge_files, load_directory, load_files
 from .models import Entry, Severity, Source
 from .synced import Fingerprint, SyncedKnowledge, fingerprint
 from .versions import entry_version
@@ -54,7 +54,7 @@ def open_engine(
             return cached, LoadResult(cached.knowledge)
     if not files:
         return None, load_directory(directory)
-    result = load_texts({name: content.decode("utf-8") for name, content in files.items()})
+    result = load_files(files)  # bytes that are not UTF-8 are problems at their lines, not an exception
     if not result.ok:
         return None, result
     engine = Engine(result.knowledge, thresholds, text_terms=result.text_terms)

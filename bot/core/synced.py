@@ -41,7 +41,11 @@ def _texts(directory: Path) -> dict[str, str]:
 
 
 def _digests(directory: Path) -> dict[str, bytes]:
-    return {name: _digest(text) for name, text in _texts(directory).items()}
+    # of the bytes, as _digest's of the text they decode to: a file that is not UTF-8 is then the loader's to
+    # report (a problem at its line), not a UnicodeDecodeError here
+    return {
+        str(path): hashlib.blake2b(path.read_bytes(), digest_size=16).digest() for path in knowledge_files(directory)
+    }
 
 
 @dataclass

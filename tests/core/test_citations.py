@@ -38,6 +38,20 @@ def test_every_block_that_states_something_needs_a_marker_but_a_lead_in_does_not
     assert citations.unmarked("Lead-in:[^a]\n- item[^a]") == []
 
 
+def test_a_lead_in_is_excused_only_right_above_a_list():
+    assert [b.text for b in citations.unmarked("Examples:\n\nA paragraph.[^a]")] == ["Examples:"]
+    assert [b.text for b in citations.unmarked("- item:\n- item[^a]")] == ["- item:"]  # an item is no lead-in
+
+
+def test_cite_unmarked_marks_every_block_that_needs_it_and_leaves_the_rest():
+    text = "One.\nStill one.\n\nMarked.[^x]\n\nLead-in:\n- item\n  continued  \n- item 2\n"
+    assert citations.cite_unmarked(text, ["a", "b"]) == (
+        "One.\nStill one.[^a][^b]\n\nMarked.[^x]\n\nLead-in:\n- item\n  continued[^a][^b]\n- item 2[^a][^b]\n"
+    )
+    assert citations.unmarked(citations.cite_unmarked(ANSWER, ["s"])) == []
+    assert citations.cite_unmarked("No sources.", []) == "No sources."
+
+
 def test_markers_are_numbered_in_the_order_of_the_sources_list_not_of_appearance():
     sources = ["nl-mod", "council-2017", "pesco-members", "cph-post"]
     shown = citations.number_markers(ANSWER, sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.citations import cite_unmarked
 from bot.core.solved import SolvedIndex, SolvedThread, draft
 
 
@@ -43,7 +44,7 @@ def test_a_new_post_finds_solved_threads_on_its_subject_in_its_own_server_only(e
 def test_a_draft_starts_from_the_posts_questions_the_marked_reply_and_the_thread_as_source():
     made = draft(DENMARK)
     assert made.questions == ("Danish PESCO membership", "Hi all, when exactly did Denmark become part of PESCO?")
-    assert made.answer == DENMARK.answer
+    assert made.answer == cite_unmarked(DENMARK.answer, ["discord-thread-1"])  # each paragraph cites the thread
     assert made.source.id == "discord-thread-1" and made.source.url == DENMARK.url
     assert (made.source.title, made.source.publisher, made.source.date) == (
         DENMARK.title,

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from bot.core.citations import cite_unmarked
 from bot.core.loader import load_directory
 from bot.core.models import Entry, Source
 from bot.core.store import EditAction, EditConflict, EditRefused, KnowledgeStore
@@ -24,7 +25,7 @@ def new_entry(
     answer: str = "An answer",
     sources: tuple[str, ...] = ("eda-pesco",),
 ) -> Entry:
-    return Entry(entry_id, questions, answer, sources)
+    return Entry(entry_id, questions, cite_unmarked(answer, sources), sources)
 
 
 def test_alias_changes_one_line_and_keeps_comments(knowledge_copy):
@@ -41,6 +42,7 @@ def test_alias_changes_one_line_and_keeps_comments(knowledge_copy):
 def test_yaml_special_text_round_trips_verbatim(knowledge_copy):
     store = KnowledgeStore(knowledge_copy)
     answer = "Key: value # not a comment\n- not a list\n{{ not a template }} @everyone 'quotes' \"too\""
+    answer = cite_unmarked(answer, ["eda-pesco"])
     store.add_entry(new_entry("special-text", ("What about special text?", "special yaml text"), answer))
     loaded = load_directory(knowledge_copy)
     assert loaded.ok
@@ -129,7 +131,9 @@ def test_undo_of_an_edit_restores_the_file_byte_for_byte(knowledge_copy):
     store = KnowledgeStore(knowledge_copy)
     before = snapshot(knowledge_copy)
     original = store.engine.entry("strategic-compass")
-    edited = store.replace_entry(Entry(original.id, original.questions, "A rewritten answer.", original.sources))
+    edited = store.replace_entry(
+        Entry(original.id, original.questions, cite_unmarked("A rewritten answer.", original.sources), original.sources)
+    )
     store.restore_entry(edited.entry_id, edited.before, edited.file)
     assert snapshot(knowledge_copy) == before
 
@@ -153,7 +157,9 @@ def test_edits_indexed_incrementally_answer_exactly_as_a_fresh_load(knowledge_co
         if kind == "alias":
             store.add_alias(entry.id, f"zorblax frobnication {step}")
         elif kind == "edit":
-            store.replace_entry(dataclasses.replace(entry, answer=f"Rewritten {step}: zorblax."))
+            store.replace_entry(
+                dataclasses.replace(entry, answer=cite_unmarked(f"Rewritten {step}: zorblax.", entry.sources))
+            )
         elif kind == "add":
             store.add_entry(new_entry(f"zorblax-{step}", (f"What is zorblax {step}?", "zorblax frobnication")))
         elif entry.id not in {"pesco-what"}:
@@ -198,7 +204,9 @@ def test_an_edit_made_from_an_older_version_is_refused_and_writes_nothing(knowle
         store.add_alias("pesco-members", "another", expected=version)
     assert snapshot(knowledge_copy) == before
     current = store.engine.entry("pesco-members")
-    assert store.replace_entry(dataclasses.replace(current, answer="Mine."), expected=entry_version(current)).after
+    assert store.replace_entry(
+        dataclasses.replace(current, answer=cite_unmarked("Mine.", current.sources)), expected=entry_version(current)
+    ).after
 
 
 def test_undo_and_remove_check_the_version_too(knowledge_copy):

@@ -233,6 +233,6 @@ sources:
 entries:
   - id: tea
     questions: [How do I make tea?, tea recipe, brewing tea]
-    answer: Boil water, then steep the leaves for three minutes.
+    answer: Boil water, then steep the leaves for three minutes.[^tea-guide]
     sources: [tea-guide]
 """

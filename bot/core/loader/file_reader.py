@@ -12,6 +12,7 @@ import yaml
 
 from ..citations import shown_length
 from ..models import ENTRY_KEYS, SOURCE_KEYS, Entry, Problem, Source
+from .claims import check_claims
 from .schema import (
     FULL_DATE_CHARS,
     MAX_ANSWER_CHARS,
@@ -37,9 +38,18 @@ class FileReader:
         self.name = name
         self.problems = problems
         self.text_ = text
+        self._lines: list[str] | None = None
 
-    def error(self, node: Node | None, key: str, message: str) -> None:
-        self.problems.append(Problem(self.name, node.line if node is not None else 0, key, message))
+    def error(self, node: Node | None, key: str, message: str, line: int | None = None) -> None:
+        """A problem at `line`, else at the node's line."""
+        where = line if line is not None else node.line if node is not None else 0
+        self.problems.append(Problem(self.name, where, key, message))
+
+    def line_text(self, line: int) -> str:
+        """The file's line `line` (1-based), as YAML counts lines; split only when a problem asks for it."""
+        if self._lines is None:
+            self._lines = self.text_.splitlines()
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
 
     def root(self) -> Node | None:
         try:
@@ -48,11 +58,32 @@ class FileReader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
             self.problems.append(Problem(self.name, line, "", f"YAML syntax error: {exc.problem or exc}"))
+        except yaml.reader.ReaderError as exc:  # a character YAML refuses: its position is libyaml's, in bytes
+            self._bad_character(chr(exc.character) if isinstance(exc.character, int) else str(exc.character))
+        except UnicodeEncodeError as exc:  # a lone surrogate (text given by a caller, not read from a file)
+            self._bad_character(exc.object[exc.start])
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.name, 0, "", f"YAML error: {exc}"))
         except YamlProblem as exc:
             self.problems.append(Problem(self.name, exc.line, "", exc.message))
         return None
+
+    def _bad_character(self, character: str) -> None:
+        """A character no knowledge file may hold, at its line: the first one in the file is the one the reader
+        stopped at (it refuses every occurrence, wherever it is)."""
+        position = max(self.text_.find(character), 0)
+        line = self.text_.count("\n", 0, position) + 1
+        column = position - self.text_.rfind("\n", 0, position)
+        code = ord(character)
+        if character == "\0":
+            hint = "a NUL character; was the file saved as UTF-16 or UTF-32? Save it as UTF-8"
+        elif "\ud800" <= character <= "\udfff":
+            hint = "half of a surrogate pair, which is not a character: delete it"
+        elif character in "\ufffe\uffff":
+            hint = "not a character: delete it"
+        else:
+            hint = "a control character, which YAML does not allow: delete it"
+        self.problems.append(Problem(self.name, line, "", f"U+{code:04X} at column {column} is {hint}"))
 
     def mapping(self, node: Node, key: str, allowed: tuple[str, ...]) -> dict[str, tuple[Node, Node]]:
         """Keys → (key node, value node); reports non-mappings, duplicate and unknown keys."""
@@ -221,6 +252,8 @@ def _read_entry(reader: FileReader, node: Node, key: str) -> Pending | None:
     related_nodes = reader.texts(fields["related"][1], f"{key}.related") if "related" in fields else []
     reviewed = reader.date(fields["reviewed"][1], f"{key}.reviewed") if "reviewed" in fields else None
     review_by = reader.date(fields["review_by"][1], f"{key}.review_by") if "review_by" in fields else None
+    if answer:
+        check_claims(reader, fields["answer"][1], key, source_nodes)
     if not (entry_id and questions and answer):
         return None
     entry = Entry(
@@ -249,7 +282,10 @@ def _read_synonyms(reader: FileReader, node: Node, synonyms: list[tuple[str, tup
         reader.error(node, "synonyms", "expected a mapping of term → list of equivalents")
         return
     for key_node, value_node in node.value:
-        canonical = str(key_node.value).strip()
+        if not isinstance(key_node, ScalarNode) or key_node.null:
+            reader.error(key_node, "synonyms", "a term must be text (not a list, a mapping or ~)")
+            continue
+        canonical = key_node.value.strip()
         key = f"synonyms.{canonical}"
         if not canonical:
             reader.error(key_node, key, "empty term")

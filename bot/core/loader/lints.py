@@ -1,10 +1,21 @@
-"""What `python -m bot check` reports beyond loading's problems: entries that cite no source, and phrasings two
-entries share after normalisation (collisions; an edit asks the index about its own phrasings)."""
+"""What `python -m bot check` reports beyond loading's problems: entries that cite no source, phrasings two
+entries share after normalisation (collisions; an edit asks the index about its own phrasings), and the audit
+warnings (audit.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..models import Entry, Knowledge, Problem, Severity
 from ..normalize import Normalizer
+from .audit import audit
+
+
+def check_lints(knowledge: Knowledge, today: dt.date | None = None) -> list[Problem]:
+    """Everything `check` adds to loading's problems. They need the whole knowledge (or normalise every
+    phrasing), so a moderator's edit does not wait for them."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return uncited(knowledge) + collisions(knowledge) + audit(knowledge, today)
 
 
 def uncited(knowledge: Knowledge) -> list[Problem]:

@@ -16,6 +16,7 @@ from ..models import Entry, Knowledge, Problem, Severity
 from ..normalize import TextTerms
 from .answer_card import check_answer_sizes
 from .cross_files import Collected, check_references, keep_file, merge
+from .decoding import decode
 from .parallel import HELPER_MIN_BYTES, read_files
 from .review_dates import review_warnings
 
@@ -98,6 +99,21 @@ def _load(
     return LoadResult(knowledge, problems, text_terms)
 
 
+def load_files(files: Mapping[str, bytes], *, today: dt.date | None = None) -> LoadResult:
+    """load_texts for files as they are on disk: bytes that are not UTF-8 are problems at their lines
+    (decoding.py), never an exception."""
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, content in files.items():
+        texts[name], found = decode(name, content)
+        problems += found
+    result = load_texts(texts, today=today)
+    if problems:
+        result.problems = sorted(problems + result.problems, key=lambda p: (p.file, p.line))
+        result.text_terms = None  # the engine is never built from a file that is not UTF-8
+    return result
+
+
 def knowledge_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
 
@@ -107,8 +123,16 @@ def load_directory(directory: Path | str, *, today: dt.date | None = None) -> Lo
     if not directory.is_dir():
         problem = Problem(str(directory), 0, "", "knowledge directory not found")
         return LoadResult(Knowledge(entries=()), [problem])
-    files = {str(path): path.read_text(encoding="utf-8") for path in knowledge_files(directory)}
-    if not files:
+    files: dict[str, bytes] = {}
+    unreadable: list[Problem] = []
+    for path in knowledge_files(directory):
+        try:
+            files[str(path)] = path.read_bytes()
+        except OSError as error:  # unreadable (permissions) or gone since the listing
+            unreadable.append(Problem(str(path), 0, "", f"cannot read the file: {error.strerror or error}"))
+    if not files and not unreadable:
         problem = Problem(str(directory), 0, "", "no *.yaml files in the knowledge directory")
         return LoadResult(Knowledge(entries=()), [problem])
-    return load_texts(files, today=today)
+    result = load_files(files, today=today)
+    result.problems[:0] = unreadable
+    return result

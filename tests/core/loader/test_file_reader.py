@@ -21,7 +21,7 @@ entries:
     colour: red
   - id: two
     questions: [What?]
-    answer: fine
+    answer: fine[^nope]
     sources: [nope]
     related: [missing]
     reviewed: yesterday

@@ -28,14 +28,15 @@ def knowledge(broken: bool = False) -> dict[str, str]:
         lines.append("entries:")
         for n in range(12):
             a, b, c = (WORDS[(f * 3 + n) % 15], WORDS[(f + n * 5) % 15], WORDS[(f * 7 + n * 2) % 15])
+            cited = ["nowhere"] if broken and n == 5 else ["s0", f"s{f}"]
             lines += [
                 f"  - id: e{f}-{n}",
                 "    questions:",
                 f"      - what is the {a} {b} programme {f}{n}",
                 f"      - who's running the {b}-{c} co-operation",
                 f"      - Défense {c} questions n°{n}",
-                f"    answer: The {a} and {b} work together on {c} at E.U. level.",
-                "    sources: [nowhere]" if broken and n == 5 else f"    sources: [s0, s{f}]",
+                f"    answer: The {a} and {b} work together on {c} at E.U. level.[^{cited[0]}][^{cited[-1]}]",
+                f"    sources: [{', '.join(cited)}]",
                 f"    tags: [topic-{n % 3}, time-sensitive]",
                 f"    related: [e{(f + 1) % FILES}-{n}]",
                 "    reviewed: 2026-10-01",

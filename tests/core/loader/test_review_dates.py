@@ -11,7 +11,7 @@ from .conftest import GOOD_SOURCE
 def test_partial_dates_and_stale_reviews():
     text = (
         GOOD_SOURCE
-        + "entries:\n  - id: x\n    questions: [Q?]\n    answer: A\n    sources: [s1]\n    reviewed: 2020-01-01\n"
+        + "entries:\n  - id: x\n    questions: [Q?]\n    answer: A.[^s1]\n    sources: [s1]\n    reviewed: 2020-01-01\n"
     )
     result = load_texts({"a.yaml": text})
     assert result.ok
@@ -23,9 +23,10 @@ def test_partial_dates_and_stale_reviews():
 def test_review_by_in_the_past_and_time_sensitive_without_one_warn():
     text = (
         GOOD_SOURCE
-        + "entries:\n  - id: x\n    questions: [Q?]\n    answer: A\n    sources: [s1]\n    review_by: 2026-01-01\n"
-        + "  - id: y\n    questions: [R?]\n    answer: B\n    sources: [s1]\n    tags: [time-sensitive]\n"
-        + "  - id: z\n    questions: [S?]\n    answer: C\n    sources: [s1]\n    tags: [time-sensitive]\n"
+        + "entries:\n  - id: x\n    questions: [Q?]\n    answer: A.[^s1]\n"
+        + "    sources: [s1]\n    review_by: 2026-01-01\n"
+        + "  - id: y\n    questions: [R?]\n    answer: B.[^s1]\n    sources: [s1]\n    tags: [time-sensitive]\n"
+        + "  - id: z\n    questions: [S?]\n    answer: C.[^s1]\n    sources: [s1]\n    tags: [time-sensitive]\n"
         + "    review_by: 2027-06-01\n"
     )
     import datetime as dt

@@ -106,7 +106,8 @@ async def test_a_moderator_turns_a_solved_thread_into_an_entry_with_one_click_an
         prefilled = {c["custom_id"]: c.get("value") for row in form["components"] for c in row["components"]}
         source_id = f"discord-thread-{post['id']}"
         assert prefilled["kb:questions"] == f"Alpine Owl\n{ALPINE_OWL}"
-        assert prefilled["kb:answer"] == HELPER_ANSWER and prefilled["kb:sources"] == source_id
+        assert prefilled["kb:answer"] == f"{HELPER_ANSWER}[^{source_id}]"  # the reply, citing its thread
+        assert prefilled["kb:sources"] == source_id
         assert entry_of(bot.engine.knowledge, "alpine-owl-exercise") is None  # nothing enters the knowledge unreviewed
         values = {**prefilled, "kb:questions": "What is the Alpine Owl exercise?\nWho ran the Alpine Owl exercise?"}
         saved = await response_to(fake, await fake.submit_modal(form["custom_id"], values, **MODERATOR))

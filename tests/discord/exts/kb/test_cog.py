@@ -58,7 +58,7 @@ async def submit(fake, form_id: str, values: dict[str, str], **who) -> str:
 
 NEW_ENTRY = {
     "kb:questions": "What is the Zorblax Initiative?\nzorblax initiative explained",
-    "kb:answer": "The Zorblax Initiative is a test entry. @everyone",
+    "kb:answer": "The Zorblax Initiative is a test entry.[^eda-pesco] @everyone",
     "kb:sources": "eda-pesco",
     "kb:tags": "test",
 }
@@ -182,7 +182,7 @@ async def test_bad_source_urls_are_refused(knowledge_copy, url):
 
 
 async def test_yaml_special_answer_is_stored_verbatim(knowledge_copy):
-    answer = "Note: this # is not a comment\n- nor a list\n{{ nor a template }}"
+    answer = "Note: this # is not a comment[^eda-pesco]\n- nor a list[^eda-pesco]\n{{ nor a template }}[^eda-pesco]"
     async with running_bot(knowledge_copy) as (fake, _):
         form = await open_form(fake, kb("add"), **MODERATOR)
         await submit(fake, form, {**NEW_ENTRY, "kb:answer": answer}, **MODERATOR)
@@ -209,7 +209,7 @@ async def test_an_edit_survives_a_restart_and_undo_restores_the_previous_text(kn
             form,
             {
                 "kb:questions": "What is the Strategic Compass?\nstrategic compass",
-                "kb:answer": "A rewritten answer.",
+                "kb:answer": "A rewritten answer.[^eeas-rdc-factsheet]",
                 "kb:sources": "eeas-rdc-factsheet",
                 "kb:tags": "basics",
             },
@@ -217,12 +217,12 @@ async def test_an_edit_survives_a_restart_and_undo_restores_the_previous_text(kn
         )
         assert reply.startswith("Saved `strategic-compass`")
     async with running_bot(knowledge_copy, data) as (fake, bot):  # a restart: new process state, same files
-        assert bot.engine.entry("strategic-compass").answer == "A rewritten answer."
+        assert bot.engine.entry("strategic-compass").answer == "A rewritten answer.[^eeas-rdc-factsheet]"
         history = await fake.slash("kb", kb("history", option("entry", "strategic-compass")), **MODERATOR)
         embed = (await response_to(fake, history))["embeds"][0]
         assert (
             "edit strategic-compass" in embed["fields"][0]["name"]
-            and "+    A rewritten answer." in embed["fields"][0]["value"]
+            and "+    A rewritten answer.[^eeas-rdc-factsheet]" in embed["fields"][0]["value"]
         )
         undo = await fake.slash("kb", kb("undo", option("entry", "strategic-compass")), **MODERATOR)
         assert "Reverted" in (await response_to(fake, undo))["content"]
@@ -567,7 +567,7 @@ async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_ke
     assert len("\n".join(phrasings)) > 4000  # more than one text input of a Discord form holds
     lines = "".join(f"      - {p.strip()}\n" for p in phrasings)
     (knowledge_copy / "big.yaml").write_text(
-        f"entries:\n  - id: zorblax\n    questions:\n{lines}    answer: Old.\n    sources: [eda-pesco]\n"
+        f"entries:\n  - id: zorblax\n    questions:\n{lines}    answer: Old.[^eda-pesco]\n    sources: [eda-pesco]\n"
     )
     async with running_bot(knowledge_copy) as (fake, bot):
         interaction = await fake.slash("kb", kb("edit", option("entry", "zorblax")), **MODERATOR)
@@ -575,11 +575,11 @@ async def test_an_entry_with_more_phrasings_than_the_form_holds_is_edited_and_ke
         inputs = [c["custom_id"] for row in body["data"]["components"] for c in row["components"]]
         assert "kb:questions" not in inputs and body["data"]["title"] == "Edit entry (questions kept as is)"
         reply = await submit(
-            fake, body["data"]["custom_id"], {"kb:answer": "New.", "kb:sources": "eda-pesco"}, **MODERATOR
+            fake, body["data"]["custom_id"], {"kb:answer": "New.[^eda-pesco]", "kb:sources": "eda-pesco"}, **MODERATOR
         )
         assert reply.startswith("Saved `zorblax`") and not fake.refused
         assert bot.engine.entry("zorblax").questions == tuple(p.strip() for p in phrasings)
-        assert bot.engine.entry("zorblax").answer == "New."
+        assert bot.engine.entry("zorblax").answer == "New.[^eda-pesco]"
 
 
 async def test_an_answer_that_would_not_fit_discord_with_its_sources_is_refused_and_files_stay_the_same(knowledge_copy):
