@@ -30,7 +30,6 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
     ("message", "expected"),
     [
         ("Danish member here. When did we join?", ["denmark-joins-pesco"]),
-        ("KNDS and Rheinmetall are in some tank project together. What's it called?", ["mgcs-tank"]),
         ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
         (
             "When did PESCO start and how many countries are in it? Are any EU states not in it?",
