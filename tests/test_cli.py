@@ -61,7 +61,7 @@ def test_knowledge_found_from_any_directory(tmp_path):
 
 def test_ask_off_topic_and_did_you_mean_in_text(run):
     off = run("ask", "what is the schengen area")
-    assert off.returncode == 0 and "outside what I know" in off.stdout and "pesco" in off.stdout
+    assert off.returncode == 0 and "outside what I know" in off.stdout and "PESCO" in off.stdout
     unsure = run("ask", "spending")
     assert "Did you mean" in unsure.stdout and "  1. " in unsure.stdout
 

@@ -82,6 +82,7 @@ class Engine:
         self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
+        self._topic_names = tuple(map(self.topic_name, self.topics))  # what members read, in the same order
 
     def updated(self, knowledge: Knowledge) -> Engine:
         """The engine of an edited knowledge set with the same synonyms: only what changed is indexed again."""
@@ -95,6 +96,10 @@ class Engine:
 
     def entries_tagged(self, tag: str) -> list[Entry]:
         return [entry for entry in self.knowledge.entries if tag in entry.tags]
+
+    def topic_name(self, tag: str) -> str:
+        """The name members see for a tag: the knowledge's `topics:` name, else the tag made readable."""
+        return self.knowledge.topic_names.get(tag) or tag.replace("-", " ").capitalize()
 
     def topic_counts(self) -> list[tuple[str, int]]:
         """Each topic (tag) with its number of entries, most entries first."""
@@ -240,7 +245,7 @@ class Engine:
 
     def _ask(self, question: str, specific_text: str | None = None, stated_text: str = "") -> Answer:
         if not has_subject(question):
-            return Answer(question, Status.NONE, (), 0.0, topics=self.topics, reason=NoAnswer.NO_SUBJECT)
+            return Answer(question, Status.NONE, (), 0.0, topics=self._topic_names, reason=NoAnswer.NO_SUBJECT)
         candidates = self.index.search(question, limit=max(self.thresholds.max_suggestions, 2))
         return self.decide(question, candidates, specific_text, stated_text)
 
@@ -275,10 +280,12 @@ class Engine:
             )
             if explaining:  # choices, the ones that explain what the question names first
                 rest = tuple(c for c in plausible if c not in explaining)
-                return Answer(question, Status.SUGGEST, (*explaining, *rest), top.score, topics=self.topics)
-            return Answer(question, Status.CLOSEST, plausible or (top,), top.score, topics=self.topics, lacking=lacking)
+                return Answer(question, Status.SUGGEST, (*explaining, *rest), top.score, topics=self._topic_names)
+            return Answer(
+                question, Status.CLOSEST, plausible or (top,), top.score, topics=self._topic_names, lacking=lacking
+            )
         best = top.score if top else 0.0
-        return Answer(question, Status.NONE, (), best, topics=self.topics, reason=NoAnswer.OFF_TOPIC)
+        return Answer(question, Status.NONE, (), best, topics=self._topic_names, reason=NoAnswer.OFF_TOPIC)
 
     def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
         """The specific things `text` names (specifics.py) that the entry does not explain — in its questions,
@@ -349,7 +356,7 @@ class Engine:
         entry = candidate.entry
         citations = tuple(self.knowledge.sources[s] for s in entry.sources if s in self.knowledge.sources)
         related = tuple(r for r in (self._by_id.get(i) for i in entry.related) if r is not None)
-        return Answer(question, Status.ANSWERED, (candidate,), candidate.score, citations, related, self.topics)
+        return Answer(question, Status.ANSWERED, (candidate,), candidate.score, citations, related, self._topic_names)
 
     def answer_entry(self, entry_id: str, question: str = "") -> Answer | None:
         entry = self._by_id.get(entry_id)

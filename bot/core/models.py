@@ -88,20 +88,22 @@ class Knowledge:
     entries: tuple[Entry, ...]
     sources: dict[str, Source] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    synonym_files: tuple[str, ...] = ()  # the files that define synonyms (an edit there reloads everything)
+    synonym_files: tuple[str, ...] = ()  # the files that define synonyms or topic names (an edit there reloads all)
+    topic_names: dict[str, str] = field(default_factory=dict)  # tag → the name members see ("Non-EU partners")
 
     # Pickled (the engine cache) as columns: 100,000 dataclass objects one by one are several times slower.
     def __getstate__(self) -> tuple[object, ...]:
         columns = tuple(zip(*(tuple(getattr(e, f.name) for f in fields(Entry)) for e in self.entries), strict=True))
-        return columns, len(self.entries), self.sources, self.synonyms, self.synonym_files
+        return columns, len(self.entries), self.sources, self.synonyms, self.synonym_files, self.topic_names
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        columns, count, sources, synonyms, synonym_files = state
+        columns, count, sources, synonyms, synonym_files, topic_names = state
         rows: Iterable[tuple[Any, ...]] = zip(*columns, strict=True) if count else ()
         object.__setattr__(self, "entries", tuple(Entry(*row) for row in rows))
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "synonyms", synonyms)
         object.__setattr__(self, "synonym_files", synonym_files)
+        object.__setattr__(self, "topic_names", topic_names)
 
 
 class Status(StrEnum):
@@ -136,7 +138,7 @@ class Answer:
     score: float = 0.0  # confidence of the best match found, even when it was too weak to offer
     citations: tuple[Source, ...] = ()
     related: tuple[Entry, ...] = ()
-    topics: tuple[str, ...] = ()  # what the bot knows about, for the off-topic reply
+    topics: tuple[str, ...] = ()  # what the bot knows about, by the names members see (the off-topic reply)
     reason: NoAnswer | None = None  # set when status is NONE
     context: str | None = None  # a follow-up: the subject from earlier in the conversation it was matched with
     stated: str | None = None  # read with the member's own statements around it in the same message

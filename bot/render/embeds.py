@@ -199,16 +199,16 @@ def _pages(title: str, lines: Sequence[str], per_page: int, empty: str, note: st
 
 
 def topics_pages(topics: Sequence[tuple[str, int]]) -> list[discord.Embed]:
-    """/topics without a tag: each tag with its number of entries."""
-    lines = [f"• **{tag}** — {count} question{'s' * (count != 1)}" for tag, count in topics]
-    note = "\n\nUse `/topics tag:NAME` to list a topic's questions, or just `/ask`."
+    """/topics without a topic: each topic, by the name members see, with its number of entries."""
+    lines = [f"• **{name}** — {count} question{'s' * (count != 1)}" for name, count in topics]
+    note = "\n\nUse `/topics tag:` to list a topic's questions, or just `/ask`."
     return _pages("What I know about", lines, TOPICS_PER_PAGE, "", note)
 
 
-def tag_pages(tag: str, entries: Sequence[Entry]) -> list[discord.Embed]:
-    """/topics with a tag: the canonical questions filed under it."""
+def tag_pages(name: str, entries: Sequence[Entry]) -> list[discord.Embed]:
+    """/topics with a topic: the canonical questions filed under it (`name`: the topic as members see it)."""
     return _pages(
-        f"Topic: {tag}", [f"• {e.title}" for e in entries], QUESTIONS_PER_PAGE, "Nothing filed under this topic."
+        f"Topic: {name}", [f"• {e.title}" for e in entries], QUESTIONS_PER_PAGE, "Nothing filed under this topic."
     )
 
 

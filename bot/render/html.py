@@ -201,7 +201,7 @@ def home_page(engine: Engine, page: Page = SERVER_PAGE) -> str:
     return _render(
         "home.html",
         page,
-        topics=engine.topic_counts(),
+        topics=[(tag, engine.topic_name(tag), count) for tag, count in engine.topic_counts()],
         questions=[(e, _search_text(e)) for e in entries],
     )
 
@@ -211,7 +211,7 @@ def entry_page(engine: Engine, entry_id: str, page: Page = SERVER_PAGE) -> str |
     answer = engine.answer_entry(entry_id)
     if answer is None or answer.entry is None:
         return None
-    visible_tags = [t for t in answer.entry.tags if t in engine.topics]
+    visible_tags = [(t, engine.topic_name(t)) for t in answer.entry.tags if t in engine.topics]
     return _render("entry.html", page, answer=answer, entry=answer.entry, tags=visible_tags)
 
 
@@ -221,7 +221,7 @@ def topic_page(engine: Engine, tag: str, page: Page = SERVER_PAGE) -> str | None
     if found is None:
         return None
     entries = sorted(engine.entries_tagged(found), key=lambda e: e.title.lower())
-    return _render("topic.html", page, tag=found, entries=entries)
+    return _render("topic.html", page, tag=found, name=engine.topic_name(found), entries=entries)
 
 
 def ask_page(
@@ -239,7 +239,7 @@ def ask_page(
         message=message,
         parts=parts,
         several=len(parts) > 1,
-        topics=engine.topics,
+        topics=[(tag, engine.topic_name(tag)) for tag in engine.topics],
         unanswered=unanswered,
         follow_up=follow_up,
     )

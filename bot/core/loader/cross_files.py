@@ -18,7 +18,8 @@ class Collected:
     pending: list[Pending] = field(default_factory=list)
     entry_ids: dict[str, Entry] = field(default_factory=dict)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    synonym_files: list[str] = field(default_factory=list)
+    synonym_files: list[str] = field(default_factory=list)  # and the files that name topics: both shape everything
+    topic_names: dict[str, str] = field(default_factory=dict)
     kept: list[Entry] = field(default_factory=list)  # entries of unchanged files, valid when last read
     # entry_ids keeps insertion order: it is also the knowledge's order of entries
 
@@ -47,6 +48,12 @@ def merge(read: FileRead, collected: Collected) -> None:
     if read.synonyms is not None:
         for canonical, equivalents in read.synonyms:
             collected.synonyms[canonical] = collected.synonyms.get(canonical, ()) + equivalents
+        collected.synonym_files.append(read.name)
+    if read.topics is not None:
+        for tag, name, line in read.topics:
+            if tag in collected.topic_names:
+                collected.problems.append(Problem(read.name, line, f"topics.{tag}", "this tag is named twice"))
+            collected.topic_names[tag] = name
         collected.synonym_files.append(read.name)
 
 

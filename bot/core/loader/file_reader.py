@@ -21,6 +21,7 @@ from .schema import (
     MAX_QUESTION_CHARS,
     MAX_SOURCE_TITLE_CHARS,
     MAX_TAG_CHARS,
+    MAX_TOPIC_NAME_CHARS,
     MAX_URL_CHARS,
     PARTIAL_DATE,
     SLUG,
@@ -174,6 +175,7 @@ class FileRead:
     sources: list[tuple[Source, int]] = field(default_factory=list)  # with the line of the source's id
     entries: list[Pending] = field(default_factory=list)
     synonyms: list[tuple[str, tuple[str, ...]]] | None = None  # None: the file has no synonyms
+    topics: list[tuple[str, str, int]] | None = None  # tag, the name members see, line; None: the file has none
 
 
 def read_file(name: str, text: str) -> FileRead:
@@ -194,6 +196,9 @@ def read_file(name: str, text: str) -> FileRead:
     if "synonyms" in top:
         read.synonyms = []
         _read_synonyms(reader, top["synonyms"][1], read.synonyms)
+    if "topics" in top:
+        read.topics = []
+        _read_topics(reader, top["topics"][1], read.topics)
     return read
 
 
@@ -291,6 +296,21 @@ def _read_synonyms(reader: FileReader, node: Node, synonyms: list[tuple[str, tup
             reader.error(key_node, key, "empty term")
             continue
         synonyms.append((canonical, tuple(e for e, _ in reader.texts(value_node, key))))
+
+
+def _read_topics(reader: FileReader, node: Node, topics: list[tuple[str, str, int]]) -> None:
+    """`topics:` maps a tag to the name members see for it ("third-states: Non-EU partners")."""
+    if not isinstance(node, MappingNode):
+        reader.error(node, "topics", "expected a mapping of tag → the name members see")
+        return
+    for key_node, value_node in node.value:
+        tag = key_node.value.strip().lower() if isinstance(key_node, ScalarNode) and not key_node.null else ""
+        if not SLUG.match(tag):
+            reader.error(key_node, "topics", f"a tag is a lower-case slug like 'third-states' (got {tag or None!r})")
+            continue
+        name = reader.text(value_node, f"topics.{tag}", limit=MAX_TOPIC_NAME_CHARS)
+        if name:
+            topics.append((tag, name, key_node.line))
 
 
 def _slug(reader: FileReader, fields: dict[str, tuple[Node, Node]], node: Node, key: str) -> str | None:

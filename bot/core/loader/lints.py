@@ -1,6 +1,6 @@
 """What `python -m bot check` reports beyond loading's problems: entries that cite no source, phrasings two
-entries share after normalisation (collisions; an edit asks the index about its own phrasings), and the audit
-warnings (audit.py)."""
+entries share after normalisation (collisions; an edit asks the index about its own phrasings), tags without
+the name members see, and the audit warnings (audit.py)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,35 @@ import datetime as dt
 from ..models import Entry, Knowledge, Problem, Severity
 from ..normalize import Normalizer
 from .audit import audit
+from .review_dates import TIME_SENSITIVE_TAG
 
 
 def check_lints(knowledge: Knowledge, today: dt.date | None = None) -> list[Problem]:
     """Everything `check` adds to loading's problems. They need the whole knowledge (or normalise every
     phrasing), so a moderator's edit does not wait for them."""
     today = today or dt.datetime.now(dt.UTC).date()
-    return uncited(knowledge) + collisions(knowledge) + audit(knowledge, today)
+    return uncited(knowledge) + collisions(knowledge) + unnamed_topics(knowledge) + audit(knowledge, today)
 
 
 def uncited(knowledge: Knowledge) -> list[Problem]:
     """The shipped knowledge must cite every entry; the engine itself does not insist."""
     return [
         Problem(e.file, e.line, f"{e.id}.sources", "entry cites no source") for e in knowledge.entries if not e.sources
+    ]
+
+
+def unnamed_topics(knowledge: Knowledge) -> list[Problem]:
+    """Once the knowledge names its topics (`topics:`), a tag members would see without a name is worth a line."""
+    if not knowledge.topic_names:
+        return []
+    first_use: dict[str, tuple[str, int, str]] = {}
+    for e in knowledge.entries:
+        for tag in e.tags:
+            first_use.setdefault(tag, (e.file, e.line, e.id))
+    return [
+        Problem(file, line, f"{entry_id}.tags", f"tag {tag!r} has no name under `topics:`", Severity.WARNING)
+        for tag, (file, line, entry_id) in first_use.items()
+        if tag not in knowledge.topic_names and tag != TIME_SENSITIVE_TAG  # a flag for moderators, not a topic
     ]
 
 

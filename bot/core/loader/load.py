@@ -60,7 +60,8 @@ def reload_texts(
 
 
 def _has_synonyms(text: str) -> bool:
-    return re.search(r"^synonyms\s*:", text, re.MULTILINE) is not None
+    """Synonyms or topic names: what shapes every entry's matching or display."""
+    return re.search(r"^(?:synonyms|topics)\s*:", text, re.MULTILINE) is not None
 
 
 def _load(
@@ -71,7 +72,11 @@ def _load(
 ) -> LoadResult:
     """Read each file given as text; take each file given as None from `previous`; check across files.
     (Synonyms come whole from `previous`: reload_texts never passes a synonym file as unchanged text.)"""
-    collected = Collected(synonyms=dict(previous.synonyms), synonym_files=list(previous.synonym_files))
+    collected = Collected(
+        synonyms=dict(previous.synonyms),
+        synonym_files=list(previous.synonym_files),
+        topic_names=dict(previous.topic_names),
+    )
     kept_entries: dict[str, list[Entry]] = {}
     for entry in previous.entries:
         kept_entries.setdefault(entry.file, []).append(entry)
@@ -90,6 +95,7 @@ def _load(
         sources=collected.sources,
         synonyms=collected.synonyms,
         synonym_files=tuple(dict.fromkeys(collected.synonym_files)),
+        topic_names=collected.topic_names,
     )
     problems = collected.problems
     problems.extend(review_warnings(knowledge, today or dt.datetime.now(dt.UTC).date()))

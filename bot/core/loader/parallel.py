@@ -116,11 +116,12 @@ def plain(read: FileRead) -> tuple[Any, ...]:
         [(s.id, s.title, s.url, s.publisher, s.date, s.line, id_line) for s, id_line in read.sources],
         [_plain_pending(pending) for pending in read.entries],
         read.synonyms,
+        read.topics,
     )
 
 
 def from_plain(plain: tuple[Any, ...]) -> FileRead:
-    name, problems, sources, entries, synonyms = plain
+    name, problems, sources, entries, synonyms, topics = plain
     return FileRead(
         name,
         [Problem(file, line, key, message, Severity(severity)) for file, line, key, message, severity in problems],
@@ -130,6 +131,7 @@ def from_plain(plain: tuple[Any, ...]) -> FileRead:
         ],
         [_pending_of(name, entry) for entry in entries],
         synonyms,
+        topics,
     )
 
 

@@ -26,7 +26,8 @@ FULL_DATE_CHARS = len("2017-12-11")
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-\d{2})?)?$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
-TOP_KEYS = ("sources", "entries", "synonyms")
+TOP_KEYS = ("sources", "entries", "synonyms", "topics")
+MAX_TOPIC_NAME_CHARS = 80  # a topic's display name: "Hybrid threats, sabotage and undersea cables"
 
 
 def parse_date(value: str | None) -> dt.date:

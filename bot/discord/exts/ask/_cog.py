@@ -141,9 +141,11 @@ class Ask(commands.Cog):
     async def topics_command(self, interaction: discord.Interaction[FaqBot], tag: str | None = None) -> None:
         engine = self.bot.engine
         if tag:
-            pages = tag_pages(tag, engine.entries_tagged(tag.strip().lower()))
+            typed = tag.strip().lower()  # the tag autocomplete gives, or a topic's name typed out
+            found = next((t for t in engine.topics if typed in {t, engine.topic_name(t).lower()}), typed)
+            pages = tag_pages(engine.topic_name(found), engine.entries_tagged(found))
         else:
-            pages = topics_pages(engine.topic_counts())
+            pages = topics_pages([(engine.topic_name(t), count) for t, count in engine.topic_counts()])
         view = Pager(pages, interaction.user.id, TOPICS_REFUSAL) if len(pages) > 1 else discord.utils.MISSING
         await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
 
@@ -151,5 +153,6 @@ class Ask(commands.Cog):
     async def tag_autocomplete(
         self, interaction: discord.Interaction[FaqBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        return [app_commands.Choice(name=t, value=t) for t in self.bot.engine.topics if needle in t][:CHOICES]
+        needle, engine = current.strip().lower(), self.bot.engine
+        named = [(t, engine.topic_name(t)) for t in engine.topics]
+        return [app_commands.Choice(name=n, value=t) for t, n in named if needle in t or needle in n.lower()][:CHOICES]

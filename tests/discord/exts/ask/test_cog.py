@@ -53,9 +53,10 @@ async def test_topics_lists_tags_and_a_tags_questions(engine):
     async with running_bot() as (fake, _):
         interaction = await fake.slash("topics")
         embed = (await callback_for(fake, interaction)).body["data"]["embeds"][0]
-        assert "**pesco**" in embed["description"]
+        assert "**PESCO**" in embed["description"] and "**pesco**" not in embed["description"]  # the names members see
         tagged = await fake.slash("topics", [{"name": "tag", "type": 3, "value": "nato"}])
-        assert first_nato_question in (await callback_for(fake, tagged)).body["data"]["embeds"][0]["description"]
+        page = (await callback_for(fake, tagged)).body["data"]["embeds"][0]
+        assert page["title"] == "Topic: EU and NATO" and first_nato_question in page["description"]
 
 
 async def test_ask_the_faq_on_a_message_answers_every_question_in_it_in_a_reply():

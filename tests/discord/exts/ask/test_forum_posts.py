@@ -37,7 +37,7 @@ async def test_off_topic_forum_post_gets_no_reply_but_chat_gets_the_topics():
         assert await quiet(fake, is_message_post(post["id"]), 1.0)
         await fake.say("best recipe for pancakes?", mention_bot=True)
         embed = embed_of(await reply_to(fake, fake.text_channel_id))
-        assert embed["title"] == "I only know about European defence cooperation" and "pesco" in embed["description"]
+        assert embed["title"] == "I only know about European defence cooperation" and "PESCO" in embed["description"]
 
 
 async def test_a_post_is_read_as_one_conversation_and_its_unanswered_part_is_named_and_queued(knowledge_copy):
