@@ -32,7 +32,8 @@ from bot.core.evaluate import Case, EvalReport, evaluate, load_cases
 from bot.core.loader import load_directory
 
 EVAL_FILES = tuple(
-    PROJECT_ROOT / "tests" / "data" / name for name in ("eval.yaml", "eval-messages.yaml", "eval-topics.yaml")
+    PROJECT_ROOT / "tests" / "data" / name
+    for name in ("eval.yaml", "eval-messages.yaml", "eval-topics.yaml", "eval-dev.yaml")
 )
 MAX_WRONG_PCT = 0.8
 MAX_OFF_TOPIC_ANSWERED_PCT = 2.0

@@ -143,7 +143,9 @@ def parser() -> argparse.ArgumentParser:
         help="copy the runtime database (audit log, review queue, votes) safely, even while the bot runs",
     )
     backup.add_argument(
-        "destination", metavar="DEST", type=Path, help="a folder (the copy is named with the time) or a file path"
+        "destination",
+        metavar="DEST",
+        help="a folder (the copy is named with the time; one ending in / is created if missing) or a file path",
     )
     backup.add_argument("--replace", action="store_true", help="overwrite DEST if it is an existing file")
     knowledge_option(backup)

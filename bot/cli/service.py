@@ -4,7 +4,9 @@ operator's invite, backup and doctor (bot/ops/). Each imports what it runs only 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from ..core.store import KnowledgeStore
 from ..exit_codes import Exit
@@ -99,8 +101,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from ..ops.backup import BackupError, backup
 
     config = config_of(args)
+    destination = Path(args.destination)
     try:
-        done = backup(config.data_path, args.destination, replace=args.replace)
+        if args.destination.endswith(("/", os.sep)):  # "backups/": a folder, even before the first backup
+            destination.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"error: cannot create {destination} ({error.strerror or error})", file=sys.stderr)
+        return Exit.FILE
+    try:
+        done = backup(config.data_path, destination, replace=args.replace)
     except BackupError as error:
         print(f"error: {error}", file=sys.stderr)
         return Exit.FILE

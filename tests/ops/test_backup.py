@@ -54,6 +54,14 @@ def test_a_backup_of_a_database_in_use_is_a_consistent_single_file(run, tmp_path
         assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
+def test_a_destination_ending_in_a_slash_is_a_folder_made_for_it(run, tmp_path, live_database):
+    backups = tmp_path / "not-yet" / "backups"
+    result = run("backup", f"{backups}/", "--config", str(config_for(tmp_path, live_database)))
+    assert result.returncode == Exit.OK, result.stderr
+    (copy,) = backups.iterdir()  # a folder with the timestamped copy, never a file named "backups"
+    assert copy.name.startswith("bot-data-")
+
+
 def test_an_existing_file_is_kept_unless_replace_is_given(run, tmp_path, live_database):
     target = tmp_path / "backup.sqlite3"
     target.write_bytes(b"an older backup")

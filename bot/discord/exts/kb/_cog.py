@@ -330,6 +330,8 @@ class Kb(LinkChecks, commands.GroupCog, group_name="kb", group_description="Mode
 
     async def cog_unload(self) -> None:
         self.weekly_digest.cancel()
+        if self._running_check is not None:  # a link check still running when the bot stops
+            self._running_check.cancel()
 
     @app_commands.command(name="stats", description="Most asked entries, votes, unanswered questions")
     async def stats(self, interaction: discord.Interaction[FaqBot]) -> None:
