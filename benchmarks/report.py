@@ -1,4 +1,4 @@
-"""Results → JSON, a Markdown table (pasted into the README) and a latency plot (PNG)."""
+"""Results → JSON, a Markdown table (pasted into docs/benchmarks.md) and a latency plot (PNG)."""
 
 from __future__ import annotations
 

@@ -4,18 +4,16 @@ tests/data/ (never their held-out parts), through the engine's real message path
 Every message is answered by `Engine.answer_message` exactly as a member's would be (its sentences read as
 one conversation, comparisons, the specifics an answer must explain), once per threshold setting; the
 matcher's ranking does not depend on the thresholds, so each question's search is done once and remembered.
-The objective: as many right outcomes as possible (one-question messages answered right, posts' expected
-entries answered, prompts, questions about something the knowledge lacks not answered outright, the parts a
-post must name as unanswered named) while wrong answers stay at or under MAX_WRONG_PCT of the one-question
-messages, off-topic messages answered at or under MAX_OFF_TOPIC_ANSWERED_PCT, posts' answered entries right
-at or above MIN_POST_PRECISION_PCT and lacking questions answered at or under MAX_LACKING_ANSWERED_PCT.
-These bounds are stricter than the targets (1%, 3%, 95%, 2%) because a held-out part is somewhat worse than
-the part tuned on. Among settings equally good on the tuning parts, the most cautious wins (the widest margin
+The objective: right outcomes (one-question messages answered right, posts' expected entries answered,
+prompts, questions about something the knowledge lacks not answered outright, the parts a post must name as
+unanswered named) less WRONG_COST for each wrong one (objective()). Hard bounds on the wrong rates found no
+setting once eval-dev.yaml, written blind, joined the tuning data: its wrong answers come from reading, not
+from the thresholds. Among settings equally good on the tuning parts, the most cautious wins (the widest margin
 over the runner-up, then the most coverage asked for): with phrasings written against the tuning parts, many
 settings tie there, and the loosest of them would be the one most likely to answer wrongly elsewhere.
 
 The matcher's Weights were searched in an earlier round (two-fold cross-validation on eval.yaml's tuning
-part, README "How matching works"); they are kept as they are here.
+part, docs/matching.md); they are kept as they are here.
 """
 
 from __future__ import annotations
@@ -35,10 +33,7 @@ EVAL_FILES = tuple(
     PROJECT_ROOT / "tests" / "data" / name
     for name in ("eval.yaml", "eval-messages.yaml", "eval-topics.yaml", "eval-dev.yaml")
 )
-MAX_WRONG_PCT = 0.8
-MAX_OFF_TOPIC_ANSWERED_PCT = 2.0
-MIN_POST_PRECISION_PCT = 96.0
-MAX_LACKING_ANSWERED_PCT = 1.5
+WRONG_COST = 3  # one wrong answer cancels three right ones (the earlier weight search used the same)
 
 GRID: dict[str, list[float]] = {
     "answer": [float(a) for a in range(24, 50, 2)],
@@ -52,16 +47,10 @@ def tuning_cases(known: set[str]) -> list[Case]:
     return [case for path in EVAL_FILES for case in load_cases(path, known)["tuning"]]
 
 
-def objective(report: EvalReport) -> tuple[int, ...] | None:
-    r = report.as_dict()
-    rates = {k: float(v) for k, v in r.items() if isinstance(v, int | float)}
-    if (
-        rates["wrong_answer_rate"] > MAX_WRONG_PCT
-        or rates["off_topic_answered_rate"] > MAX_OFF_TOPIC_ANSWERED_PCT
-        or rates["post_precision"] < MIN_POST_PRECISION_PCT
-        or rates["lacking_answered_rate"] > MAX_LACKING_ANSWERED_PCT
-    ):
-        return None
+def objective(report: EvalReport) -> tuple[int, ...]:
+    """Right outcomes less WRONG_COST for each wrong one: an outright wrong answer (a one-question message,
+    an off-topic message, a question about something the knowledge lacks, a post's wrong entry) costs more
+    than a did-you-mean or an honest "I have nothing on that"."""
     right = (
         report.answered_correct
         + report.post_found
@@ -69,7 +58,13 @@ def objective(report: EvalReport) -> tuple[int, ...] | None:
         + (report.lacking - report.lacking_answered)
         + report.unanswered_named
     )
-    return (right, 2 * report.none_correct - report.none_total, report.top1_correct)
+    wrong = (
+        report.answered_wrong
+        + report.off_topic_answered
+        + report.lacking_answered
+        + (report.post_answered - report.post_right)
+    )
+    return (right - WRONG_COST * wrong, 2 * report.none_correct - report.none_total, report.top1_correct)
 
 
 def search(engine: Engine, cases: list[Case], grid: dict[str, list[float]]) -> tuple[Any, Thresholds, EvalReport]:
@@ -77,14 +72,11 @@ def search(engine: Engine, cases: list[Case], grid: dict[str, list[float]]) -> t
     for answer, margin, coverage, below in itertools.product(*grid.values()):
         engine.thresholds = Thresholds(answer, margin, max(0.0, answer - below), 3, coverage)
         report = evaluate(engine, cases)
-        found = objective(report)
         # among settings as good, the most cautious: the widest margin, then the most coverage asked for
-        score = (*found, margin, coverage) if found is not None else None
-        if score is not None and (best is None or score > best[0]):
+        score = (*objective(report), margin, coverage)
+        if best is None or score > best[0]:
             best = (score, engine.thresholds, report)
-    if best is None:
-        engine.thresholds = Thresholds()
-        return None, engine.thresholds, evaluate(engine, cases)
+    assert best is not None, "an empty grid"
     return best
 
 

@@ -19,7 +19,7 @@ _FORMS = [
     (("differ",), r"\bhow (?:is|are|does|do) {a} (?:different|differ) (?:from|to|than) {b}{end}"),
     (
         ("same", "identical"),
-        _OPENING + r"(?:is|are) {a} (?:the same(?: thing)?|same thing|identical) (?:as|to) {b}{end}",
+        _OPENING + r"(?:is|are) {a} (?:the same(?: \w+)?|same thing|identical) (?:as|to) {b}{end}",
     ),
     (("like", "similar"), _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:like|similar to) {b}{end}"),
     (("compare",), r"\bcompare {a} (?:and|with|to|vs\.?) {b}{end}"),

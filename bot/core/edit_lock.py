@@ -1,7 +1,7 @@
 """One editor of a knowledge directory at a time, across threads and processes: an advisory lock (flock) on a
 file in the directory, which also holds a token that every save under the lock changes.
 
-Several bot processes may share one knowledge directory (README, "Several processes, one knowledge"). An edit
+Several bot processes may share one knowledge directory (docs/scaling.md, "Several processes, one knowledge"). An edit
 reads a file, checks the entry's version and writes the file back; without a lock that spans processes, two
 such edits interleave and the later write drops the earlier one. Under this lock an editor first compares the
 token with the one it saw last: if another process saved meanwhile, it reads the files' bytes again (their

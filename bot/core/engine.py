@@ -46,10 +46,10 @@ class Thresholds:
     chosen with `python -m benchmarks tune` on the tuning parts of tests/data/eval*.yaml (2026-12-07)."""
 
     answer: float = 34.0  # answer only at or above this confidence...
-    margin: float = 6.0  # ...and this far ahead of the runner-up
+    margin: float = 4.0  # ...and this far ahead of the runner-up
     suggest: float = 28.0  # below this, nothing is close enough to offer
     max_suggestions: int = 3
-    coverage: float = 0.4  # ...and only if the entry explains this share of the question's words
+    coverage: float = 0.35  # ...and only if the entry explains this share of the question's words
 
     def __post_init__(self) -> None:
         if not 0 <= self.suggest <= self.answer <= 100:  # noqa: PLR2004 - the confidence scale
@@ -224,11 +224,15 @@ class Engine:
         if found is None:
             return None
         whole = self.ask(question, context)
-        if whole.entry is not None and self._compares(whole.entry, found):
-            return [whole]
         answers = [self._ask(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side) for side in found]
         entries = {a.entry.id for a in answers if a.entry is not None}
-        if len(entries) < len(found):  # a side no entry answers outright ("standard vs express delivery"): one question
+        both_sides = len(entries) == len(found)
+        if whole.entry is not None and self._compares(whole.entry, found):
+            # an entry written for the comparison, unless it is one side's own entry that also lists the
+            # comparison among its phrasings ("EDIRPA vs EDIP" in "What is EDIRPA?"): both sides' entries say more
+            if not (both_sides and whole.entry.id in entries) or sides(whole.entry.questions[0]) is not None:
+                return [whole]
+        if not both_sides:  # a side no entry answers outright ("standard vs express delivery"): one question
             return None
         return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
 

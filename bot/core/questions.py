@@ -33,7 +33,11 @@ _ABBREVIATIONS = frozenset(
     "e.g i.e etc vs art no nos mr mrs ms dr prof col gen lt ret approx incl cf fig st jr sr".split()
 )
 _JOINED = re.compile(r"\s*(?:[,;]\s*)?\band also\b\s*|;\s*also\b\s*", re.IGNORECASE)
-_LIST_MARK = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])\s+|^\s*(?:q|question|part)\s*\d+\s*[:.)\-–]\s*", re.IGNORECASE)
+# A short heading before a colon ("Couple of questions: what is CSDP…", "PESCO: when did it start?"): a sentence
+# of its own, so the heading is small talk or the subject, and what follows is read as the question it is.
+_HEADING = re.compile(r"^([^:?!.]{1,40}):\s+(?=\S)")
+_HEADING_WORDS = 4
 
 # Words that open a question even without a question mark ("how many countries are in pesco").
 _ASKING = frozenset(
@@ -52,7 +56,8 @@ _COURTESY = frozenset(
     all everyone everybody folks guys people team forum there friends again
     thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
     appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
-    grazie tak dank sláinte slainte bye cya later soon would grateful welcome question questions quick""".split()
+    grazie tak dank sláinte slainte bye cya later soon would grateful welcome question questions quick
+    couple few several two three random silly basic dumb stupid newbie noob beginner""".split()
 )
 # The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here"):
 # a statement, even when a question word follows ("I keep reading how PESCO works…").
@@ -197,6 +202,16 @@ def _and_asking(sentence: str) -> list[str]:
     return pieces if len(pieces) > 1 and has_subject(pieces[0]) and _classify(pieces[0]).asks else [sentence]
 
 
+def _without_heading(sentence: str) -> tuple[str, str]:
+    """ "Quick question: is Malta in PESCO?" → ("is Malta in PESCO?", "Quick question"); a sentence without a
+    short heading, or whose rest asks nothing, is kept whole ("Note: the EDF started in 2021.")."""
+    found = _HEADING.match(sentence)
+    if found is None or len(found[1].split()) > _HEADING_WORDS or sides(sentence) is not None:
+        return sentence, ""
+    rest = sentence[found.end() :]
+    return (rest, found[1]) if _classify(rest).asks else (sentence, "")
+
+
 def read_message(message: str, title: str | None = None) -> list[Asked]:
     """The questions of a message in order, each with the statements before it; a forum post's title is its
     first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
@@ -209,6 +224,9 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     joined_to: dict[str, str] = {}  # a piece split at "and how…" → the piece before it
     for line in text.splitlines():
         for written in _sentences(_LIST_MARK.sub("", line)):
+            written, heading = _without_heading(written)
+            if heading:
+                sentences.append(_classify(heading))
             pieces = [p for p in _and_asking(written) if p.strip()]
             sentences += [_classify(piece) for piece in pieces]
             joined_to.update((b.strip(), a.strip()) for a, b in pairwise(pieces))

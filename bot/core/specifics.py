@@ -26,7 +26,7 @@ PROPER_NOUNS = DATA / "proper_nouns.txt"  # from SCOWL, see the file's header
 RARE_ENGLISH_WORDS = DATA / "rare_english_words.txt.gz"  # from SCOWL, see the file's header
 
 # A word in more than this share of the entries is the domain's own vocabulary ("pesco", "nato", "european"):
-# chosen with `python -m benchmarks tune` on the tuning parts (see README, How matching works).
+# chosen with `python -m benchmarks tune` on the tuning parts (see docs/matching.md).
 DOMAIN_SHARE = 0.06
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence

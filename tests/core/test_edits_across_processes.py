@@ -1,4 +1,4 @@
-"""Several processes editing one knowledge directory (README, "Several processes, one knowledge"), as real
+"""Several processes editing one knowledge directory (docs/scaling.md, "Several processes, one knowledge"), as real
 processes (tests/core/edit_worker.py): no acknowledged edit is lost, none reported as failed is saved, and
 every saved edit has its history, even when its process dies between the save and the history (redteam-3 D1
 and the note on the audit row)."""

@@ -58,6 +58,7 @@ def test_how_a_question_leans_on_what_came_before():
         ("difference between the EDA and the EDF", ("EDA", "EDF")),
         ("SAFE or EDIP, which one gives loans?", ("SAFE", "EDIP")),
         ("malta and ireland, which one of them is in pesco", ("malta", "ireland")),
+        ("Is the High Representative the same person as the defence commissioner?", ("High Representative", "defence commissioner")),
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
     ],
@@ -70,6 +71,23 @@ def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(
     assert entries(engine, "EPF vs EDF — are they the same thing?") == ["european-peace-facility", "edf-what"]
     assert entries(engine, "how is CARD different from PESCO?") == ["card-what", "pesco-what"]
     assert entries(engine, "is 42.7 the same as article 5?") == ["article-42-7-vs-nato-article-5"]
+    # EDIRPA's entry lists "edirpa vs edip difference" among its phrasings, but it is EDIRPA's own entry
+    assert entries(engine, "What's the difference between EDIP and EDIRPA?") == ["edip-what", "edirpa-joint-procurement"]
+
+
+def test_a_heading_before_a_colon_is_read_apart_from_its_question(engine):
+    (first, second) = read_message("Couple of questions: what exactly is the CSDP, and what is CARD?")
+    assert (first.question, first.stated, second.question) == ("what exactly is the CSDP", "", "what is CARD?")
+    (asked,) = read_message("PESCO: when did it start?")
+    assert (asked.question, asked.stated) == ("when did it start?", "PESCO")
+    assert entries(engine, "PESCO: when did it start?") == ["pesco-when"]
+    reply = engine.answer_message("Q1: what is the Military Mobility Package?\nQ2: what is CARD?")
+    assert [p.entry.id if p.entry else None for p in reply.parts] == ["military-mobility-package", "card-what"]
+    assert not any(p.lacking for p in reply.parts)  # "Q1" is a label, not a thing the knowledge lacks
+    (asked,) = read_message("Note: the EDF started in 2021.")  # nothing asked after the colon: one statement
+    assert asked.question == "Note: the EDF started in 2021."
+    (asked,) = read_message("EPF and EDF: what's the difference?")  # a comparison keeps its sides
+    assert sides(asked.question) == ("EPF", "EDF")
 
 
 def test_what_a_question_names_is_read_from_how_it_is_written():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Weights:
     """Every tuned number of the matcher. `python -m benchmarks tune` searches the marked ones on the tuning
-    part of tests/data/eval.yaml; the defaults are what it chose (README, "How matching works")."""
+    part of tests/data/eval.yaml; the defaults are what it chose (docs/matching.md)."""
 
     # BM25 as in bm25s's "lucene" method: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), and ATIRE's term
     # frequency tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / mean length)), which ranks exactly as
