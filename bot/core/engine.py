@@ -227,14 +227,19 @@ class Engine:
         answers = [self._ask(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side) for side in found]
         entries = {a.entry.id for a in answers if a.entry is not None}
         both_sides = len(entries) == len(found)
-        if whole.entry is not None and self._compares(whole.entry, found):
-            # an entry written for the comparison, unless it is one side's own entry that also lists the
-            # comparison among its phrasings ("EDIRPA vs EDIP" in "What is EDIRPA?"): both sides' entries say more
-            if not (both_sides and whole.entry.id in entries) or sides(whole.entry.questions[0]) is not None:
-                return [whole]
+        if whole.entry is not None and self._written_to_compare(whole.entry, found, entries if both_sides else set()):
+            return [whole]
         if not both_sides:  # a side no entry answers outright ("standard vs express delivery"): one question
             return None
         return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
+
+    def _written_to_compare(self, entry: Entry, compared: tuple[str, str], side_entries: set[str]) -> bool:
+        """An entry for this comparison, unless it is one side's own entry that also lists the comparison among
+        its phrasings ("EDIRPA vs EDIP" in "What is EDIRPA?"): then both sides' entries say more. An entry whose
+        title compares ("Is Article 42(7) like NATO's Article 5?") is written for it, whatever the sides find."""
+        if not self._compares(entry, compared):
+            return False
+        return entry.id not in side_entries or sides(entry.questions[0]) is not None
 
     def _compares(self, entry: Entry, compared: tuple[str, str]) -> bool:
         """Is this a comparison entry for these two things: one of its questions compares two things that share

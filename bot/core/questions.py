@@ -212,16 +212,10 @@ def _without_heading(sentence: str) -> tuple[str, str]:
     return (rest, found[1]) if _classify(rest).asks else (sentence, "")
 
 
-def read_message(message: str, title: str | None = None) -> list[Asked]:
-    """The questions of a message in order, each with the statements before it; a forum post's title is its
-    first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
-    firms.", "Danish member here.") is never dropped: it is the subject of the question after it. A fragment
-    with no subject of its own ("and why?") is part of the question just before it; after a statement ("Is
-    that true?") it is a question of its own, read with the statement. A message that asks nothing explicitly
-    is one question: all it says."""
-    text = clean(f"{title}\n{message}" if title else message)
+def _read_sentences(text: str) -> tuple[list[_Sentence], dict[str, str]]:
+    """The text's sentences, classified, and each piece split off at "and how…" → the piece before it."""
     sentences: list[_Sentence] = []
-    joined_to: dict[str, str] = {}  # a piece split at "and how…" → the piece before it
+    joined_to: dict[str, str] = {}
     for line in text.splitlines():
         for written in _sentences(_LIST_MARK.sub("", line)):
             written, heading = _without_heading(written)
@@ -230,6 +224,17 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
             pieces = [p for p in _and_asking(written) if p.strip()]
             sentences += [_classify(piece) for piece in pieces]
             joined_to.update((b.strip(), a.strip()) for a, b in pairwise(pieces))
+    return sentences, joined_to
+
+
+def read_message(message: str, title: str | None = None) -> list[Asked]:
+    """The questions of a message in order, each with the statements before it; a forum post's title is its
+    first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
+    firms.", "Danish member here.") is never dropped: it is the subject of the question after it. A fragment
+    with no subject of its own ("and why?") is part of the question just before it; after a statement ("Is
+    that true?") it is a question of its own, read with the statement. A message that asks nothing explicitly
+    is one question: all it says."""
+    sentences, joined_to = _read_sentences(clean(f"{title}\n{message}" if title else message))
     merged: list[_Sentence] = []
     for sentence in sentences:
         if sentence.courtesy:

@@ -58,7 +58,10 @@ def test_how_a_question_leans_on_what_came_before():
         ("difference between the EDA and the EDF", ("EDA", "EDF")),
         ("SAFE or EDIP, which one gives loans?", ("SAFE", "EDIP")),
         ("malta and ireland, which one of them is in pesco", ("malta", "ireland")),
-        ("Is the High Representative the same person as the defence commissioner?", ("High Representative", "defence commissioner")),
+        (
+            "Is the High Representative the same person as the defence commissioner?",
+            ("High Representative", "defence commissioner"),
+        ),
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
     ],
@@ -72,7 +75,8 @@ def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(
     assert entries(engine, "how is CARD different from PESCO?") == ["card-what", "pesco-what"]
     assert entries(engine, "is 42.7 the same as article 5?") == ["article-42-7-vs-nato-article-5"]
     # EDIRPA's entry lists "edirpa vs edip difference" among its phrasings, but it is EDIRPA's own entry
-    assert entries(engine, "What's the difference between EDIP and EDIRPA?") == ["edip-what", "edirpa-joint-procurement"]
+    compared = entries(engine, "What's the difference between EDIP and EDIRPA?")
+    assert compared == ["edip-what", "edirpa-joint-procurement"]
 
 
 def test_a_heading_before_a_colon_is_read_apart_from_its_question(engine):
