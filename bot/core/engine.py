@@ -309,16 +309,22 @@ class Engine:
 
     def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
         explained = self._explained(entry)
-        normalizer = self.index.normalizer
-        folded = normalizer.terms(text)  # synonym phrases ("high representative") folded onto one term
-        phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
+        if all(term(ordinal_words.get(w, w)) in explained for w in content_words(text)):
+            return ()  # every word of the text is the entry's own: most answered questions stop here
+        folded: list[str] | None = None  # synonym phrases ("high representative") folded onto one term: made
+        phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
         missing: dict[str, None] = {}
         for named in named_words(text, QUESTION_WORDS):
             if term(ordinal_words.get(named.word, named.word)) in explained:
                 continue  # the common case, before any spelling correction
             word, holders, share = self._word_facts(named.word)
             raw = term(ordinal_words.get(word, word))
-            if raw in explained or (raw not in folded and phrases_explained) or self._year_explained(word, entry):
+            if raw in explained or self._year_explained(word, entry):
+                continue
+            if folded is None:
+                folded = self.index.normalizer.terms(text)
+                phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
+            if raw not in folded and phrases_explained:
                 continue
             if share > DOMAIN_SHARE or (holders and not known_too):
                 continue  # the domain's own vocabulary ("nato", "european"); a known name around the question
