@@ -116,8 +116,11 @@ class Engine:
         conversation's subject before this message (a thread, a reply chain)."""
         message = message[:MAX_MESSAGE_CHARS]
         parts: list[Answer] = []
+        found: list[Answer] = []
         running = context
-        for asked in read_message(message, title) or [Asked(message)]:
+        for number, asked in enumerate(read_message(message, title) or [Asked(message)]):
+            if number:  # what the answers before leave for this question to lean on
+                running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question, asked.after)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
             found = self._compared(asked.question, running) or [self.ask(asked.question, running)]
@@ -126,7 +129,6 @@ class Engine:
                 found = [self.ask(f"{asked.joined_to} and {asked.question}", running)]
                 parts.pop()
             parts.extend(found)
-            running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
         return Reply(message, tuple(parts))
 
     def _leans_on_what_follows(self, question: str, after: str) -> bool:
@@ -311,7 +313,7 @@ class Engine:
         explained = self._explained(entry)
         if all(term(ordinal_words.get(w, w)) in explained for w in content_words(text)):
             return ()  # every word of the text is the entry's own: most answered questions stop here
-        folded: list[str] | None = None  # synonym phrases ("high representative") folded onto one term: made
+        folded: tuple[str, ...] | None = None  # synonym phrases ("high representative") folded onto one term: made
         phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
         missing: dict[str, None] = {}
         for named in named_words(text, QUESTION_WORDS):
