@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..config import Config
 from ..core.store import KnowledgeStore
 from ..exit_codes import Exit
 from ..terminal import GREEN, RED, YELLOW, is_terminal, styled
@@ -68,7 +69,6 @@ def cmd_site(args: argparse.Namespace) -> int:
 def cmd_invite(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..discord.connection import explain
     from ..ops.invite import explanation, invite_url
     from ..ops.session import application_id
 
@@ -86,11 +86,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         try:
             app_id = asyncio.run(application_id(config, token))
         except Exception as error:
-            failure = explain(error, config.discord)
-            if failure is None:
-                raise
-            print(f"error: {failure.message}", file=sys.stderr)
-            return failure.code
+            return _discord_failure(error, config)
     print(invite_url(app_id, config, args.guild))
     print()
     print(explanation(config))
@@ -120,7 +116,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..discord.connection import explain
     from ..ops.doctor import Status, checks
 
     config = config_of(args)
@@ -138,9 +133,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         asyncio.run(report())
     except Exception as error:
-        failure = explain(error, config.discord)
-        if failure is None:
-            raise
-        print(f"error: {failure.message}", file=sys.stderr)
-        return failure.code
+        return _discord_failure(error, config)
     return Exit.PROBLEMS if failed else Exit.OK
+
+
+def _discord_failure(error: Exception, config: Config) -> int:
+    """The exit code of an expected failure to reach Discord (its one line printed); a bug is raised again."""
+    from ..discord.connection import explain
+
+    failure = explain(error, config.discord)
+    if failure is None:
+        raise error
+    print(f"error: {failure.message}", file=sys.stderr)
+    return failure.code
