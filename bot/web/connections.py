@@ -22,13 +22,15 @@ log = logging.getLogger(__name__)
 # a reverse proxy in front of the server is exempt (`serve --proxy`, app.Site.proxies).
 MAX_CONNECTIONS_PER_CLIENT = 64
 # File descriptors kept out of the connection budget. In one turn of its loop asyncio accepts up to the
-# listening backlog before any of those connections can be refused, and the connections closed to make room
-# for them are released only on the next turn: twice the backlog. Plus the process's own (standard streams,
-# the listening socket, the event loop's, knowledge files being reloaded, the loader's helper: 9 at rest,
-# measured in /proc/PID/fd). A backlog of 64 (aiohttp's default is 128) keeps that reserve small; measured
-# with 1,100 idle connections from 100 addresses under a 1,024-file limit, 128 let accept() fail once.
-ACCEPT_BACKLOG = 64
-FD_RESERVE = 2 * ACCEPT_BACKLOG + 32
+# listening backlog before any of those connections can be refused, and a refused connection keeps its
+# descriptor for up to four turns (accepted, its transport made, connection_made refusing it, the close done)
+# while the next turns accept more: four times the backlog, by that count. Plus the process's own (standard
+# streams, the listening socket, the event loop's, knowledge files being reloaded, the loader's helper: 9 at
+# rest, measured in /proc/PID/fd). Twice a backlog of 64 let tests/web/test_serve.py's 300 idle connections
+# under a 256-file limit hit EMFILE once in a CI run on a loaded machine (not reproduced in five runs beside
+# three busy processes); a backlog of 32 (aiohttp's default is 128) keeps the larger reserve as small as before.
+ACCEPT_BACKLOG = 32
+FD_RESERVE = 4 * ACCEPT_BACKLOG + 32
 # Enough for any FAQ, and a bound on memory too (an idle connection costs the process ~5 KB: 1,000 of them
 # added 5 MB of RSS, measured): the soft file limit is raised toward the hard one only as far as this needs.
 CONNECTION_CEILING = 10_000
