@@ -189,7 +189,11 @@ class SyncedKnowledge:
                 if fingerprint(self.directory) != self._seen:
                     continue  # changed behind our back: reload_if_changed takes it in and asks again
                 engine = self.engine
-                files = [(str(p), p.read_bytes()) for p in knowledge_files(self.directory)]
+                try:
+                    files = [(str(p), p.read_bytes()) for p in knowledge_files(self.directory)]
+                except OSError as error:  # a file removed or unreadable since the check: the next change asks again
+                    log.warning("engine cache not written: %s", error)
+                    continue
             cache.save(cache_dir, cache.key(files, None), engine)
 
     # ---- one edit at a time, with its history -----------------------------------------------------

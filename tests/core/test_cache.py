@@ -40,6 +40,12 @@ def builds(monkeypatch):
     return counted
 
 
+def wait_for_the_cache_writer():
+    deadline = time.monotonic() + 30
+    while any(t.name == "engine-cache" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_a_warm_start_answers_exactly_as_a_cold_one_without_building(knowledge_copy, tmp_path, builds):
     cold, _ = open_engine(knowledge_copy, cache_dir=tmp_path / "cache")
     assert len(builds) == 1 and len(list((tmp_path / "cache").iterdir())) == 1
@@ -94,14 +100,40 @@ def test_edits_in_quick_succession_leave_the_newest_engine_cached_under_its_file
     phrasings = [f"does the {word} committee approve pesco projects" for word in ("amber", "cobalt", "crimson")]
     for phrasing in phrasings:
         store.add_alias("pesco-what", phrasing)
-    deadline = time.monotonic() + 30
-    while any(t.name == "engine-cache" for t in threading.enumerate()) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for_the_cache_writer()
     built = len(builds)
     warm, _ = open_engine(knowledge_copy, cache_dir=directory)
     assert len(builds) == built  # the edited files' engine was found in the cache
     assert warm is not None and all(warm.ask(p).entry.id == "pesco-what" for p in phrasings)
     assert len(list(directory.iterdir())) <= cache.KEEP
+
+
+def test_a_knowledge_file_unreadable_while_the_cache_is_written_is_one_line_and_the_next_edit_is_cached(
+    knowledge_copy, tmp_path, monkeypatch, caplog, builds
+):
+    """A file removed or locked between the edit and the cache write (a test's folder removed, an editor's
+    rename) costs that one write, not every later one."""
+    real_read = Path.read_bytes
+    refused: list[Path] = []
+
+    def read_bytes(path: Path) -> bytes:
+        if threading.current_thread().name == "engine-cache" and not refused:
+            refused.append(path)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    directory = tmp_path / "cache"
+    store = KnowledgeStore(knowledge_copy, cache_dir=directory)
+    with caplog.at_level(logging.WARNING, logger="bot.core.synced"):
+        for word in ("amber", "cobalt"):
+            store.add_alias("pesco-what", f"does the {word} committee approve pesco projects")
+            wait_for_the_cache_writer()
+    assert refused and "engine cache not written: [Errno 13] Permission denied" in caplog.text
+    built = len(builds)
+    warm, _ = open_engine(knowledge_copy, cache_dir=directory)
+    assert len(builds) == built  # the second edit's engine was cached
+    assert warm is not None and warm.ask("does the cobalt committee approve pesco projects").entry.id == "pesco-what"
 
 
 def test_the_key_covers_the_code_of_the_core_s_packages_too(monkeypatch, tmp_path):
