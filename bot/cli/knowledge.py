@@ -43,7 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = config_of(args)
     directory = args.directory.resolve() if args.directory else config.knowledge_dir
     result = load_directory(directory)
-    found = result.problems + check_lints(result.knowledge)
+    found = result.problems + check_lints(result.knowledge, complete=not result.unparsed)
     problems = sorted(found, key=lambda p: (p.file, p.line))
     for problem in problems:
         print(problem)

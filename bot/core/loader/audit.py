@@ -39,9 +39,10 @@ _TENSED = re.compile(  # present forms, or a past one: a regular past (-ed) or a
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")  # someone's words keep their own tense
 
 
-def audit(knowledge: Knowledge, today: dt.date) -> list[Problem]:
-    """Every audit warning for the knowledge (see the module's docstring)."""
-    warnings = _near_duplicate_answers(knowledge) + _unused_sources(knowledge)
+def audit(knowledge: Knowledge, today: dt.date, *, complete: bool = True) -> list[Problem]:
+    """Every audit warning for the knowledge (see the module's docstring); `complete`: every file was read,
+    so a source no entry cites is truly unused."""
+    warnings = _near_duplicate_answers(knowledge) + (_unused_sources(knowledge) if complete else [])
     for entry in knowledge.entries:
         warnings += _sources_after_review(entry, knowledge)
         warnings += _old_years_in_present_tense(entry, (entry.reviewed or today).year)

@@ -3,9 +3,11 @@ source and related ids that may point into any file, checked once every file has
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..models import Entry, Knowledge, Problem, Source
+from ..models import Entry, Knowledge, Problem, Severity, Source
 from .file_reader import FileRead, Pending
 
 
@@ -21,6 +23,7 @@ class Collected:
     synonym_files: list[str] = field(default_factory=list)  # and the files that name topics: both shape everything
     topic_names: dict[str, str] = field(default_factory=dict)
     kept: list[Entry] = field(default_factory=list)  # entries of unchanged files, valid when last read
+    unparsed: dict[str, str] = field(default_factory=dict)  # files that are not YAML, with their text
     # entry_ids keeps insertion order: it is also the knowledge's order of entries
 
 
@@ -75,29 +78,49 @@ def keep_file(name: str, previous: Knowledge, entries: list[Entry], collected: C
 
 
 def check_references(collected: Collected) -> None:
-    """Source and related ids may point into any file: checked once every file has been read."""
-    sources, entry_ids = collected.sources, collected.entry_ids
-    for entry in collected.kept:
-        for source_id in entry.sources:
-            if source_id not in sources:
-                message = f"unknown source id {source_id!r}"
-                collected.problems.append(Problem(entry.file, entry.line, f"{entry.id}.sources", message))
-        for related_id in entry.related:
-            if related_id not in entry_ids:
-                message = f"unknown entry id {related_id!r}"
-                collected.problems.append(Problem(entry.file, entry.line, f"{entry.id}.related", message))
+    """Source and related ids may point into any file: checked once every file has been read. While a file is
+    not YAML at all, an id its text has is not reported missing (one warning says how many were left): one
+    stray character would otherwise bury its own error under every reference into the file."""
+    unknown = _unknown_in_kept_files(collected)
     for read in collected.pending:
         file, entry_id = read.entry.file, read.entry.id
         for source_id, line in read.source_lines:
             if source_id not in collected.sources:
-                collected.problems.append(
-                    Problem(file, line, f"{entry_id}.sources", f"unknown source id {source_id!r}")
+                unknown.append(
+                    (source_id, Problem(file, line, f"{entry_id}.sources", f"unknown source id {source_id!r}"))
                 )
         for related_id, line in read.related_lines:
             if related_id not in collected.entry_ids:
-                collected.problems.append(
-                    Problem(file, line, f"{entry_id}.related", f"unknown entry id {related_id!r}")
+                unknown.append(
+                    (related_id, Problem(file, line, f"{entry_id}.related", f"unknown entry id {related_id!r}"))
                 )
             elif related_id == entry_id:
                 message = "an entry cannot be related to itself"
                 collected.problems.append(Problem(file, line, f"{entry_id}.related", message))
+    unread: list[Problem] = []
+    for id_, problem in unknown:
+        (unread if _mentioned(id_, collected.unparsed.values()) else collected.problems).append(problem)
+    if unread:
+        first, names = unread[0], ", ".join(collected.unparsed)
+        message = f"{len(unread)} cited or related id(s) from here on are in {names}: checked once it can be read"
+        collected.problems.append(Problem(first.file, first.line, first.key, message, Severity.WARNING))
+
+
+def _mentioned(id_: str, texts: Iterable[str]) -> bool:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(id_)}(?![\w-])")
+    return any(pattern.search(text) for text in texts)
+
+
+def _unknown_in_kept_files(collected: Collected) -> list[tuple[str, Problem]]:
+    """The ids an unchanged file's entries cite or relate to that no longer exist (a reload's other files)."""
+    unknown: list[tuple[str, Problem]] = []
+    for entry in collected.kept:
+        for source_id in entry.sources:
+            if source_id not in collected.sources:
+                message = f"unknown source id {source_id!r}"
+                unknown.append((source_id, Problem(entry.file, entry.line, f"{entry.id}.sources", message)))
+        for related_id in entry.related:
+            if related_id not in collected.entry_ids:
+                message = f"unknown entry id {related_id!r}"
+                unknown.append((related_id, Problem(entry.file, entry.line, f"{entry.id}.related", message)))
+    return unknown

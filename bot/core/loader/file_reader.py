@@ -176,6 +176,7 @@ class FileRead:
     entries: list[Pending] = field(default_factory=list)
     synonyms: list[tuple[str, tuple[str, ...]]] | None = None  # None: the file has no synonyms
     topics: list[tuple[str, str, int]] | None = None  # tag, the name members see, line; None: the file has none
+    unparsed: bool = False  # not YAML at all: the ids it holds are unknown to the other files
 
 
 def read_file(name: str, text: str) -> FileRead:
@@ -184,6 +185,7 @@ def read_file(name: str, text: str) -> FileRead:
     reader = FileReader(name, text, read.problems)
     root = reader.root()
     if root is None:
+        read.unparsed = bool(read.problems)
         return read
     top = reader.mapping(root, "", TOP_KEYS)
     if "sources" in top:

@@ -12,11 +12,13 @@ from .audit import audit
 from .review_dates import TIME_SENSITIVE_TAG
 
 
-def check_lints(knowledge: Knowledge, today: dt.date | None = None) -> list[Problem]:
+def check_lints(knowledge: Knowledge, today: dt.date | None = None, *, complete: bool = True) -> list[Problem]:
     """Everything `check` adds to loading's problems. They need the whole knowledge (or normalise every
-    phrasing), so a moderator's edit does not wait for them."""
+    phrasing), so a moderator's edit does not wait for them. `complete`: False while a file cannot be read,
+    when a source its entries cite would look unused."""
     today = today or dt.datetime.now(dt.UTC).date()
-    return uncited(knowledge) + collisions(knowledge) + unnamed_topics(knowledge) + audit(knowledge, today)
+    found = uncited(knowledge) + collisions(knowledge) + unnamed_topics(knowledge)
+    return found + audit(knowledge, today, complete=complete)
 
 
 def uncited(knowledge: Knowledge) -> list[Problem]:

@@ -28,6 +28,7 @@ class LoadResult:
     # The entries' texts (models.entry_texts) already made terms, when a large knowledge base was read by two
     # processes: each worked out its share's while the other was still reading (the index takes it).
     text_terms: TextTerms | None = None
+    unparsed: tuple[str, ...] = ()  # files that are not YAML: the knowledge lacks whatever they define
 
     @property
     def errors(self) -> list[Problem]:
@@ -86,6 +87,8 @@ def _load(
         for name, text in files.items():
             if text is not None:
                 merge(reads[name], collected)
+                if reads[name].unparsed:
+                    collected.unparsed[name] = text
             else:
                 keep_file(name, previous, kept_entries.get(name, []), collected)
     check_references(collected)
@@ -102,7 +105,7 @@ def _load(
     problems.sort(key=lambda p: (p.file, p.line))
     if collected.kept or len(collected.pending) != sum(len(read.entries) for read in reads.values()):
         text_terms = None  # it covers the entries read, in file order: only if they are all the knowledge has
-    return LoadResult(knowledge, problems, text_terms)
+    return LoadResult(knowledge, problems, text_terms, tuple(collected.unparsed))
 
 
 def load_files(files: Mapping[str, bytes], *, today: dt.date | None = None) -> LoadResult:

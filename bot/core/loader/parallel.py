@@ -117,11 +117,12 @@ def plain(read: FileRead) -> tuple[Any, ...]:
         [_plain_pending(pending) for pending in read.entries],
         read.synonyms,
         read.topics,
+        read.unparsed,
     )
 
 
 def from_plain(plain: tuple[Any, ...]) -> FileRead:
-    name, problems, sources, entries, synonyms, topics = plain
+    name, problems, sources, entries, synonyms, topics, unparsed = plain
     return FileRead(
         name,
         [Problem(file, line, key, message, Severity(severity)) for file, line, key, message, severity in problems],
@@ -132,6 +133,7 @@ def from_plain(plain: tuple[Any, ...]) -> FileRead:
         [_pending_of(name, entry) for entry in entries],
         synonyms,
         topics,
+        unparsed,
     )
 
 

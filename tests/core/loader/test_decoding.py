@@ -67,6 +67,31 @@ def test_a_character_yaml_refuses_is_one_line_with_its_file_line_and_column(char
     assert str(problem) == f"zz.yaml:4: error: {message}"
 
 
+def test_a_file_yaml_cannot_read_is_its_one_error_not_every_reference_into_it(knowledge_copy: Path, run):
+    """A stray control character makes the whole file unreadable: the ids it defines are then missing, and
+    every entry relating to them and every source only its entries cite would bury the one line that matters."""
+    with (knowledge_copy / "pesco.yaml").open("a", encoding="utf-8") as file:
+        file.write("# \x07 a bell pasted from a terminal\n")
+    result = run("check", str(knowledge_copy))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    errors = [line for line in lines if ": error" in line]
+    assert len(errors) == 1 and "pesco.yaml:" in errors[0] and "U+0007 at column 3 is a control character" in errors[0]
+    assert not [line for line in lines if "unknown entry id" in line or "no entry cites this source" in line]
+    (unchecked,) = [line for line in lines if "checked once it can be read" in line]
+    assert ": warning [" in unchecked and f"are in {knowledge_copy / 'pesco.yaml'}:" in unchecked
+
+
+def test_an_id_no_file_defines_is_still_reported_when_every_file_is_read():
+    result = load_texts(
+        {
+            "a.yaml": GOOD_SOURCE + "entries:\n  - id: a\n    questions: [a?]\n    answer: A.[^s1]\n"
+            "    sources: [s1]\n    related: [nowhere]\n"
+        }
+    )
+    assert [p.message for p in result.errors] == ["unknown entry id 'nowhere'"]
+
+
 @pytest.mark.parametrize("key", ["[a, b]", "{a: 1}", "~", "null"])
 def test_a_synonym_term_that_is_not_text_is_an_error_at_its_line(key: str):
     result = load_texts({"s.yaml": f"synonyms:\n  ok: [fine]\n  {key}: [pesco]\n"})

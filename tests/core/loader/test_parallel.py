@@ -79,6 +79,17 @@ def test_problems_on_both_sides_of_the_split_are_reported_as_reading_alone_repor
     assert messages.count("unknown source id 'nowhere'") == FILES
 
 
+def test_a_file_the_helper_cannot_parse_is_reported_as_reading_alone_reports_it():
+    files = knowledge()
+    files[f"part-{FILES - 1}.yaml"] += "# \x07\n"  # not YAML at all: the entries it defines are missing
+    helped, alone = load_texts(files, helper_min_bytes=0), load_texts(files, helper_min_bytes=ALONE)
+    same_load(helped, alone)
+    assert helped.unparsed == alone.unparsed == (f"part-{FILES - 1}.yaml",)
+    assert [p.message for p in alone.errors] == [
+        "U+0007 at column 3 is a control character, which YAML does not allow: delete it"
+    ]
+
+
 @pytest.mark.parametrize(
     ("executable", "logged"),
     [("/nonexistent/python", "could not start a helper"), ("/bin/false", "the helper reading the knowledge failed")],
