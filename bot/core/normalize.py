@@ -298,12 +298,17 @@ class Normalizer:
         if correct is not None:
             found = [correct(w) for w in found]
         raw = tuple(term(w) for w in found)
-        if not self._phrases:
+        if self.phrase_starts.isdisjoint(raw):  # most texts: no synonym phrase can start anywhere
             return raw, tuple(found)
         terms: list[str] = []
         surfaces: list[str] = []
         i = 0
         while i < len(raw):
+            if raw[i] not in self.phrase_starts:
+                terms.append(raw[i])
+                surfaces.append(found[i])
+                i += 1
+                continue
             for size in range(min(self._longest, len(raw) - i), 0, -1):
                 replacement = self._phrases.get(raw[i : i + size])
                 if replacement is not None:
