@@ -28,11 +28,11 @@ def distinct(keys: np.ndarray, *, inverse: bool = False) -> np.ndarray | tuple[n
         ordered = np.sort(keys)
         distinct: np.ndarray = ordered[run_firsts(ordered)]
         return distinct
-    order = np.argsort(keys, kind="stable")
+    order = keys.argsort(kind="stable")
     ordered = keys[order]
     first = run_firsts(ordered)
     where = np.empty(len(keys), dtype=np.int64)
-    where[order] = np.cumsum(first) - 1
+    where[order] = first.cumsum() - 1
     return ordered[first], where
 
 

@@ -52,7 +52,7 @@ def members(sorted_ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.
     """Which of `wanted` occur in `sorted_ids`, and where: a vectorised binary search."""
     if len(sorted_ids) == 0:
         return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
-    where = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+    where = np.minimum(sorted_ids.searchsorted(wanted), len(sorted_ids) - 1)
     return sorted_ids[where] == wanted, where
 
 
@@ -74,7 +74,7 @@ def sum_by_id(ids: np.ndarray, values: list[np.ndarray], universe: int) -> tuple
     id range is faster while the ids are many; sorting them is, once they are few."""
     if universe <= DENSE_RATIO * len(ids):  # values are positive, so a sum of zero means "absent"
         sums = [np.bincount(ids, weights=v, minlength=universe) for v in values]
-        present = np.flatnonzero(sums[0] > 0)  # on a bool array: several times faster than on floats
+        present = (sums[0] > 0).nonzero()[0]  # on a bool array: several times faster than on floats
         return present, [total[present] for total in sums]
     present, inverse = distinct(ids, inverse=True)
     return present, [np.bincount(inverse, weights=v, minlength=len(present)) for v in values]
@@ -96,7 +96,7 @@ def sums_at(
     sizes = [span.stop - span.start for span in spans]
     if universe + sum(sizes) <= len(terms) * (SEARCH_PASS_COST + LOOKUP_COST * len(targets)):
         ids = np.concatenate([postings.ids[span] for span in spans])
-        weights = np.repeat(np.fromiter(terms.values(), dtype=np.float64, count=len(terms)), sizes)
+        weights = np.fromiter(terms.values(), dtype=np.float64, count=len(terms)).repeat(sizes)
         return [
             np.bincount(
                 ids,
