@@ -26,8 +26,8 @@ _FORMS = [
     (("compared",), r"\b{a} compared (?:to|with) {b}{end}"),
     (
         ("and", "&"),
-        r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|are they|are those|how do they|the same|same thing"
-        r"|what'?s the diff|whats the diff)",
+        r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|are they|are those|how do they"
+        r"|(?:the |one and the )?same\b|(?:two )?different\b|related\b|connected\b|linked\b|what'?s the diff)",
     ),
     (
         ("name", "part", "version"),

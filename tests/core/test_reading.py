@@ -58,6 +58,8 @@ def test_how_a_question_leans_on_what_came_before():
         ("difference between the EDA and the EDF", ("EDA", "EDF")),
         ("SAFE or EDIP, which one gives loans?", ("SAFE", "EDIP")),
         ("malta and ireland, which one of them is in pesco", ("malta", "ireland")),
+        ("CARD and the CDP - same plan or two different things?", ("CARD", "CDP")),
+        ("EDA and EDF: related at all?", ("EDA", "EDF")),
         (
             "Is the High Representative the same person as the defence commissioner?",
             ("High Representative", "defence commissioner"),
