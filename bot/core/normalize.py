@@ -72,7 +72,8 @@ FILLER = (
         """tell about explain know give show info information want need would could can should will some any
         something anything more bit quick quickly briefly simple simply exactly actually really just mean
         means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
-        question idea understand stuff thing things lot""".split()
+        question idea understand stuff thing things lot basically essentially literally honestly seriously
+        genuinely totally truly""".split()
     )
     | CHAT
 )

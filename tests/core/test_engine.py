@@ -27,6 +27,7 @@ CASUAL = {
     "were eu battlegroups ever used": "battlegroups-never-deployed",
     "how many pesco projets are there": "pesco-projects-count",
     "is switzerland in pesco": "switzerland-pesco",
+    "is the EU basically the same club as NATO?": "eu-nato-relations",  # hedges ("basically") are filler
 }
 
 OFF_TOPIC = [
