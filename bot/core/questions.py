@@ -73,7 +73,8 @@ _NO_SUBJECT = frozenset(
     changes now still yet ok okay source sources proof wait why what who whom when where which how
     and or but also too either though again elaborate detail details example examples explain like
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
-    btw still back all some any long often far soon go goes going went gone called""".split()
+    btw still back all some any long often far soon go goes going went gone called difference differences
+    different differ same similar""".split()
 )
 # Words that ask, point or greet, never the specific thing a question is about (specifics.py).
 QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY

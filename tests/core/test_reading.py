@@ -24,6 +24,8 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
     assert (asked.question, asked.stated) == ("Is that true?", "The EDF is a subsidy for arms firms.")
     (asked,) = read_message("What is PESCO? And why?")
     assert asked.question == "What is PESCO? And why?"  # no subject of its own: part of the question before
+    (asked,) = read_message("Is the RDC an army? What is the difference?")  # "difference" names nothing
+    assert asked.question == "Is the RDC an army? What is the difference?"
 
 
 @pytest.mark.parametrize(
