@@ -113,6 +113,12 @@ def test_a_specific_thing_no_entry_explains_gets_the_closest_said_as_such(engine
     assert lithuania.status is Status.ANSWERED and "Lithuania" in lithuania.entry.answer  # an entry explains it
 
 
+def test_a_nationality_or_a_capital_is_its_country_for_the_specifics(engine):
+    # knowledge/basics.yaml's synonyms: "Austrian" and "Sarajevo" are explained by entries naming the country
+    assert entries(engine, "is the Austrian army neutral") == ["eu-neutral-states"]
+    assert entries(engine, "EU soldiers in Sarajevo: how many are there?") == ["althea-operation"]
+
+
 def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine):
     assert engine.answer_message("How does the EU support Ukraine militarily?").primary.status is Status.ANSWERED
     assert engine.answer_message("is NATO part of PESCO?").primary.lacking == ()
