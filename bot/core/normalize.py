@@ -305,11 +305,6 @@ class Normalizer:
         surfaces: list[str] = []
         i = 0
         while i < len(raw):
-            if raw[i] not in self.phrase_starts:
-                terms.append(raw[i])
-                surfaces.append(found[i])
-                i += 1
-                continue
             for size in range(min(self._longest, len(raw) - i), 0, -1):
                 replacement = self._phrases.get(raw[i : i + size])
                 if replacement is not None:
