@@ -174,11 +174,17 @@ class Lean(StrEnum):
     ELLIPTICAL = "elliptical"  # "and Malta?", "what about Denmark?": the rest of the question is before it
 
 
+# Question words that ask something new about what a pronoun points back at ("And who is in it?"), unlike "is
+# that true?" or "why is that?", which ask about the answer itself
+_ASKS_ANEW = frozenset("who whom whose when where which what how".split())
+
+
 def leans(question: str) -> Lean | None:
     """Whether (and how) a question leans on what came before it; None when it stands on its own."""
-    if not has_subject(question):
-        return Lean.NO_SUBJECT
     found = words(question)
+    if not has_subject(question):
+        asks_anew = any(w in _ASKS_ANEW for w in found) and any(w in _BACK_REFERENCES for w in found)
+        return Lean.REFERENCE if asks_anew else Lean.NO_SUBJECT
     if _ELLIPTICAL.match(question.strip()) and len(found) <= ELLIPTICAL_MAX_WORDS:
         return Lean.ELLIPTICAL
     if any(w in _BACK_REFERENCES for w in found):
@@ -232,15 +238,15 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     """The questions of a message in order, each with the statements before it; a forum post's title is its
     first line. Greetings and thanks say nothing; a statement ("I keep hearing the EDF is a subsidy for arms
     firms.", "Danish member here.") is never dropped: it is the subject of the question after it. A fragment
-    with no subject of its own ("and why?") is part of the question just before it; after a statement ("Is
-    that true?") it is a question of its own, read with the statement. A message that asks nothing explicitly
-    is one question: all it says."""
+    with no subject of its own ("and why?") is part of the question just before it, unless it asks anew about
+    what it points back at ("And who is in it?"); after a statement ("Is that true?") it is a question of its
+    own, read with the statement. A message that asks nothing explicitly is one question: all it says."""
     sentences, joined_to = _read_sentences(clean(f"{title}\n{message}" if title else message))
     merged: list[_Sentence] = []
     for sentence in sentences:
         if sentence.courtesy:
             continue
-        if merged and not has_subject(sentence.text) and (merged[-1].asks or not sentence.asks):
+        if merged and leans(sentence.text) is Lean.NO_SUBJECT and (merged[-1].asks or not sentence.asks):
             # "What is PESCO? And why?": part of the question before (after a statement, "Is that true?" is a
             # question of its own, read with the statement: engine.py)
             previous = merged[-1]

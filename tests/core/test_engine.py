@@ -144,6 +144,7 @@ FOLLOW_UPS = [
     ("What is SAFE?", "how much is it?", "safe-loans"),
     ("What is the Strategic Compass?", "when was it adopted?", "strategic-compass"),
     ("What is EDIP?", "how much money does it have?", "edip-what"),
+    ("When was PESCO launched?", "and who is in it?", "pesco-members"),  # asks anew about what "it" points at
 ]
 NOT_FOLLOW_UPS = [
     "thanks!",

@@ -24,6 +24,8 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
     assert (asked.question, asked.stated) == ("Is that true?", "The EDF is a subsidy for arms firms.")
     (asked,) = read_message("What is PESCO? And why?")
     assert asked.question == "What is PESCO? And why?"  # no subject of its own: part of the question before
+    first, second = read_message("When did PESCO start? And who is in it?")  # asks anew: a question of its own
+    assert (first.question, second.question) == ("When did PESCO start?", "And who is in it?")
     (asked,) = read_message("Is the RDC an army? What is the difference?")  # "difference" names nothing
     assert asked.question == "Is the RDC an army? What is the difference?"
 
@@ -38,6 +40,7 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
             ["pesco-when", "pesco-members", "pesco-members"],
         ),
         ("What is PESCO? I've been reading a lot about EU defence and Ukraine lately.", ["pesco-what"]),
+        ("When did PESCO start? And who is in it?", ["pesco-when", "pesco-members"]),
     ],
 )
 def test_statements_and_references_are_read_with_what_came_before(engine, message, expected):
@@ -50,6 +53,8 @@ def test_how_a_question_leans_on_what_came_before():
     assert leans("Is it lost?") is Lean.REFERENCE
     assert leans("and Malta?") is Lean.ELLIPTICAL
     assert leans("What is PESCO?") is None
+    assert leans("And who is in it?") is Lean.REFERENCE  # no subject, but a new question about what "it" is
+    assert leans("And why is that?") is Lean.NO_SUBJECT  # about the answer itself
 
 
 @pytest.mark.parametrize(
