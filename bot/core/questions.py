@@ -246,7 +246,12 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
     for sentence in sentences:
         if sentence.courtesy:
             continue
-        if merged and leans(sentence.text) is Lean.NO_SUBJECT and (merged[-1].asks or not sentence.asks):
+        if (
+            merged
+            and not has_subject(sentence.text)  # most sentences have one: the cheap test first
+            and leans(sentence.text) is Lean.NO_SUBJECT  # not "And who is in it?", which asks anew
+            and (merged[-1].asks or not sentence.asks)
+        ):
             # "What is PESCO? And why?": part of the question before (after a statement, "Is that true?" is a
             # question of its own, read with the statement: engine.py)
             previous = merged[-1]
