@@ -179,12 +179,15 @@ class Lean(StrEnum):
 _ASKS_ANEW = frozenset("who whom whose when where which what how".split())
 
 
+def _asks_anew(found: list[str]) -> bool:
+    return any(w in _ASKS_ANEW for w in found) and any(w in _BACK_REFERENCES for w in found)
+
+
 def leans(question: str) -> Lean | None:
     """Whether (and how) a question leans on what came before it; None when it stands on its own."""
     found = words(question)
     if not has_subject(question):
-        asks_anew = any(w in _ASKS_ANEW for w in found) and any(w in _BACK_REFERENCES for w in found)
-        return Lean.REFERENCE if asks_anew else Lean.NO_SUBJECT
+        return Lean.REFERENCE if _asks_anew(found) else Lean.NO_SUBJECT
     if _ELLIPTICAL.match(question.strip()) and len(found) <= ELLIPTICAL_MAX_WORDS:
         return Lean.ELLIPTICAL
     if any(w in _BACK_REFERENCES for w in found):
@@ -248,8 +251,8 @@ def read_message(message: str, title: str | None = None) -> list[Asked]:
             continue
         if (
             merged
-            and not has_subject(sentence.text)  # most sentences have one: the cheap test first
-            and leans(sentence.text) is Lean.NO_SUBJECT  # not "And who is in it?", which asks anew
+            and not has_subject(sentence.text)
+            and not _asks_anew(words(sentence.text))  # "And who is in it?" is a question of its own
             and (merged[-1].asks or not sentence.asks)
         ):
             # "What is PESCO? And why?": part of the question before (after a statement, "Is that true?" is a
