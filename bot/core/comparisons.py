@@ -17,17 +17,36 @@ _SIDE = r"(?P<{}>[^?,;:!—–]+?)"
 _FORMS = [
     (("diff",), r"\bdiff(?:erence|erences|rence)?s? (?:between|btw|b/w) {a} (?:and|&|vs\.?) {b}{end}"),
     (("differ",), r"\bhow (?:is|are|does|do) {a} (?:different|differ) (?:from|to|than) {b}{end}"),
+    (("differ",), _OPENING + r"(?:is|are) {a} (?:any |really |actually )?different (?:from|to|than) {b}{end}"),
+    # the two named first, then what is asked of them: "how do CARD and PESCO differ?", "are the EDF and EDIP
+    # the same thing?", "do PESCO and CARD overlap?", "EDIS and EDIP are the same thing right?"
+    (
+        ("differ", "same", "identical", "relate", "connect", "link", "overlap"),
+        r"\b(?:is|are|do|does) {a} (?:and|&) {b} (?:any |really |actually |basically )?"
+        r"(?:differ|different|the same|same|identical|related|connected|linked|overlap)\b",
+    ),
+    (
+        ("same", "identical", "differ", "related"),
+        r"^\W*{a} (?:and|&) {b} (?:are|r) (?:really |actually |basically )?"
+        r"(?:the same|same|identical|different|related)\b",
+    ),
+    (("separates", "distinguishes", "sets"), r"\bwhat (?:separates|distinguishes|sets) {a} (?:apart )?from {b}{end}"),
+    (("relat", "link", "connection"), r"\b(?:relationship|relation|link|connection)s? between {a} (?:and|&) {b}{end}"),
+    (("relate",), r"\bhow (?:does|do|is|are) {a} relate(?:d)? to {b}{end}"),
+    (("same",), r"\b(?:does|do) {a} do the same (?:thing |job |work )?as {b}{end}"),
     (
         ("same", "identical"),
         _OPENING + r"(?:is|are) {a} (?:the same(?: \w+)?|same thing|identical) (?:as|to) {b}{end}",
     ),
     (("like", "similar"), _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:like|similar to) {b}{end}"),
     (("compare",), r"\bcompare {a} (?:and|with|to|vs\.?) {b}{end}"),
+    (("compare",), r"\b(?:how (?:does|do|did) )?{a} compares? (?:to|with|against) {b}{end}"),
     (("compared",), r"\b{a} compared (?:to|with) {b}{end}"),
     (
         ("and", "&"),
-        r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|are they|are those|how do they"
-        r"|(?:the |one and the )?same\b|(?:two )?different\b|related\b|connected\b|linked\b|what'?s the diff)",
+        r"^\W*{a} (?:and|&) {b}\s*[,?:—–-]+\s*(?:is one|which|(?:are|aren'?t) (?:they|those)|how (?:do|are) they"
+        r"|who does what|(?:the |one and the )?same\b|(?:two )?different\b|related\b|connected\b|linked\b"
+        r"|what'?s the diff)",
     ),
     (
         ("name", "part", "version"),

@@ -71,6 +71,19 @@ def test_how_a_question_leans_on_what_came_before():
             "Is the High Representative the same person as the defence commissioner?",
             ("High Representative", "defence commissioner"),
         ),
+        ("how does the EDF compare to EDIP?", ("EDF", "EDIP")),
+        ("is CARD any different to PESCO?", ("CARD", "PESCO")),
+        ("how do CARD and PESCO differ?", ("CARD", "PESCO")),
+        ("are the EDF and EDIP the same thing?", ("EDF", "EDIP")),
+        ("EDIS and EDIP are the same thing right?", ("EDIS", "EDIP")),
+        ("do PESCO and CARD overlap?", ("PESCO", "CARD")),
+        ("Galileo PRS and IRIS2, how are they different?", ("Galileo PRS", "IRIS2")),
+        ("the PSC and the EU military committee, who does what?", ("PSC", "EU military committee")),
+        ("what separates the MPCC from the EU military staff?", ("MPCC", "EU military staff")),
+        ("whats the relationship between PESCO and the EDF", ("PESCO", "EDF")),
+        ("how does PESCO relate to CARD?", ("PESCO", "CARD")),
+        ("does the EDA do the same job as DG DEFIS?", ("EDA", "DG DEFIS")),
+        ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
     ],
@@ -82,6 +95,7 @@ def test_comparisons_find_their_two_sides(question, compared):
 def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(engine):
     assert entries(engine, "EPF vs EDF — are they the same thing?") == ["european-peace-facility", "edf-what"]
     assert entries(engine, "how is CARD different from PESCO?") == ["card-what", "pesco-what"]
+    assert entries(engine, "how do the Weimar Triangle and the E5 differ?") == ["weimar-triangle", "e5-group"]
     assert entries(engine, "is 42.7 the same as article 5?") == ["article-42-7-vs-nato-article-5"]
     # EDIRPA's entry lists "edirpa vs edip difference" among its phrasings, but it is EDIRPA's own entry
     compared = entries(engine, "What's the difference between EDIP and EDIRPA?")
