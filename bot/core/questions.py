@@ -116,8 +116,23 @@ _INTRODUCTION = re.compile(
 )
 
 
+# The member's own life ("I'm a teacher in Lyon", "My girlfriend works for Airbus in Toulouse"): told in the first
+# person, reporting nothing that someone said or wrote ("My uncle says Mexico wants in on SAFE" reports a claim).
+_FIRST_PERSON = re.compile(r"^\W*(?:i\b|i'?m\b|i've\b|my\b|our\b|we\b|we're\b)", re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(?:say|says|said|saying|think|thinks|thought|claim|claims|claimed|tell|tells|told|insist|insists|reckons?"
+    r"|believes?|hear|heard|hearing|read|reading|see|saw|seeing|talk|talks|talking|mentioned|apparently|according)\b",
+    re.IGNORECASE,
+)
+
+
 def introduces_the_member(sentence: str) -> bool:
-    return bool(_INTRODUCTION.search(sentence.strip()))
+    """Who the member is, where they write from, their own life: the subject of what follows, never a specific
+    thing the answer must explain."""
+    sentence = sentence.strip()
+    if _INTRODUCTION.search(sentence):
+        return True
+    return bool(_FIRST_PERSON.search(sentence)) and not _REPORTING.search(sentence)
 
 
 def has_subject(text: str) -> bool:
