@@ -5,7 +5,8 @@ years and figures — which an entry must explain before it is given as *the* an
 confidently wrong (engine.py then says it has nothing on Japan specifically and offers the closest it has).
 What counts as specific is measured, not listed: how a word is written in the question (a capital inside a
 sentence, an acronym in capitals, digits), how English writes it (only with a capital: SCOWL's word list), how
-the knowledge writes it (capitalised where it appears), and rarity (unknown to English and to the knowledge).
+the knowledge writes it (capitalised where it appears), and rarity (unknown to English and to the knowledge,
+and not a common word misspelt).
 A word many entries use ("NATO", "European", "EU") is the domain's vocabulary, not a specific thing.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .language import CHAT, RARE_ZIPF, zipf
+from .language import CHAT, RARE_ZIPF, misspells_common_word, zipf
 from .normalize import FILLER, STOPWORDS, fold, token_words
 
 DATA = Path(__file__).with_name("data")
@@ -103,8 +104,12 @@ def is_specific(named: Named, *, known: bool, capitalised_in_knowledge: Callable
     """Does this word name a specific thing? `known`: some entry has the word (after spelling correction)."""
     if named.figure or named.capitalised or named.word in proper_nouns():
         return True
-    if not known:  # in neither English nor the knowledge: a name (a company, a system), not "militarily"
-        return zipf(named.word) <= RARE_ZIPF and named.word not in rare_english_words()
+    if not known:  # in neither English nor the knowledge: a name (a company, a system), not "militarily" or a typo
+        return (
+            zipf(named.word) <= RARE_ZIPF
+            and named.word not in rare_english_words()
+            and not misspells_common_word(named.word)
+        )
     return capitalised_in_knowledge(named.word)
 
 

@@ -153,6 +153,10 @@ def test_the_members_own_life_names_nothing_the_answer_must_explain(engine):
 def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine):
     assert engine.answer_message("How does the EU support Ukraine militarily?").primary.status is Status.ANSWERED
     assert engine.answer_message("is NATO part of PESCO?").primary.lacking == ()
+    # a common word misspelt is not a name the knowledge lacks; a company no entry names is
+    reading = engine.answer_message("any recomended reading on eu defence for a total beginer?").primary
+    assert reading.lacking == () and reading.candidates[0].entry.id == "learn-more-resources"
+    assert engine.answer_message("did hensoldt get an EDIP grant").primary.lacking == ("hensoldt",)
 
 
 def test_the_parts_nothing_answers_are_named_when_others_are_answered(engine):
