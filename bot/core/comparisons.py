@@ -55,6 +55,7 @@ _FORMS = [
         r"(?:\s+or\b.*)?{end}",
     ),
     (("vs", "versus", "v."), r"(?:^|[:,]\s*)(?:what about |so )?{a}\s+(?:vs\.?|versus|v\.)\s+{b}{end}"),
+    ((" or ",), r"\b(?:which|who)\b[^,?]*,\s*{a} or {b}{end}"),  # "which is older, the WEU or the EDC?"
     ((" or ",), r"^\W*{a} or {b}\s*(?:[,?—–-]|$)"),
 ]
 _PATTERNS = [
@@ -62,6 +63,10 @@ _PATTERNS = [
     for needs, p in _FORMS
 ]
 _LEADING = re.compile(r"^(?:(?:so|ok|okay|and|but|like|the|whats|what's|what is|what are|is|are)\s+)+", re.IGNORECASE)
+# hedges between a side and the comparing words: "is the EDF basically the same as EDIP?"
+_TRAILING = re.compile(
+    r"(?:\s+(?:basically|really|actually|just|essentially|pretty much|more or less|kind of|sort of))+$", re.IGNORECASE
+)
 _POINTERS = frozenset("one other ones others they them both either".split())  # "is one part of the other?"
 MAX_SIDE_WORDS = 5  # "X or Y?" sides are names ("SAFE or EDIP"), not clauses ("is it 25 or 26 countries")
 MAX_OR_SIDE_WORDS = 2
@@ -76,12 +81,13 @@ def sides(question: str) -> tuple[str, str] | None:
         match = pattern.search(question)
         if match is None:
             continue
-        found = tuple(_LEADING.sub("", match[name].strip(" '\"*_")) for name in ("a", "b"))
+        found = tuple(_TRAILING.sub("", _LEADING.sub("", match[name].strip(" '\"*_"))) for name in ("a", "b"))
         meaningful = [[w for w in words(side) if w not in STOPWORDS and w not in _POINTERS] for side in found]
         if number == len(_PATTERNS) - 1:  # "SAFE or EDIP?": names, not "I am interested in a Visa or…"
             fits = all(len(words(side)) <= MAX_OR_SIDE_WORDS for side in found)
         else:
             fits = all(len(side) <= MAX_SIDE_WORDS for side in meaningful)
-        if fits and all(meaningful) and meaningful[0] != meaningful[1]:
+        named = all(any(not w.isdigit() for w in side) for side in meaningful)  # not "is it 25 or 26?"
+        if fits and named and meaningful[0] != meaningful[1]:
             return found[0], found[1]
     return None

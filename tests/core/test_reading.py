@@ -83,6 +83,10 @@ def test_how_a_question_leans_on_what_came_before():
         ("whats the relationship between PESCO and the EDF", ("PESCO", "EDF")),
         ("how does PESCO relate to CARD?", ("PESCO", "CARD")),
         ("does the EDA do the same job as DG DEFIS?", ("EDA", "DG DEFIS")),
+        ("is the EDF basically the same as EDIP?", ("EDF", "EDIP")),  # the hedge is not part of a side
+        ("are the EDA and the EDF pretty much the same?", ("EDA", "EDF")),
+        ("which is older, the WEU or the EDC?", ("WEU", "EDC")),
+        ("which countries are in pesco, is it 25 or 26?", None),
         ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
