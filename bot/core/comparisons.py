@@ -1,5 +1,6 @@
 """A question that compares two things ("EPF vs EDF", "difference between CARD and PESCO", "is 42.7 the same
-as Article 5?") → its two sides, each matched on its own when no entry explains both (engine.py)."""
+as Article 5?") or asks about two names at once ("what are PESCO and CARD?") → its two sides, each matched on
+its own when no entry explains both (engine.py)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,32 @@ MAX_SIDE_WORDS = 5  # "X or Y?" sides are names ("SAFE or EDIP"), not clauses ("
 MAX_OR_SIDE_WORDS = 2
 
 
+# Two names asked about at once ("what are PESCO and CARD?", "who are Kallas and Kubilius?"): answered side by
+# side as a comparison is. Only names written as names: "what are the benefits and challenges?" is one question.
+_TWO_NAMES = re.compile(
+    r"^\W*(?:so |and |ok )?(?:what|who)(?:'s|s|\s+is|\s+are|\s+was|\s+were)\s+"
+    + _SIDE.format("a")
+    + r"\s+(?:and|&)\s+"
+    + _SIDE.format("b")
+    + r"\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+
+
 def sides(question: str) -> tuple[str, str] | None:
+    """The two things a comparison compares, or a question asks about at once, as written; None when it asks
+    about one thing."""
+    found = compared(question)
+    if found is None and (" and " in question.lower() or "&" in question):
+        two_names = _TWO_NAMES.search(question)
+        if two_names is not None:
+            named = tuple(_LEADING.sub("", two_names[name].strip(" '\"*_")) for name in ("a", "b"))
+            if all(map(_is_a_name, named)):
+                return named[0], named[1]
+    return found
+
+
+def compared(question: str) -> tuple[str, str] | None:
     """The two things a comparison compares, as written, or None when the question compares nothing."""
     lowered = question.lower()
     for number, (needs, pattern) in enumerate(_PATTERNS):
@@ -91,3 +117,9 @@ def sides(question: str) -> tuple[str, str] | None:
         if fits and named and meaningful[0] != meaningful[1]:
             return found[0], found[1]
     return None
+
+
+def _is_a_name(side: str) -> bool:
+    """One word with a capital: "PESCO", "the EDC", "Kallas". Longer sides are too often one name with "and" in
+    it ("the Political and Security Committee")."""
+    return len(side.split()) == 1 and any(c.isupper() for c in side)

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .citations import strip_markers
-from .comparisons import sides
+from .comparisons import compared, sides
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
@@ -235,20 +235,20 @@ class Engine:
             return None
         return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
 
-    def _written_to_compare(self, entry: Entry, compared: tuple[str, str], side_entries: set[str]) -> bool:
+    def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:
         """An entry for this comparison, unless it is one side's own entry that also lists the comparison among
         its phrasings ("EDIRPA vs EDIP" in "What is EDIRPA?"): then both sides' entries say more. An entry whose
         title compares ("Is Article 42(7) like NATO's Article 5?") is written for it, whatever the sides find."""
-        if not self._compares(entry, compared):
+        if not self._compares(entry, pair):
             return False
-        return entry.id not in side_entries or sides(entry.questions[0]) is not None
+        return entry.id not in side_entries or compared(entry.questions[0]) is not None
 
-    def _compares(self, entry: Entry, compared: tuple[str, str]) -> bool:
+    def _compares(self, entry: Entry, pair: tuple[str, str]) -> bool:
         """Is this a comparison entry for these two things: one of its questions compares two things that share
         words with these two ("Is Article 42(7) like NATO's Article 5?" for "is 42.7 the same as article 5")?"""
         terms = self.index.normalizer.terms
-        wanted = [set(terms(side)) for side in compared]
-        for found in filter(None, map(sides, entry.questions)):
+        wanted = [set(terms(side)) for side in pair]
+        for found in filter(None, map(compared, entry.questions)):
             have = [set(terms(side)) for side in found]
             if (wanted[0] & have[0] and wanted[1] & have[1]) or (wanted[0] & have[1] and wanted[1] & have[0]):
                 return True
