@@ -25,6 +25,7 @@ from .questions import (
     introduces_the_member,
     leans,
     read_message,
+    subject_of,
 )
 from .specifics import DOMAIN_SHARE, is_specific, named_words, ordinal_words, written_capitalised
 
@@ -189,7 +190,7 @@ class Engine:
         if alone.reason is NoAnswer.OFF_TOPIC and self.index.unknown_terms(question):
             return alone  # "also, my son wants to join the navy, is that a good idea?": not about the last answer
         if lean in (Lean.REFERENCE, Lean.NO_SUBJECT):
-            within = self._within(question, context)
+            within = self._within_answered(question, context)
             if within.status is Status.ANSWERED or alone.status not in (Status.ANSWERED, Status.CLOSEST):
                 return within if within.status is not Status.NONE else alone
             return alone
@@ -198,6 +199,18 @@ class Engine:
         within = self._within(question, context)
         accepted = {Status.ANSWERED} if alone.reason is NoAnswer.OFF_TOPIC else {Status.ANSWERED, Status.SUGGEST}
         return within if within.status in accepted else alone  # nothing (better) with the context: never a guess
+
+    def _within_answered(self, question: str, context: Context) -> Answer:
+        """A question pointing back at the last answer, matched with its subject: the names of the answer's
+        title, else (when they find nothing) all its subject words. "What is Ireland's triple lock?" names
+        Ireland, but "Are they getting rid of it?" is about the triple lock too."""
+        within = self._within(question, context)
+        answered = self._by_id.get(context.entry_id or "")
+        if within.status is Status.NONE and answered is not None:
+            whole_subject = subject_of(answered.title)
+            if whole_subject != context.subject:
+                return self._within(question, replace(context, subject=whole_subject))
+        return within
 
     def _within(self, question: str, context: Context) -> Answer:
         """The question matched together with the subject before it. The member's own statements name

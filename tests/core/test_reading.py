@@ -41,6 +41,12 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
         ),
         ("What is PESCO? I've been reading a lot about EU defence and Ukraine lately.", ["pesco-what"]),
         ("When did PESCO start? And who is in it?", ["pesco-when", "pesco-members"]),
+        # the answer's names ("EU") are not its whole subject: then its title's subject words are
+        ("How much do EU countries spend on defence? Is that above 2%?", ["defence-spending-levels"] * 2),
+        (
+            "What is the EU's sanctions regime for hybrid attacks? Who has been listed under it?",
+            ["hybrid-sanctions-regime"] * 2,
+        ),
     ],
 )
 def test_statements_and_references_are_read_with_what_came_before(engine, message, expected):
