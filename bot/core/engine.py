@@ -21,8 +21,8 @@ from .questions import (
     Asked,
     Lean,
     asks,
+    claimed,
     has_subject,
-    introduces_the_member,
     leans,
     read_message,
     subject_of,
@@ -217,7 +217,7 @@ class Engine:
         specific things an answer must explain; a previous answer's subject does not."""
         subject = self._known_words(context.subject) if context.stated else context.subject
         text = f"{subject}\n{question}"
-        said = [line for line in context.subject.splitlines() if not introduces_the_member(line)]
+        said = [claim for claim in map(claimed, context.subject.splitlines()) if claim]
         within = self._ask(text, specific_text=question, stated_text="\n".join(said) if context.stated else "")
         if context.stated:
             return replace(within, question=question, stated=context.subject)

@@ -117,8 +117,10 @@ _INTRODUCTION = re.compile(
 
 
 # The member's own life ("I'm a teacher in Lyon", "My girlfriend works for Airbus in Toulouse"): told in the first
-# person, reporting nothing that someone said or wrote ("My uncle says Mexico wants in on SAFE" reports a claim).
+# person, reporting nothing that someone said or wrote.
 _FIRST_PERSON = re.compile(r"^\W*(?:i\b|i'?m\b|i've\b|my\b|our\b|we\b|we're\b)", re.IGNORECASE)
+# What someone said or wrote: what follows the verb is the claim ("...says Mexico wants in on SAFE"); who said it,
+# and where, comes before ("My MEP keeps talking about", "Someone on reddit claimed").
 _REPORTING = re.compile(
     r"\b(?:say|says|said|saying|think|thinks|thought|claim|claims|claimed|tell|tells|told|insist|insists|reckons?"
     r"|believes?|hear|heard|hearing|read|reading|see|saw|seeing|talk|talks|talking|mentioned|apparently|according)\b",
@@ -126,13 +128,16 @@ _REPORTING = re.compile(
 )
 
 
-def introduces_the_member(sentence: str) -> bool:
-    """Who the member is, where they write from, their own life: the subject of what follows, never a specific
-    thing the answer must explain."""
-    sentence = sentence.strip()
-    if _INTRODUCTION.search(sentence):
-        return True
-    return bool(_FIRST_PERSON.search(sentence)) and not _REPORTING.search(sentence)
+def claimed(statement: str) -> str:
+    """What of a member's statement is about the world, whose names an answer must explain: the claim it
+    reports; nothing when it is who the member is, where they write from or their own life."""
+    statement = statement.strip()
+    if _INTRODUCTION.search(statement):
+        return ""
+    reported = _REPORTING.search(statement)
+    if reported is not None:
+        return statement[reported.end() :]
+    return "" if _FIRST_PERSON.search(statement) else statement
 
 
 def has_subject(text: str) -> bool:

@@ -154,16 +154,18 @@ def test_a_nationality_or_a_capital_is_its_country_for_the_specifics(engine):
     assert entries(engine, "EU soldiers in Sarajevo: how many are there?") == ["althea-operation"]
 
 
-def test_the_members_own_life_names_nothing_the_answer_must_explain(engine):
+def test_the_members_own_life_and_who_told_them_name_nothing_the_answer_must_explain(engine):
     # where the member lives or works is the setting, not the thing asked about...
     airbus = engine.answer_message("My girlfriend works for Airbus in Toulouse. What does the company do in defence?")
     assert airbus.primary.status is Status.ANSWERED and airbus.primary.entry.id == "airbus-defence"
     assert entries(engine, "I'm a history teacher in Lyon. What was the European Defence Community?") == [
         "european-defence-community"
     ]
-    # ...but what someone told them is a claim about the world, whose names the answer must explain
+    # ...but what someone told them is a claim about the world, whose names the answer must explain; who told
+    # them is not
     claim = engine.answer_message("My uncle says Mexico wants in on SAFE. Can it get the money?").primary
     assert claim.status is Status.CLOSEST and claim.lacking == ("Mexico",)
+    assert entries(engine, "My MEP keeps talking about ReArm Europe. How much money is that?") == ["rearm-europe"]
 
 
 def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine):
