@@ -146,6 +146,8 @@ def test_a_specific_thing_no_entry_explains_gets_the_closest_said_as_such(engine
     assert {c.entry.id for c in answer.candidates} & {"safe-third-countries", "safe-payments", "safe-loans"}
     lithuania = engine.answer_message("how much does Lithuania spend on defence?").primary
     assert lithuania.status is Status.ANSWERED and "Lithuania" in lithuania.entry.answer  # an entry explains it
+    greece = engine.answer_message("is greece in pesco?").primary  # the members entry lists every member
+    assert greece.lacking == () and greece.candidates[0].entry.id == "pesco-members"
 
 
 def test_a_nationality_or_a_capital_is_its_country_for_the_specifics(engine):
