@@ -3,21 +3,18 @@ candidates into one of three outcomes — answered, did-you-mean, or off-topic �
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .citations import strip_markers
 from .comparisons import compared, sides
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
 from .memory import collector_paused
 from .models import Answer, Candidate, Entry, Knowledge, NoAnswer, Reply, Status
-from .normalize import TextTerms, content_words, term
+from .normalize import TextTerms, content_words
 from .questions import (
     MAX_MESSAGE_CHARS,
-    QUESTION_WORDS,
     Asked,
     Lean,
     asks,
@@ -27,15 +24,11 @@ from .questions import (
     read_message,
     subject_of,
 )
-from .specifics import DOMAIN_SHARE, is_specific, named_words, ordinal_words, written_capitalised
+from .specifics import SpecificsCheck
 
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
 _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Status.NONE: 0}
-REMEMBERED_WORDS = 50_000  # question words' facts kept (a few hundred bytes each); then forgotten all at once
-KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word: a name is capitalised in all
 NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
-YEAR_DIGITS = 4
-YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
 HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
@@ -79,8 +72,7 @@ class Engine:
                 index = Index(knowledge.entries, knowledge.synonyms, weights, text_terms=text_terms)
         self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
-        self._explained_terms: dict[str, frozenset[str]] = {}  # filled as entries are answered
-        self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
+        self.specifics = SpecificsCheck(index)
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
         self._topic_names = tuple(map(self.topic_name, self.topics))  # what members read, in the same order
@@ -206,11 +198,9 @@ class Engine:
         Ireland, but "Are they getting rid of it?" is about the triple lock too."""
         within = self._within(question, context)
         answered = self._by_id.get(context.entry_id or "")
-        if within.status is Status.NONE and answered is not None:
-            whole_subject = subject_of(answered.title)
-            if whole_subject != context.subject:
-                return self._within(question, replace(context, subject=whole_subject))
-        return within
+        if within.status is not Status.NONE or answered is None or subject_of(answered.title) == context.subject:
+            return within
+        return self._within(question, replace(context, subject=subject_of(answered.title)))
 
     def _within(self, question: str, context: Context) -> Answer:
         """The question matched together with the subject before it. The member's own statements name
@@ -294,11 +284,11 @@ class Engine:
         confident = top is not None and top.score >= t.answer and top.score - runner_up >= t.margin
         if top is not None and ((confident and top.coverage >= t.coverage) or plausible):
             text = specific_text or question
-            lacking = self.lacking(text, top.entry, stated=stated_text)
+            lacking = self.specifics.lacking(text, top.entry, stated=stated_text)
             if confident and top.coverage >= t.coverage and not lacking:
                 return self.answer_with(question, top)
             explaining = (
-                [c for c in plausible if not self.lacking(text, c.entry, stated=stated_text)]
+                [c for c in plausible if not self.specifics.lacking(text, c.entry, stated=stated_text)]
                 if lacking
                 else list(plausible)
             )
@@ -310,83 +300,6 @@ class Engine:
             )
         best = top.score if top else 0.0
         return Answer(question, Status.NONE, (), best, topics=self._topic_names, reason=NoAnswer.OFF_TOPIC)
-
-    def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
-        """The specific things `text` names (specifics.py) that the entry does not explain — in its questions,
-        answer, tags or the synonyms — as the member wrote them. `every_word`: every content word counts.
-        `stated`: the member's statements the question was read with; of these only the things no entry knows
-        count ("I read Indonesia wants in on SAFE. Has it applied?"), not the names around what is asked
-        ("Starmer signed a partnership with the EU. What does it cover?": measured on eval-dev.yaml)."""
-        missing = self._lacking(text, entry, every_word=every_word, known_too=True)
-        if stated:
-            missing += tuple(m for m in self._lacking(stated, entry, known_too=False) if m not in missing)
-        return missing
-
-    def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
-        explained = self._explained(entry)
-        may_be_missing = functools.partial(self._may_be_missing, entry=entry, known_too=known_too)
-        if not any(may_be_missing(w) for w in content_words(text) if term(ordinal_words.get(w, w)) not in explained):
-            # every word of the text is the entry's own or the domain's: most questions stop here, before
-            # reading how each word was written (a fifth of an answer's time at 3,000 entries)
-            return ()
-        folded: tuple[str, ...] | None = None  # synonym phrases ("high representative") folded onto one term: made
-        phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
-        missing: dict[str, None] = {}
-        for named in named_words(text, QUESTION_WORDS):
-            if term(ordinal_words.get(named.word, named.word)) in explained or not may_be_missing(named.word):
-                continue
-            if folded is None:
-                folded = self.index.normalizer.terms(text)
-                phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
-            word, holders, _ = self._word_facts(named.word)
-            if term(ordinal_words.get(word, word)) not in folded and phrases_explained:
-                continue
-            if every_word or is_specific(
-                named, known=bool(holders), capitalised_in_knowledge=functools.partial(written_in_capitals, holders)
-            ):
-                missing.setdefault(named.written, None)
-        return tuple(missing)
-
-    def _may_be_missing(self, word: str, *, entry: Entry, known_too: bool) -> bool:
-        """Could this word of the text, which the entry does not have as it is written, be a specific thing the
-        entry lacks? Not when spelling corrected it to the entry's own word, the entry dates a year near it, or
-        it is the domain's vocabulary (or, with `known_too` false, known to some entry): _lacking's cheap tests."""
-        corrected, holders, share = self._word_facts(word)
-        if term(ordinal_words.get(corrected, corrected)) in self._explained(entry):
-            return False
-        return not (self._year_explained(corrected, entry) or share > DOMAIN_SHARE or (holders and not known_too))
-
-    def _word_facts(self, word: str) -> tuple[str, list[Entry], float]:
-        """A question's word as the knowledge knows it (spelling corrected), a few entries that have it and the
-        share of entries that do: remembered, since the same words come back question after question."""
-        facts = self._words.get(word)
-        if facts is None:
-            if len(self._words) >= REMEMBERED_WORDS:
-                self._words.clear()
-            corrected = self.index.correct_spelling(word)
-            facts = self._words[word] = (corrected, *self.index.entries_with(corrected, KNOWLEDGE_CASE_SAMPLE))
-        return facts
-
-    def _year_explained(self, word: str, entry: Entry) -> bool:
-        """A year is explained by an entry that dates something within YEAR_SLACK of it: "is Kallas still HR in
-        2025?" is answered by "since 1 December 2024"; "spending in 2019" is not by 2024's figures."""
-        if not (word.isdigit() and len(word) == YEAR_DIGITS):
-            return False
-        year = int(word)
-        return any(
-            abs(year - int(t)) <= YEAR_SLACK for t in self._explained(entry) if t.isdigit() and len(t) == YEAR_DIGITS
-        )
-
-    def _explained(self, entry: Entry) -> frozenset[str]:
-        """The terms an entry explains: those of its questions, answer and tags (synonyms folded in)."""
-        found = self._explained_terms.get(entry.id)
-        if found is None:
-            normalizer = self.index.normalizer
-            texts = (*entry.questions, strip_markers(entry.answer), *(tag.replace("-", " ") for tag in entry.tags))
-            folded = {t for text in texts for t in normalizer.terms(text)}
-            raw = {term(ordinal_words.get(w, w)) for text in texts for w in content_words(text)}
-            found = self._explained_terms[entry.id] = frozenset(folded | raw)
-        return found
 
     def answer_with(self, question: str, candidate: Candidate) -> Answer:
         """The answer for one chosen entry: also what a did-you-mean click shows."""
@@ -400,9 +313,3 @@ class Engine:
         if entry is None:
             return None
         return self.answer_with(question or entry.title, Candidate(entry, 100.0, entry.title))
-
-
-def written_in_capitals(holders: list[Entry], word: str) -> bool:
-    """Do the entries that use a word write it with a capital inside their sentences (a name)?"""
-    votes = [written_capitalised(word, f"{e.title}\n{strip_markers(e.answer)}") for e in holders]
-    return sum(v is True for v in votes) > sum(v is False for v in votes)

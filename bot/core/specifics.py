@@ -8,6 +8,7 @@ sentence, an acronym in capitals, digits), how English writes it (only with a ca
 the knowledge writes it (capitalised where it appears), and rarity (unknown to English and to the knowledge,
 and not a common word misspelt).
 A word many entries use ("NATO", "European", "EU") is the domain's vocabulary, not a specific thing.
+SpecificsCheck finds those an entry does not explain.
 """
 
 from __future__ import annotations
@@ -18,9 +19,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .citations import strip_markers
 from .language import CHAT, RARE_ZIPF, misspells_common_word, zipf
-from .normalize import FILLER, STOPWORDS, fold, token_words
+from .models import Entry
+from .normalize import FILLER, STOPWORDS, content_words, fold, term, token_words
+from .questions import QUESTION_WORDS
+
+if TYPE_CHECKING:
+    from .index import Index
 
 DATA = Path(__file__).with_name("data")
 PROPER_NOUNS = DATA / "proper_nouns.txt"  # from SCOWL, see the file's header
@@ -29,6 +37,10 @@ RARE_ENGLISH_WORDS = DATA / "rare_english_words.txt.gz"  # from SCOWL, see the f
 # A word in more than this share of the entries is the domain's own vocabulary ("pesco", "nato", "european"):
 # chosen with `python -m benchmarks tune` on the tuning parts (see docs/matching.md).
 DOMAIN_SHARE = 0.06
+REMEMBERED_WORDS = 50_000  # question words' facts kept (a few hundred bytes each); then forgotten all at once
+KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word: a name is capitalised in all
+YEAR_DIGITS = 4
+YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence
 _STARTS_AFTER = frozenset(".!?:;\n-•—")  # the last character before a word that starts a sentence or an item
@@ -127,3 +139,96 @@ def written_capitalised(word: str, text: str) -> bool | None:
         else:
             lower += 1
     return lower == 0 if capital + lower else None
+
+
+def written_in_capitals(holders: list[Entry], word: str) -> bool:
+    """Do the entries that use a word write it with a capital inside their sentences (a name)?"""
+    votes = [written_capitalised(word, f"{e.title}\n{strip_markers(e.answer)}") for e in holders]
+    return sum(v is True for v in votes) > sum(v is False for v in votes)
+
+
+class SpecificsCheck:
+    """Which of the specific things a text names an entry does not explain, for one knowledge's index; what it
+    learns about entries and words is remembered, since the same ones come back question after question."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._explained_terms: dict[str, frozenset[str]] = {}  # filled as entries are answered
+        self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
+
+    def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
+        """The specific things `text` names (named_words, is_specific) that the entry does not explain — in its
+        questions, answer, tags or the synonyms — as the member wrote them. `every_word`: every content word counts.
+        `stated`: the member's statements the question was read with; of these only the things no entry knows
+        count ("I read Indonesia wants in on SAFE. Has it applied?"), not the names around what is asked
+        ("Starmer signed a partnership with the EU. What does it cover?": measured on eval-dev.yaml)."""
+        missing = self._lacking(text, entry, every_word=every_word, known_too=True)
+        if stated:
+            missing += tuple(m for m in self._lacking(stated, entry, known_too=False) if m not in missing)
+        return missing
+
+    def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
+        explained = self.explained(entry)
+        may_be_missing = functools.partial(self._may_be_missing, entry=entry, known_too=known_too)
+        if not any(may_be_missing(w) for w in content_words(text) if term(ordinal_words.get(w, w)) not in explained):
+            # every word of the text is the entry's own or the domain's: most questions stop here, before
+            # reading how each word was written (a fifth of an answer's time at 3,000 entries)
+            return ()
+        folded: tuple[str, ...] | None = None  # synonym phrases ("high representative") folded onto one term: made
+        phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
+        missing: dict[str, None] = {}
+        for named in named_words(text, QUESTION_WORDS):
+            if term(ordinal_words.get(named.word, named.word)) in explained or not may_be_missing(named.word):
+                continue
+            if folded is None:
+                folded = self.index.normalizer.terms(text)
+                phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
+            word, holders, _ = self._word_facts(named.word)
+            if term(ordinal_words.get(word, word)) not in folded and phrases_explained:
+                continue
+            if every_word or is_specific(
+                named, known=bool(holders), capitalised_in_knowledge=functools.partial(written_in_capitals, holders)
+            ):
+                missing.setdefault(named.written, None)
+        return tuple(missing)
+
+    def _may_be_missing(self, word: str, *, entry: Entry, known_too: bool) -> bool:
+        """Could this word of the text, which the entry does not have as it is written, be a specific thing the
+        entry lacks? Not when spelling corrected it to the entry's own word, the entry dates a year near it, or
+        it is the domain's vocabulary (or, with `known_too` false, known to some entry): _lacking's cheap tests."""
+        corrected, holders, share = self._word_facts(word)
+        if term(ordinal_words.get(corrected, corrected)) in self.explained(entry):
+            return False
+        return not (self._year_explained(corrected, entry) or share > DOMAIN_SHARE or (holders and not known_too))
+
+    def _word_facts(self, word: str) -> tuple[str, list[Entry], float]:
+        """A question's word as the knowledge knows it (spelling corrected), a few entries that have it and the
+        share of entries that do: remembered, since the same words come back question after question."""
+        facts = self._words.get(word)
+        if facts is None:
+            if len(self._words) >= REMEMBERED_WORDS:
+                self._words.clear()
+            corrected = self.index.correct_spelling(word)
+            facts = self._words[word] = (corrected, *self.index.entries_with(corrected, KNOWLEDGE_CASE_SAMPLE))
+        return facts
+
+    def _year_explained(self, word: str, entry: Entry) -> bool:
+        """A year is explained by an entry that dates something within YEAR_SLACK of it: "is Kallas still HR in
+        2025?" is answered by "since 1 December 2024"; "spending in 2019" is not by 2024's figures."""
+        if not (word.isdigit() and len(word) == YEAR_DIGITS):
+            return False
+        year = int(word)
+        return any(
+            abs(year - int(t)) <= YEAR_SLACK for t in self.explained(entry) if t.isdigit() and len(t) == YEAR_DIGITS
+        )
+
+    def explained(self, entry: Entry) -> frozenset[str]:
+        """The terms an entry explains: those of its questions, answer and tags (synonyms folded in)."""
+        found = self._explained_terms.get(entry.id)
+        if found is None:
+            normalizer = self.index.normalizer
+            texts = (*entry.questions, strip_markers(entry.answer), *(tag.replace("-", " ") for tag in entry.tags))
+            folded = {t for text in texts for t in normalizer.terms(text)}
+            raw = {term(ordinal_words.get(w, w)) for text in texts for w in content_words(text)}
+            found = self._explained_terms[entry.id] = frozenset(folded | raw)
+        return found
