@@ -50,11 +50,13 @@ _FORMS = [
         r"|what'?s the diff)",
     ),
     (
-        ("name", "part", "version"),
+        ("name", "version"),
         _OPENING
-        + r"(?:is|are) {a} (?:just |basically |really )?(?:another name for|part of|a part of|a version of) {b}"
-        r"(?:\s+or\b.*)?{end}",
+        + r"(?:is|are) {a} (?:just |basically |really )?(?:another name for|a version of) {b}(?:\s+or\b.*)?{end}",
     ),
+    # "is X part of Y" asks whether X belongs to Y ("is Finland part of PESCO?"): two things compared only when the
+    # alternative is said ("is the EDA part of PESCO or separate?")
+    (("part",), _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:a )?part of {b}\s+or\b.*{end}"),
     (("vs", "versus", "v."), r"(?:^|[:,]\s*)(?:what about |so )?{a}\s+(?:vs\.?|versus|v\.)\s+{b}{end}"),
     ((" or ",), r"\b(?:which|who)\b[^,?]*,\s*{a} or {b}{end}"),  # "which is older, the WEU or the EDC?"
     ((" or ",), r"^\W*{a} or {b}\s*(?:[,?—–-]|$)"),

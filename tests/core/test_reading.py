@@ -97,6 +97,8 @@ def test_how_a_question_leans_on_what_came_before():
         ("who are Kallas and Kubilius?", ("Kallas", "Kubilius")),
         ("What is the Political and Security Committee?", None),  # one name with "and" in it
         ("what are the benefits and challenges?", None),  # not names
+        ("is the EDA part of PESCO or separate?", ("EDA", "PESCO")),
+        ("is Finland part of PESCO?", None),  # whether it belongs: the members entry answers it
         ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
@@ -111,6 +113,7 @@ def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(
     assert entries(engine, "how is CARD different from PESCO?") == ["card-what", "pesco-what"]
     assert entries(engine, "how do the Weimar Triangle and the E5 differ?") == ["weimar-triangle", "e5-group"]
     assert entries(engine, "who are Kallas and Kubilius?") == ["hr-vp-who", "defence-commissioner-who"]
+    assert entries(engine, "is switzerland part of pesco?") == ["switzerland-pesco"]
     assert entries(engine, "What is the UK-EU Security and Defence Partnership?") == ["uk-eu-security-partnership"]
     assert entries(engine, "is 42.7 the same as article 5?") == ["article-42-7-vs-nato-article-5"]
     # EDIRPA's entry lists "edirpa vs edip difference" among its phrasings, but it is EDIRPA's own entry
