@@ -62,9 +62,11 @@ _FORMS = [
     ((" or ",), r"^\W*{a} or {b}\s*(?:[,?—–-]|$)"),
 ]
 _PATTERNS = [
-    (needs, re.compile(p.format(a=_SIDE.format("a"), b=_SIDE.format("b"), end=_END), re.IGNORECASE))
+    (frozenset(needs), re.compile(p.format(a=_SIDE.format("a"), b=_SIDE.format("b"), end=_END), re.IGNORECASE))
     for needs, p in _FORMS
 ]
+_NEEDED = tuple(dict.fromkeys(word for needs, _ in _FORMS for word in needs))
+_ANY_NEEDED = re.compile("|".join(map(re.escape, _NEEDED)))  # one search rules out most sentences
 _LEADING = re.compile(r"^(?:(?:so|ok|okay|and|but|like|the|whats|what's|what is|what are|is|are)\s+)+", re.IGNORECASE)
 # hedges between a side and the comparing words: "is the EDF basically the same as EDIP?"
 _TRAILING = re.compile(
@@ -103,8 +105,11 @@ def sides(question: str) -> tuple[str, str] | None:
 def compared(question: str) -> tuple[str, str] | None:
     """The two things a comparison compares, as written, or None when the question compares nothing."""
     lowered = question.lower()
+    if _ANY_NEEDED.search(lowered) is None:
+        return None
+    present = {word for word in _NEEDED if word in lowered}
     for number, (needs, pattern) in enumerate(_PATTERNS):
-        if not any(word in lowered for word in needs):
+        if present.isdisjoint(needs):
             continue
         match = pattern.search(question)
         if match is None:
