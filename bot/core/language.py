@@ -1,6 +1,6 @@
-"""English as members write it in chat: how common a word is in general English, and the words that carry
-no subject of their own. Data, not rules: the matcher (index.py) and the question splitter (questions.py)
-decide what to do with it."""
+"""English as members write it in chat: how common a word is in general English, whether an unknown word is a
+common one misspelt, and the words that carry no subject of their own. Data, not rules: the matcher
+(index.py), the question splitter (questions.py) and the specifics check decide what to do with it."""
 
 from __future__ import annotations
 
