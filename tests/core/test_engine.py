@@ -177,3 +177,9 @@ def test_without_context_a_follow_up_gets_the_prompt_never_a_random_entry(engine
     removed = Context("no-such-entry", "")  # the entry answered before was removed since: never linked
     assert engine.answer_message("is that still true?", context=removed).primary.reason is NoAnswer.NO_SUBJECT
     assert context_of(engine.answer_message("best pizza in rome")) is None
+
+
+def test_a_negation_written_without_its_apostrophe_counts_as_little_as_with_it(engine):
+    # English lists "doesnt" as rarer than "doesn't"; weighed as rare, it pulled this question to an entry
+    # phrased "why doesnt the eu budget cover weapons…"
+    assert engine.ask("why doesn't the EU just have one army?").candidates[0].entry.id == "eu-army-question"
