@@ -74,7 +74,8 @@ _NO_SUBJECT = frozenset(
     and or but also too either though again elaborate detail details example examples explain like
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
     btw still back all some any long often far soon go goes going went gone called difference differences
-    different differ same similar""".split()
+    different differ same similar who's what's where's when's how's that's there's they're they've he's she's
+    what're""".split()
 )
 # Words that ask, point or greet, never the specific thing a question is about (specifics.py).
 QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY
@@ -83,7 +84,8 @@ _ELLIPTICAL = re.compile(r"^(?:and|or|also|plus|what about|how about|and what ab
 ELLIPTICAL_MAX_WORDS = 4
 # Words that point back at something said before: "Is it lost?", "why are those three out?", "when did we join?"
 _BACK_REFERENCES = frozenset(
-    "it its they them their theirs this that these those he him his she her we us our there one ones".split()
+    "it its they them their theirs this that these those he him his she her we us our there one ones that's they're"
+    " they've he's she's".split()
 )
 # "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word.
 _AND_ASKING = re.compile(
@@ -196,7 +198,7 @@ class Lean(StrEnum):
 
 # Question words that ask something new about what a pronoun points back at ("And who is in it?"), unlike "is
 # that true?" or "why is that?", which ask about the answer itself
-_ASKS_ANEW = frozenset("who whom whose when where which what how".split())
+_ASKS_ANEW = frozenset("who whom whose when where which what how who's what's where's when's how's".split())
 
 
 def _asks_anew(found: list[str]) -> bool:
@@ -229,7 +231,12 @@ def _and_asking(sentence: str) -> list[str]:
     """ "When did PESCO start and how many countries are in it?" → its two questions; "how and when …" and a
     statement ("I'd like to understand X and how it works.") stay one."""
     pieces = _AND_ASKING.split(sentence)
-    return pieces if len(pieces) > 1 and has_subject(pieces[0]) and _classify(pieces[0]).asks else [sentence]
+    if len(pieces) == 1 or not _classify(pieces[0]).asks:
+        return [sentence]
+    # "What's it called and when is it ready?": the first asks anew about what "it" points back at ("How many
+    # are there, and who checks?" does not: that "there" points at nothing)
+    first = [w for w in words(pieces[0]) if w != "there"]
+    return pieces if has_subject(pieces[0]) or _asks_anew(first) else [sentence]
 
 
 def _without_heading(sentence: str) -> tuple[str, str]:

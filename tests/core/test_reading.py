@@ -61,6 +61,10 @@ def test_how_a_question_leans_on_what_came_before():
     assert leans("What is PESCO?") is None
     assert leans("And who is in it?") is Lean.REFERENCE  # no subject, but a new question about what "it" is
     assert leans("And why is that?") is Lean.NO_SUBJECT  # about the answer itself
+    # a contraction is its words: "who's" asks, "that's" points back; neither is a subject
+    assert leans("and who's in it?") is Lean.REFERENCE and leans("what's that?") is Lean.REFERENCE
+    first, second = read_message("KNDS and Rheinmetall build a tank. What's it called and when is it ready?")
+    assert (first.question, second.question) == ("What's it called", "when is it ready?")
 
 
 @pytest.mark.parametrize(
