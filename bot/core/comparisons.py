@@ -96,7 +96,7 @@ def sides(question: str) -> tuple[str, str] | None:
     if found is None and (" and " in question.lower() or "&" in question):
         two_names = _TWO_NAMES.search(question)
         if two_names is not None:
-            named = tuple(_LEADING.sub("", two_names[name].strip(" '\"*_")) for name in ("a", "b"))
+            named = tuple(_written_side(two_names[name]) for name in ("a", "b"))
             if all(map(_is_a_name, named)):
                 return named[0], named[1]
     return found
@@ -114,7 +114,7 @@ def compared(question: str) -> tuple[str, str] | None:
         match = pattern.search(question)
         if match is None:
             continue
-        found = tuple(_TRAILING.sub("", _LEADING.sub("", match[name].strip(" '\"*_"))) for name in ("a", "b"))
+        found = tuple(_TRAILING.sub("", _written_side(match[name])) for name in ("a", "b"))
         meaningful = [[w for w in words(side) if w not in STOPWORDS and w not in _POINTERS] for side in found]
         if number == len(_PATTERNS) - 1:  # "SAFE or EDIP?": names, not "I am interested in a Visa or…"
             fits = all(len(words(side)) <= MAX_OR_SIDE_WORDS for side in found)
@@ -124,6 +124,11 @@ def compared(question: str) -> tuple[str, str] | None:
         if fits and named and meaningful[0] != meaningful[1]:
             return found[0], found[1]
     return None
+
+
+def _written_side(matched: str) -> str:
+    """A side as the member named it: no quotes or markup around it, no "so", "the" or "what is" before it."""
+    return _LEADING.sub("", matched.strip(" '\"*_"))
 
 
 def _is_a_name(side: str) -> bool:

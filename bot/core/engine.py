@@ -198,9 +198,10 @@ class Engine:
         Ireland, but "Are they getting rid of it?" is about the triple lock too."""
         within = self._within(question, context)
         answered = self._by_id.get(context.entry_id or "")
-        if within.status is not Status.NONE or answered is None or subject_of(answered.title) == context.subject:
+        whole_subject = subject_of(answered.title) if answered is not None else context.subject
+        if within.status is not Status.NONE or whole_subject == context.subject:
             return within
-        return self._within(question, replace(context, subject=subject_of(answered.title)))
+        return self._within(question, replace(context, subject=whole_subject))
 
     def _within(self, question: str, context: Context) -> Answer:
         """The question matched together with the subject before it. The member's own statements name
