@@ -37,7 +37,7 @@ _FORMS = [
     (("same",), r"\b(?:does|do) {a} do the same (?:thing |job |work )?as {b}{end}"),
     (
         ("same", "identical"),
-        _OPENING + r"(?:is|are) {a} (?:the same(?: \w+)?|same thing|identical) (?:as|to) {b}{end}",
+        _OPENING + r"(?:is|are|was|were) {a} (?:the same(?: \w+)?|same thing|identical) (?:as|to) {b}{end}",
     ),
     (("like", "similar"), _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:like|similar to) {b}{end}"),
     (("compare",), r"\bcompare {a} (?:and|with|to|vs\.?) {b}{end}"),
@@ -49,6 +49,19 @@ _FORMS = [
         r"|who does what|(?:the |one and the )?same\b|(?:two )?different\b|related\b|connected\b|linked\b"
         r"|what'?s the diff)",
     ),
+    # "isn't the MPCC just a department of the EU military staff?", "is EDIP basically EDIRPA 2.0?", "is the RDC
+    # just the old battlegroups with a new logo?", "mbda and knds, both joint ventures?"
+    (
+        ("department", "branch", "rebrand", "successor", "continuation", "rerun", "rehash", "copy"),
+        _OPENING + r"(?:is|are|was|were|isn'?t|aren'?t|wasn'?t) {a} (?:just |basically |simply |really |essentially )?"
+        r"(?:a |an |the )?(?:department|branch|rebrand|successor|continuation|rerun|rehash|copy) (?:of|to) {b}{end}",
+    ),
+    (
+        ("2.0", "new ", "rebrand", "renamed", "again"),
+        _OPENING + r"(?:is|are|was|were|isn'?t|aren'?t) {a} (?:just|basically|simply|essentially|really) {b}\s+"
+        r"(?:2\.0|with a new \w+|rebranded|renamed|under a (?:new|different) name|again)",
+    ),
+    (("both",), r"^\W*{a} (?:and|&) {b}(?:,\s*(?:are |were )?|\s+(?:are|were) )both\b"),
     (
         ("name", "version"),
         _OPENING
@@ -56,7 +69,10 @@ _FORMS = [
     ),
     # "is X part of Y" asks whether X belongs to Y ("is Finland part of PESCO?"): two things compared only when the
     # alternative is said ("is the EDA part of PESCO or separate?")
-    (("part",), _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:a )?part of {b}\s+or\b.*{end}"),
+    (
+        ("part", "piece"),
+        _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:a )?(?:part|piece) of {b}\s+or\b.*{end}",
+    ),
     (("vs", "versus", "v."), r"(?:^|[:,]\s*)(?:what about |so )?{a}\s+(?:vs\.?|versus|v\.)\s+{b}{end}"),
     ((" or ",), r"\b(?:which|who)\b[^,?]*,\s*{a} or {b}{end}"),  # "which is older, the WEU or the EDC?"
     ((" or ",), r"^\W*{a} or {b}\s*(?:[,?—–-]|$)"),
@@ -70,7 +86,9 @@ _ANY_NEEDED = re.compile("|".join(map(re.escape, _NEEDED)))  # one search rules 
 _LEADING = re.compile(r"^(?:(?:so|ok|okay|and|but|like|the|whats|what's|what is|what are|is|are)\s+)+", re.IGNORECASE)
 # hedges between a side and the comparing words: "is the EDF basically the same as EDIP?"
 _TRAILING = re.compile(
-    r"(?:\s+(?:basically|really|actually|just|essentially|pretty much|more or less|kind of|sort of))+$", re.IGNORECASE
+    r"(?:\s+(?:basically|really|actually|just|essentially|pretty much|more or less|kind of|sort of))+$"
+    r"|\s+or (?:something|a totally|totally|a completely|completely|a)?\s*(?:separate|different)\b.*$",
+    re.IGNORECASE,
 )
 _POINTERS = frozenset("one other ones others they them both either".split())  # "is one part of the other?"
 MAX_SIDE_WORDS = 5  # "X or Y?" sides are names ("SAFE or EDIP"), not clauses ("is it 25 or 26 countries")

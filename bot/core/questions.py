@@ -82,14 +82,30 @@ QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY
 # "and Denmark?", "what about Malta?": elliptical follow-ups that lean on the previous question.
 _ELLIPTICAL = re.compile(r"^(?:and|or|also|plus|what about|how about|and what about)\b", re.IGNORECASE)
 ELLIPTICAL_MAX_WORDS = 4
+# "and KNDS, is that the same sort of company?": a new subject named first, then asked about with a pronoun
+_TOPIC_FIRST = re.compile(r"^\W*(?:and|also|plus|what about|how about|as for)\s+([^,?]{1,40}),\s*\S", re.IGNORECASE)
 # Words that point back at something said before: "Is it lost?", "why are those three out?", "when did we join?"
 _BACK_REFERENCES = frozenset(
     "it its they them their theirs this that these those he him his she her we us our there one ones that's they're"
     " they've he's she's".split()
 )
-# "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word.
+# "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word, or
+# by "and" + a verb that asks about someone ("…in brussels, and does he have a favourite team?").
 _AND_ASKING = re.compile(
-    r",?\s+and\s+(?:also\s+)?(?=(?:how|hows|when|whens|who|whos|what|whats|what's|why|where|wheres|which)\b)",
+    r",?\s+and\s+(?:also\s+)?(?=(?:how|hows|when|whens|who|whos|what|whats|what's|why|where|wheres|which)\b"
+    r"|(?:is|are|was|were|do|does|did|has|have|can|could|will|would|should)\s+"
+    r"(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b)",
+    re.IGNORECASE,
+)
+# A question after a comma: "what's the clause, what's the best game for modern warfare, …" (one with no subject
+# of its own stays with the one before: "Berlin Plus vs the joint declarations, what's the difference?").
+_SUBORDINATE = re.compile(
+    r"^\W*(?:when|if|while|since|after|before|once|as)\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|has"
+    r"|have|should)\b)",
+    re.IGNORECASE,
+)
+_COMMA_ASKING = re.compile(
+    r",\s+(?=(?:what's|what is|what are|who's|who is|who are|how many|how much|when did|when was|when is)\b)",
     re.IGNORECASE,
 )
 
@@ -167,7 +183,11 @@ def _sentences(line: str) -> list[str]:
     return [p for piece in pieces for p in _JOINED.split(piece)]
 
 
-_OPENERS = frozenset("and also so but or plus then ok okay anyway".split())  # "and when was it set up"
+# Words before what a sentence asks: "and when was it set up", "oh and has any of it been paid out", "and
+# separately, what has hungary blocked", "also unrelated but what even is the Strategic Compass"
+_OPENERS = frozenset(
+    "and also so but or plus then ok okay anyway oh separately unrelated btw lastly finally besides secondly".split()
+)
 
 
 def _classify(text: str) -> _Sentence:
@@ -212,6 +232,9 @@ def leans(question: str) -> Lean | None:
         return Lean.REFERENCE if _asks_anew(found) else Lean.NO_SUBJECT
     if _ELLIPTICAL.match(question.strip()) and len(found) <= ELLIPTICAL_MAX_WORDS:
         return Lean.ELLIPTICAL
+    topic = _TOPIC_FIRST.match(question)
+    if topic is not None and has_subject(topic[1]):
+        return Lean.ELLIPTICAL  # "and the UK, are they in any yet?": "they" is the UK, not what came before
     if any(w in _BACK_REFERENCES for w in found):
         return Lean.REFERENCE
     return None
@@ -230,13 +253,20 @@ class Asked:
 def _and_asking(sentence: str) -> list[str]:
     """ "When did PESCO start and how many countries are in it?" → its two questions; "how and when …" and a
     statement ("I'd like to understand X and how it works.") stay one."""
-    pieces = _AND_ASKING.split(sentence)
+    pieces = [piece for part in _AND_ASKING.split(sentence) for piece in _by_comma(part)]
     if len(pieces) == 1 or not _classify(pieces[0]).asks:
         return [sentence]
     # "What's it called and when is it ready?": the first asks anew about what "it" points back at ("How many
     # are there, and who checks?" does not: that "there" points at nothing)
     first = [w for w in words(pieces[0]) if w != "there"]
     return pieces if has_subject(pieces[0]) or _asks_anew(first) else [sentence]
+
+
+def _by_comma(part: str) -> list[str]:
+    pieces = _COMMA_ASKING.split(part)
+    if _SUBORDINATE.match(pieces[0]) or not all(map(has_subject, pieces)):
+        return [part]  # "When using a US card, what is the cost?" (BANKING77): one question
+    return pieces
 
 
 def _without_heading(sentence: str) -> tuple[str, str]:

@@ -45,8 +45,8 @@ def test_accuracy_floors_hold_on_the_held_out_part(run):
 
 
 def test_accuracy_floors_hold_on_the_held_out_messages_and_topics(run):
-    messages = held_out(run, "eval-messages.yaml")  # measured 69.8 right, 4.7 wrong; specific 100 / 0
-    assert messages["answered_accuracy"] >= 68.0 and messages["wrong_answer_rate"] <= 6.0
+    messages = held_out(run, "eval-messages.yaml")  # measured 81.4 right, 4.7 wrong; specific 100 / 0
+    assert messages["answered_accuracy"] >= 79.0 and messages["wrong_answer_rate"] <= 6.0
     specific = messages["kinds"]["specific"]  # questions about something the knowledge lacks
     assert specific["right"] >= 95.0 and specific["wrong"] <= 2.0
     assert messages["lacking_answered_rate"] <= 2.0 and messages["unanswered_named_rate"] >= 80.0

@@ -30,10 +30,37 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
     assert asked.question == "Is the RDC an army? What is the difference?"
 
 
+def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_each_read():
+    questions = [
+        a.question for a in read_message("what's the EU clause, what's the best game, and has anyone used it?")
+    ]
+    assert questions == ["what's the EU clause", "what's the best game", "has anyone used it?"]
+    first, second = read_message("who's the defence commissioner, and does he have a favourite football team?")
+    assert (first.question, second.question) == (
+        "who's the defence commissioner",
+        "does he have a favourite football team?",
+    )
+    # a question after a comma that names nothing stays with the one before
+    (asked,) = read_message("Berlin Plus vs the joint declarations, what's the difference?")
+    assert asked.question == "Berlin Plus vs the joint declarations, what's the difference?"
+    # no question mark, but asking after "and separately," / "oh and": a question, not a statement
+    questions = [a.question for a in read_message("who wins the election? and separately, what has hungary blocked")]
+    assert questions == ["who wins the election?", "and separately, what has hungary blocked"]
+    (_, asked) = read_message(
+        "my landlord keeps my deposit, what can I do? oh and has the SAFE money been paid out yet"
+    )
+    assert asked.question == "oh and has the SAFE money been paid out yet" and not asked.stated
+
+
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
         ("Danish member here. When did we join?", ["denmark-joins-pesco"]),
+        # the statement's words dilute the confidence, but only one entry is even plausible: it is the answer
+        (
+            "Maltese here. ppl at uni keep asking me why we sit out everything military in the EU. why is that?",
+            ["malta-neutrality"],
+        ),
         ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
         (
             "When did PESCO start and how many countries are in it? Are any EU states not in it?",
@@ -41,6 +68,10 @@ def test_a_statement_is_kept_as_the_subject_of_the_question_after_it():
         ),
         ("What is PESCO? I've been reading a lot about EU defence and Ukraine lately.", ["pesco-what"]),
         ("When did PESCO start? And who is in it?", ["pesco-when", "pesco-members"]),
+        (
+            "St-Malo 1998, Blair and Chirac. what did they agree? and the Helsinki goal the year after, what was that?",
+            ["st-malo-declaration", "helsinki-headline-goal"],
+        ),
         # the answer's names ("EU") are not its whole subject: then its title's subject words are
         ("How much do EU countries spend on defence? Is that above 2%?", ["defence-spending-levels"] * 2),
         (
@@ -61,6 +92,7 @@ def test_how_a_question_leans_on_what_came_before():
     assert leans("What is PESCO?") is None
     assert leans("And who is in it?") is Lean.REFERENCE  # no subject, but a new question about what "it" is
     assert leans("And why is that?") is Lean.NO_SUBJECT  # about the answer itself
+    assert leans("and the UK, are they in any yet?") is Lean.ELLIPTICAL  # "they" is the UK, named first
     # a contraction is its words: "who's" asks, "that's" points back; neither is a subject
     assert leans("and who's in it?") is Lean.REFERENCE and leans("what's that?") is Lean.REFERENCE
     first, second = read_message("KNDS and Rheinmetall build a tank. What's it called and when is it ready?")
@@ -96,6 +128,14 @@ def test_how_a_question_leans_on_what_came_before():
         ("is the EDF basically the same as EDIP?", ("EDF", "EDIP")),  # the hedge is not part of a side
         ("are the EDA and the EDF pretty much the same?", ("EDA", "EDF")),
         ("which is older, the WEU or the EDC?", ("WEU", "EDC")),
+        # one said to be a rebrand, a department or a piece of the other
+        ("isn't the MPCC just a department of the EU military staff?", ("MPCC", "EU military staff")),
+        ("is EDIP basically edirpa 2.0?", ("EDIP", "edirpa")),
+        ("Is the RDC just the battlegroups with a new logo?", ("RDC", "battlegroups")),
+        ("Is SAFE a piece of ReArm Europe or a totally separate scheme?", ("SAFE", "ReArm Europe")),
+        ("Was ASAP the same thing as the shells pledge or something separate?", ("ASAP", "shells pledge")),
+        ("mbda and knds, both joint ventures?", ("mbda", "knds")),
+        ("is PESCO just a talking shop?", None),  # a judgement, not another thing
         ("which countries are in pesco, is it 25 or 26?", None),
         ("what are PESCO and CARD?", ("PESCO", "CARD")),  # two names asked about at once
         ("who are Kallas and Kubilius?", ("Kallas", "Kubilius")),
