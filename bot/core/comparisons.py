@@ -153,3 +153,26 @@ def _is_a_name(side: str) -> bool:
     """One word with a capital: "PESCO", "the EDC", "Kallas". Longer sides are too often one name with "and" in
     it ("the Political and Security Committee")."""
     return len(side.split()) == 1 and any(c.isupper() for c in side)
+
+
+# A question that compares what the statement before it named ("St Malo in 98 and then Helsinki in 99. how are
+# they connected?", "there's a PESCO project AND a Commission package. why do we need both?")
+_COMPARES_THEM = re.compile(
+    r"\b(?:same|different|difference|differ|connected|related|relate|linked|overlap|both|who does what"
+    r"|(?:responsible|in charge) (?:for|of) what|which is which|the other)\b",
+    re.IGNORECASE,
+)
+# Where a statement turns from one thing to the other
+_TURNS = re.compile(r",?\s+(?:and(?: then| now| also)?|but|while|whereas|vs\.?|versus)\s+", re.IGNORECASE)
+
+
+def compares_them(question: str) -> bool:
+    """Does a question without sides of its own ask how two things said before compare?"""
+    return _COMPARES_THEM.search(question) is not None and sides(question) is None
+
+
+def stated_sides(statement: str) -> list[tuple[str, str]]:
+    """The ways the last sentence of a statement splits into two things at "and (then)", "but", "vs"…: the
+    candidates for what a question like "how are they connected?" compares."""
+    last = statement.splitlines()[-1] if statement else ""
+    return [(last[: turn.start()], last[turn.end() :]) for turn in _TURNS.finditer(last)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .comparisons import compared, sides
+from .comparisons import compared, compares_them, sides, stated_sides
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
@@ -116,7 +116,11 @@ class Engine:
                 running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question, asked.after)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
-            found = self._compared(asked.question, running) or [self.ask(asked.question, running)]
+            found = (
+                self._compared(asked.question, running)
+                or self._compared_in_statement(asked.question, asked.stated, running)
+                or [self.ask(asked.question, running)]
+            )
             if asked.joined_to and parts and parts[-1].question == asked.joined_to and parts[-1].status is Status.NONE:
                 # "…the Alpine Owl exercise and who ran it?": nothing for the first half, so one question
                 found = [self.ask(f"{asked.joined_to} and {asked.question}", running)]
@@ -244,6 +248,41 @@ class Engine:
         if not both_sides:  # a side no entry answers outright ("standard vs express delivery"): one question
             return None
         return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
+
+    def _compared_in_statement(self, question: str, statement: str, context: Context | None) -> list[Answer] | None:
+        """A question comparing two things the statement before it named ("There's a PESCO project and a
+        Commission package. Why do we need both?"): an entry written for the comparison, else the two halves of
+        the statement, each answered outright by its own entry, side by side; None when the statement does not
+        split so."""
+        if not statement or not compares_them(question):
+            return None
+        best: tuple[float, list[Answer]] | None = None
+        for pair in stated_sides(statement):
+            if not all(map(has_subject, pair)):
+                continue
+            answers = [self._ask(side) for side in pair]
+            if any(a.status is not Status.ANSWERED for a in answers) or answers[0].entry == answers[1].entry:
+                continue
+            weakest = min(a.score for a in answers)
+            if best is None or weakest > best[0]:
+                best = (weakest, [replace(a, question=side.strip()) for a, side in zip(answers, pair, strict=True)])
+        if best is None:
+            return None
+        whole = self.ask(question, context)
+        sides_found = {a.entry.id for a in best[1] if a.entry is not None}
+        if (
+            whole.entry is not None
+            and whole.entry.id not in sides_found
+            and self._compares_entries(whole.entry, best[1])
+        ):
+            return [whole]
+        return best[1]
+
+    def _compares_entries(self, entry: Entry, answers: list[Answer]) -> bool:
+        """Is this entry written to compare the two sides (one of its questions compares two things sharing
+        words with each side as the member wrote it or with its entry's title)?"""
+        first, second = (f"{a.question} {a.entry.title if a.entry else ''}" for a in answers)
+        return self._compares(entry, (first, second))
 
     def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:
         """An entry for this comparison, unless it is one side's own entry that also lists the comparison among

@@ -46,8 +46,8 @@ _ASKING = frozenset(
 )
 # Phrases that ask without a question word: "I'm looking for …", "wondering whether …".
 _REQUEST = re.compile(
-    r"\b(?:looking for|wondering|curious|want to know|would like to know|like to know|need to know|"
-    r"help understanding|help me understand|please explain|can someone|can anyone|does anyone)\b",
+    r"\b(?:looking for|wondering(?! about\b)|curious(?! about\b)|want to know|would like to know|like to know|"
+    r"need to know|help understanding|help me understand|please explain|can someone|can anyone|does anyone)\b",
     re.IGNORECASE,
 )
 # Greetings, thanks and sign-offs: a sentence made only of these words says nothing to answer.
@@ -185,6 +185,8 @@ def _sentences(line: str) -> list[str]:
 
 # Words before what a sentence asks: "and when was it set up", "oh and has any of it been paid out", "and
 # separately, what has hungary blocked", "also unrelated but what even is the Strategic Compass"
+# A short lead-in before a comma: "If not, what's …", "As for the UK, is it …"
+_LEAD_IN = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}[\w'-]+\s*,\s*")
 _OPENERS = frozenset(
     "and also so but or plus then ok okay anyway oh separately unrelated btw lastly finally besides secondly".split()
 )
@@ -193,6 +195,9 @@ _OPENERS = frozenset(
 def _classify(text: str) -> _Sentence:
     found = words(text)
     first = next((w for w in found if w not in _OPENERS), "")
+    lead_in = _LEAD_IN.match(text)
+    if first not in _ASKING and lead_in is not None:  # "If not, what's this reaction force I read about"
+        first = next((w for w in words(text[lead_in.end() :]) if w not in _OPENERS), "")
     marked = text.rstrip().endswith("?")
     asks = marked or first in _ASKING or bool(_REQUEST.search(text)) or sides(text) is not None
     if asks and not marked and first not in _ASKING and not has_subject(text):
@@ -264,8 +269,9 @@ def _and_asking(sentence: str) -> list[str]:
 
 def _by_comma(part: str) -> list[str]:
     pieces = _COMMA_ASKING.split(part)
-    if _SUBORDINATE.match(pieces[0]) or not all(map(has_subject, pieces)):
-        return [part]  # "When using a US card, what is the cost?" (BANKING77): one question
+    if _SUBORDINATE.match(pieces[0]) or sides(pieces[0]) is not None or not all(map(has_subject, pieces)):
+        # "When using a US card, what is the cost?" (BANKING77), "kallas or kubilius, who is in charge?": one question
+        return [part]
     return pieces
 
 

@@ -50,6 +50,12 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
         "my landlord keeps my deposit, what can I do? oh and has the SAFE money been paid out yet"
     )
     assert asked.question == "oh and has the SAFE money been paid out yet" and not asked.stated
+    # a short lead-in before the question word: "If not, what's …"
+    (_, asked, _) = read_message("Is the EU an army? If not, what's this reaction force, and is it ready yet?")
+    assert asked.question == "If not, what's this reaction force"
+    # "curious about X." names a subject; it asks nothing
+    (asked,) = read_message("Curious about the Ukraine side. How does the Peace Facility work?")
+    assert asked.stated == "Curious about the Ukraine side."
 
 
 @pytest.mark.parametrize(
@@ -163,6 +169,13 @@ def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(
     # EDIRPA's entry lists "edirpa vs edip difference" among its phrasings, but it is EDIRPA's own entry
     compared = entries(engine, "What's the difference between EDIP and EDIRPA?")
     assert compared == ["edip-what", "edirpa-joint-procurement"]
+
+
+def test_a_question_comparing_two_things_the_statement_before_it_named_answers_both(engine):
+    message = "Military mobility: there's a PESCO project AND a Commission package. why do we need both?"
+    assert entries(engine, message) == ["military-mobility-project", "military-mobility-package"]
+    # not comparing: the statement is only the subject ("Why?" is about Malta staying out)
+    assert len(engine.answer_message("Denmark joined PESCO in 2023 and Malta is still out. Why?").parts) == 1
 
 
 def test_a_heading_before_a_colon_is_read_apart_from_its_question(engine):
