@@ -195,8 +195,8 @@ _OPENERS = frozenset(
 def _classify(text: str) -> _Sentence:
     found = words(text)
     first = next((w for w in found if w not in _OPENERS), "")
-    lead_in = _LEAD_IN.match(text)
-    if first not in _ASKING and lead_in is not None:  # "If not, what's this reaction force I read about"
+    lead_in = _LEAD_IN.match(text) if first not in _ASKING and "," in text else None
+    if lead_in is not None:  # "If not, what's this reaction force I read about"
         first = next((w for w in words(text[lead_in.end() :]) if w not in _OPENERS), "")
     marked = text.rstrip().endswith("?")
     asks = marked or first in _ASKING or bool(_REQUEST.search(text)) or sides(text) is not None
@@ -258,7 +258,8 @@ class Asked:
 def _and_asking(sentence: str) -> list[str]:
     """ "When did PESCO start and how many countries are in it?" → its two questions; "how and when …" and a
     statement ("I'd like to understand X and how it works.") stay one."""
-    pieces = [piece for part in _AND_ASKING.split(sentence) for piece in _by_comma(part)]
+    parts = _AND_ASKING.split(sentence) if " and " in sentence.lower() else [sentence]
+    pieces = [piece for part in parts for piece in _by_comma(part)]
     if len(pieces) == 1 or not _classify(pieces[0]).asks:
         return [sentence]
     # "What's it called and when is it ready?": the first asks anew about what "it" points back at ("How many
@@ -268,11 +269,10 @@ def _and_asking(sentence: str) -> list[str]:
 
 
 def _by_comma(part: str) -> list[str]:
-    pieces = _COMMA_ASKING.split(part)
-    if _SUBORDINATE.match(pieces[0]) or sides(pieces[0]) is not None or not all(map(has_subject, pieces)):
-        # "When using a US card, what is the cost?" (BANKING77), "kallas or kubilius, who is in charge?": one question
-        return [part]
-    return pieces
+    pieces = _COMMA_ASKING.split(part) if "," in part else [part]
+    if len(pieces) == 1 or _SUBORDINATE.match(pieces[0]) or sides(pieces[0]) is not None:
+        return [part]  # "When using a US card, what is the cost?" (BANKING77), "kallas or kubilius, who is in charge?"
+    return pieces if all(map(has_subject, pieces)) else [part]
 
 
 def _without_heading(sentence: str) -> tuple[str, str]:
