@@ -237,6 +237,10 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     reading = engine.answer_message("any recomended reading on eu defence for a total beginer?").primary
     assert reading.lacking == () and reading.candidates[0].entry.id == "learn-more-resources"
     assert engine.answer_message("did hensoldt get an EDIP grant").primary.lacking == ("hensoldt",)
+    # chat shorthand is the word it stands for, not a name: "smth", "disinfo"
+    sanctions = engine.answer_message("does brussels slap sanctions on russians for sabotage and disinfo stuff?")
+    assert sanctions.primary.status is Status.ANSWERED and sanctions.primary.entry.id == "hybrid-sanctions-regime"
+    assert engine.answer_message("why is malta neutral, is it in their constitution or smth").primary.lacking == ()
 
 
 def test_the_parts_nothing_answers_are_named_when_others_are_answered(engine):
