@@ -57,7 +57,7 @@ _COURTESY = frozenset(
     thanks thank thx ty tysm cheers regards best kind many lot lots advance appreciate appreciated
     appreciated greatly help much very so you your in for any answers answer obrigado merci danke gracias
     grazie tak dank sláinte slainte bye cya later soon would grateful welcome question questions quick
-    couple few several two three random silly basic dumb stupid newbie noob beginner""".split()
+    couple few several two three random silly basic dumb stupid newbie noob beginner pointers tips""".split()
 )
 # The first words of a self-introduction or of context about oneself ("I'm new here", "Danish student here"):
 # a statement, even when a question word follows ("I keep reading how PESCO works…").
@@ -183,6 +183,14 @@ def _sentences(line: str) -> list[str]:
     return [p for piece in pieces for p in _JOINED.split(piece)]
 
 
+_AUXILIARIES = frozenset("is are was were do does did can could should would will has have".split())
+# A verb that opens a sentence and is followed by another verb, not by what it asks about: the member's own
+# (elided "I") "was reading…", "been following…", "would love…", "would be great…"
+_NOT_ASKING_AFTER_VERB = re.compile(
+    r"^\W*(?:(?:and|also|so|but|ok|oh)\s+)?(?:was|were|have|has|would|will)\s+(?:been\s+)?"
+    r"(?:\w+ing|love|like|appreciate|be (?:great|nice|good|grateful|helpful|cool))\b",
+    re.IGNORECASE,
+)
 # Words before what a sentence asks: "and when was it set up", "oh and has any of it been paid out", "and
 # separately, what has hungary blocked", "also unrelated but what even is the Strategic Compass"
 # A short lead-in before a comma: "If not, what's …", "As for the UK, is it …"
@@ -205,6 +213,8 @@ def _classify(text: str) -> _Sentence:
     courtesy = not found or all(w in _COURTESY or w in STOPWORDS for w in found)
     if not marked and _ABOUT_ME.match(text.strip()):
         asks = False  # "I keep reading…", "I'm a student here": context about the writer, the subject of what follows
+    elif not marked and first in _AUXILIARIES and _NOT_ASKING_AFTER_VERB.match(text) and not _REQUEST.search(text):
+        asks = False  # "Was reading about the WEU for an essay.", "Would love a straight answer.": no subject asked
     return _Sentence(text.strip(), asks and not courtesy, courtesy)
 
 

@@ -39,12 +39,15 @@ RARE_ENGLISH_WORDS = DATA / "rare_english_words.txt.gz"  # from SCOWL, see the f
 DOMAIN_SHARE = 0.06
 REMEMBERED_WORDS = 50_000  # question words' facts kept (a few hundred bytes each); then forgotten all at once
 KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word: a name is capitalised in all
+COMMON_ZIPF = 4.5  # "paper" 5.1, "union" 4.9; Zipf 4.5 is about 30 times in a million words
 YEAR_DIGITS = 4
 YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence
 _STARTS_AFTER = frozenset(".!?:;\n-•—")  # the last character before a word that starts a sentence or an item
 MIN_ACRONYM_LETTERS = 2
+_AFTER_A_NAME = re.compile(r"[A-Z][\w'-]*[ -]$")  # the text so far ends with a capitalised word
+_BEFORE_A_NAME = re.compile(r"[ -](?:of |for |and )?[A-Z]")  # a capitalised word comes next ("Eastern Flank")
 
 
 # "the 6th wave" is explained by an entry that says "sixth wave"
@@ -112,7 +115,7 @@ def names(text: str) -> str:
     return " ".join(n.written for n in named_words(text) if n.capitalised or n.word in proper_nouns())
 
 
-def is_specific(named: Named, *, known: bool, capitalised_in_knowledge: Callable[[str], bool]) -> bool:
+def is_specific(named: Named, *, known: bool, capitalised_in_knowledge: Callable[..., bool]) -> bool:
     """Does this word name a specific thing? `known`: some entry has the word (after spelling correction)."""
     if named.figure or named.capitalised or named.word in proper_nouns():
         return True
@@ -122,17 +125,30 @@ def is_specific(named: Named, *, known: bool, capitalised_in_knowledge: Callable
             and named.word not in rare_english_words()
             and not misspells_common_word(named.word)
         )
-    return capitalised_in_knowledge(named.word)
+    # written in lower case, a common English word names something only if the knowledge capitalises it on its
+    # own ("japan"): inside a longer name ("White Paper", "European Union") it is the word ("still on paper")
+    return capitalised_in_knowledge(named.word, alone=zipf(named.word) >= COMMON_ZIPF)
 
 
-def written_capitalised(word: str, text: str) -> bool | None:
+def written_capitalised(word: str, text: str, *, alone: bool = False) -> bool | None:
     """How `text` writes `word` inside its sentences: True when always with a capital (a name: "Lithuania"; not
     "military", capitalised in "Military Mobility" but not elsewhere), None when the text never has it inside a
-    sentence (at a sentence's start a capital says nothing)."""
+    sentence (at a sentence's start a capital says nothing). `alone`: a capital next to another capitalised word
+    ("White Paper", "Eastern Flank Watch") or opening a quoted title says nothing either."""
     capital = lower = 0
     for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
         before = text[max(0, match.start() - 4) : match.start()].rstrip(" \"'(“‘*_")
         if not before or before[-1] in _STARTS_AFTER:
+            continue
+        if (
+            alone
+            and match.group()[:1].isupper()
+            and (
+                _AFTER_A_NAME.search(text, 0, match.start())
+                or _BEFORE_A_NAME.match(text, match.end())
+                or text[match.start() - 1] in "\"“‘('"  # a quoted title's first word: "Fit for war by 2030?"
+            )
+        ):
             continue
         if match.group()[:1].isupper():
             capital += 1
@@ -141,9 +157,9 @@ def written_capitalised(word: str, text: str) -> bool | None:
     return lower == 0 if capital + lower else None
 
 
-def written_in_capitals(holders: list[Entry], word: str) -> bool:
+def written_in_capitals(holders: list[Entry], word: str, *, alone: bool = False) -> bool:
     """Do the entries that use a word write it with a capital inside their sentences (a name)?"""
-    votes = [written_capitalised(word, f"{e.title}\n{strip_markers(e.answer)}") for e in holders]
+    votes = [written_capitalised(word, f"{e.title}\n{strip_markers(e.answer)}", alone=alone) for e in holders]
     return sum(v is True for v in votes) > sum(v is False for v in votes)
 
 

@@ -53,6 +53,10 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
     # a short lead-in before the question word: "If not, what's …"
     (_, asked, _) = read_message("Is the EU an army? If not, what's this reaction force, and is it ready yet?")
     assert asked.question == "If not, what's this reaction force"
+    # the member's own doing, a wish or a plea for pointers asks nothing
+    (asked,) = read_message("Was reading about the WEU for an essay. When did it close? Any pointers welcome.")
+    assert (asked.question, asked.stated) == ("When did it close?", "Was reading about the WEU for an essay.")
+    assert len(read_message("Are battlegroups ever used? Would love a straight answer.")) == 1
     # "curious about X." names a subject; it asks nothing
     (asked,) = read_message("Curious about the Ukraine side. How does the Peace Facility work?")
     assert asked.stated == "Curious about the Ukraine side."
@@ -237,6 +241,11 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     reading = engine.answer_message("any recomended reading on eu defence for a total beginer?").primary
     assert reading.lacking == () and reading.candidates[0].entry.id == "learn-more-resources"
     assert engine.answer_message("did hensoldt get an EDIP grant").primary.lacking == ("hensoldt",)
+    # a common word the knowledge capitalises only inside longer names ("White Paper") or a quoted title ("Fit for
+    # war by 2030?") is the word; one it capitalises on its own is a name even in lower case ("japan")
+    assert engine.answer_message("has the SAFE money been paid out or is it all still on paper").primary.lacking == ()
+    assert engine.answer_message("and the EU Military Staff, how does that fit in next to it?").primary.lacking == ()
+    assert engine.answer_message("is japan in pesco?").primary.lacking == ("japan",)
     # chat shorthand is the word it stands for, not a name: "smth", "disinfo"
     sanctions = engine.answer_message("does brussels slap sanctions on russians for sabotage and disinfo stuff?")
     assert sanctions.primary.status is Status.ANSWERED and sanctions.primary.entry.id == "hybrid-sanctions-regime"
