@@ -97,13 +97,14 @@ _AND_ASKING = re.compile(
     r"(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b)",
     re.IGNORECASE,
 )
-# A question after a comma: "what's the clause, what's the best game for modern warfare, …" (one with no subject
-# of its own stays with the one before: "Berlin Plus vs the joint declarations, what's the difference?").
+# A clause that opens with "when"/"if" and no verb: "When using a US card, what is the cost?" is one question
 _SUBORDINATE = re.compile(
     r"^\W*(?:when|if|while|since|after|before|once|as)\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|has"
     r"|have|should)\b)",
     re.IGNORECASE,
 )
+# A question after a comma: "what's the clause, what's the best game for modern warfare, …" (one with no subject
+# of its own stays with the one before: "Berlin Plus vs the joint declarations, what's the difference?").
 _COMMA_ASKING = re.compile(
     r",\s+(?=(?:what's|what is|what are|who's|who is|who are|how many|how much|when did|when was|when is)\b)",
     re.IGNORECASE,
@@ -191,10 +192,10 @@ _NOT_ASKING_AFTER_VERB = re.compile(
     r"(?:\w+ing|love|like|appreciate|be (?:great|nice|good|grateful|helpful|cool))\b",
     re.IGNORECASE,
 )
-# Words before what a sentence asks: "and when was it set up", "oh and has any of it been paid out", "and
-# separately, what has hungary blocked", "also unrelated but what even is the Strategic Compass"
 # A short lead-in before a comma: "If not, what's …", "As for the UK, is it …"
 _LEAD_IN = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}[\w'-]+\s*,\s*")
+# Words before what a sentence asks: "and when was it set up", "oh and has any of it been paid out", "and
+# separately, what has hungary blocked", "also unrelated but what even is the Strategic Compass"
 _OPENERS = frozenset(
     "and also so but or plus then ok okay anyway oh separately unrelated btw lastly finally besides secondly".split()
 )
@@ -279,6 +280,7 @@ def _and_asking(sentence: str) -> list[str]:
 
 
 def _by_comma(part: str) -> list[str]:
+    """ "what's the clause, what's the best game?" → its two questions; see _COMMA_ASKING and _SUBORDINATE."""
     pieces = _COMMA_ASKING.split(part) if "," in part else [part]
     if len(pieces) == 1 or _SUBORDINATE.match(pieces[0]) or sides(pieces[0]) is not None:
         return [part]  # "When using a US card, what is the cost?" (BANKING77), "kallas or kubilius, who is in charge?"
