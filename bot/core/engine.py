@@ -121,12 +121,19 @@ class Engine:
                 or self._compared_in_statement(asked.question, asked.stated, running)
                 or [self.ask(asked.question, running)]
             )
-            if asked.joined_to and parts and parts[-1].question == asked.joined_to and parts[-1].status is Status.NONE:
-                # "…the Alpine Owl exercise and who ran it?": nothing for the first half, so one question
+            if asked.joined_to and parts and parts[-1].question == asked.joined_to and self._rejoined(parts[-1], asked):
+                # "…the Alpine Owl exercise and who ran it?": nothing for the first half, so one question; "How
+                # many Leopard 2A8s is KNDS building and when do they arrive?": "they" is what the knowledge lacks
                 found = [self.ask(f"{asked.joined_to} and {asked.question}", running)]
                 parts.pop()
             parts.extend(found)
         return Reply(message, tuple(parts))
+
+    @staticmethod
+    def _rejoined(first: Answer, second: Asked) -> bool:
+        """Is a question split off at "and …" asked again as one with the half before it? When nothing answered
+        that half, or it named what the knowledge lacks and this half points back at it."""
+        return first.status is Status.NONE or (first.status is Status.CLOSEST and leans(second.question) is not None)
 
     def _leans_on_what_follows(self, question: str, after: str) -> bool:
         """Is a last question read with the statements after it ("Can you help? It's a pound charge that never

@@ -212,6 +212,9 @@ def test_a_specific_thing_no_entry_explains_gets_the_closest_said_as_such(engine
     assert lithuania.status is Status.ANSWERED and "Lithuania" in lithuania.entry.answer  # an entry explains it
     greece = engine.answer_message("is greece in pesco?").primary  # the members entry lists every member
     assert greece.lacking == () and greece.candidates[0].entry.id == "pesco-members"
+    # "they" after "and" is the thing the knowledge lacks: one question, said as such, not a guess at "they"
+    (tanks,) = engine.answer_message("How many Leopard 2A8s is KNDS building and when do they arrive?").parts
+    assert tanks.status is Status.CLOSEST and "2A8s" in tanks.lacking
 
 
 def test_a_nationality_or_a_capital_is_its_country_for_the_specifics(engine):
