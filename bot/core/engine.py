@@ -275,21 +275,14 @@ class Engine:
                 best = (weakest, [replace(a, question=side.strip()) for a, side in zip(answers, pair, strict=True)])
         if best is None:
             return None
+        # an entry written for this comparison: it compares two things sharing words with each side as the
+        # member wrote it or with its entry's title
         whole = self.ask(question, context)
-        sides_found = {a.entry.id for a in best[1] if a.entry is not None}
-        if (
-            whole.entry is not None
-            and whole.entry.id not in sides_found
-            and self._compares_entries(whole.entry, best[1])
-        ):
+        first, second = (f"{a.question} {a.entry.title if a.entry else ''}" for a in best[1])
+        side_entries = {a.entry.id for a in best[1] if a.entry is not None}
+        if whole.entry is not None and self._written_to_compare(whole.entry, (first, second), side_entries):
             return [whole]
         return best[1]
-
-    def _compares_entries(self, entry: Entry, answers: list[Answer]) -> bool:
-        """Is this entry written to compare the two sides (one of its questions compares two things sharing
-        words with each side as the member wrote it or with its entry's title)?"""
-        first, second = (f"{a.question} {a.entry.title if a.entry else ''}" for a in answers)
-        return self._compares(entry, (first, second))
 
     def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:
         """An entry for this comparison, unless it is one side's own entry that also lists the comparison among

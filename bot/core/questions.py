@@ -89,20 +89,17 @@ _BACK_REFERENCES = frozenset(
     "it its they them their theirs this that these those he him his she her we us our there one ones that's they're"
     " they've he's she's".split()
 )
+_AUXILIARIES = frozenset("is are was were do does did can could should would will has have".split())
+_AUXILIARY = "|".join(sorted(_AUXILIARIES))
 # "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word, or
 # by "and" + a verb that asks about someone ("…in brussels, and does he have a favourite team?").
 _AND_ASKING = re.compile(
     r",?\s+and\s+(?:also\s+)?(?=(?:how|hows|when|whens|who|whos|what|whats|what's|why|where|wheres|which)\b"
-    r"|(?:is|are|was|were|do|does|did|has|have|can|could|will|would|should)\s+"
-    r"(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b)",
+    rf"|(?:{_AUXILIARY})\s+(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b)",
     re.IGNORECASE,
 )
 # A clause that opens with "when"/"if" and no verb: "When using a US card, what is the cost?" is one question
-_SUBORDINATE = re.compile(
-    r"^\W*(?:when|if|while|since|after|before|once|as)\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|has"
-    r"|have|should)\b)",
-    re.IGNORECASE,
-)
+_SUBORDINATE = re.compile(rf"^\W*(?:when|if|while|since|after|before|once|as)\s+(?!(?:{_AUXILIARY})\b)", re.IGNORECASE)
 # A question after a comma: "what's the clause, what's the best game for modern warfare, …" (one with no subject
 # of its own stays with the one before: "Berlin Plus vs the joint declarations, what's the difference?").
 _COMMA_ASKING = re.compile(
@@ -184,7 +181,6 @@ def _sentences(line: str) -> list[str]:
     return [p for piece in pieces for p in _JOINED.split(piece)]
 
 
-_AUXILIARIES = frozenset("is are was were do does did can could should would will has have".split())
 # A verb that opens a sentence and is followed by another verb, not by what it asks about: the member's own
 # (elided "I") "was reading…", "been following…", "would love…", "would be great…"
 _NOT_ASKING_AFTER_VERB = re.compile(

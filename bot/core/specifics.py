@@ -46,7 +46,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence
 _STARTS_AFTER = frozenset(".!?:;\n-•—")  # the last character before a word that starts a sentence or an item
 MIN_ACRONYM_LETTERS = 2
-_AFTER_A_NAME = re.compile(r"[A-Z][\w'-]*[ -]$")  # the text so far ends with a capitalised word
+_AFTER_A_NAME = re.compile(r"[A-Z][\w'-]*[ -]$")  # the text so far ends with a capitalised word...
+NAME_WORD_CHARS = 40  # ...looked for this far back: a longer word is no name's
 _BEFORE_A_NAME = re.compile(r"[ -](?:of |for |and )?[A-Z]")  # a capitalised word comes next ("Eastern Flank")
 
 
@@ -144,7 +145,7 @@ def written_capitalised(word: str, text: str, *, alone: bool = False) -> bool | 
             alone
             and match.group()[:1].isupper()
             and (
-                _AFTER_A_NAME.search(text, 0, match.start())
+                _AFTER_A_NAME.search(text, max(0, match.start() - NAME_WORD_CHARS), match.start())
                 or _BEFORE_A_NAME.match(text, match.end())
                 or text[match.start() - 1] in "\"“‘('"  # a quoted title's first word: "Fit for war by 2030?"
             )
