@@ -28,14 +28,6 @@ from .specifics import SpecificsCheck
 
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
 _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Status.NONE: 0}
-# A question leaning on a statement, unanswered alone and with it, is answered by the entry clearly first for the
-# two read together: its score at least CLEAR_WINNER_SCORE and CLEAR_WINNER_LEAD times the runner-up's, and among
-# the question's own CLEAR_WINNER_OWN_RANK best. Chosen on the tuning parts (eval-dev*.yaml and the other files'
-# tuning halves: +10 right, +1 wrong of 1,257 cases; 12-18, 1.1-1.5 and 10-40 all within 2 of it); BANKING77
-# and CLINC150 through the message path unchanged.
-CLEAR_WINNER_SCORE = 15.0
-CLEAR_WINNER_LEAD = 1.2
-CLEAR_WINNER_OWN_RANK = 20
 NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
@@ -187,7 +179,23 @@ class Engine:
         if not context.subject:
             return alone
         if context.stated:  # what the member said just before: the question is read with it unless that is worse
-            return self._after_statement(question, context, alone)
+            within = self._within(question, context)
+            if within.status is Status.SUGGEST and len(within.candidates) == 1 and alone.status is not Status.ANSWERED:
+                # the statement's own words dilute the confidence ("Maltese here. ppl at uni keep asking me why we
+                # sit out everything military. why is that?"), but nothing else is even plausible: the one choice
+                # is the answer (tuning parts, eval-dev*.yaml and sets kept outside the repository: 13 such
+                # messages right, 1 wrong)
+                return replace(self.answer_with(question, within.candidates[0]), stated=context.subject)
+            # "What's it called?" after "KNDS and Rheinmetall are in some tank project": pointing back at the
+            # statement, whatever it finds there wins over an answer alone that it does not even offer
+            offered = {c.entry.id for c in within.candidates}
+            if (
+                lean is not None
+                and within.status is not Status.NONE
+                and (alone.entry is None or alone.entry.id not in offered)
+            ):
+                return within
+            return within if _OUTCOME_ORDER[within.status] >= _OUTCOME_ORDER[alone.status] else alone
         if alone.reason is NoAnswer.OFF_TOPIC and self.index.unknown_terms(question):
             return alone  # "also, my son wants to join the navy, is that a good idea?": not about the last answer
         if lean in (Lean.REFERENCE, Lean.NO_SUBJECT):
@@ -200,29 +208,6 @@ class Engine:
         within = self._within(question, context)
         accepted = {Status.ANSWERED} if alone.reason is NoAnswer.OFF_TOPIC else {Status.ANSWERED, Status.SUGGEST}
         return within if within.status in accepted else alone  # nothing (better) with the context: never a guess
-
-    def _after_statement(self, question: str, context: Context, alone: Answer) -> Answer:
-        """A question after the member's statements (`context.stated`), answered `alone` without them: read
-        with them unless that is worse."""
-        within = self._within(question, context)
-        if within.status is Status.SUGGEST and len(within.candidates) == 1 and alone.status is not Status.ANSWERED:
-            # the statement's own words dilute the confidence ("Maltese here. ppl at uni keep asking me why we
-            # sit out everything military. why is that?"), but nothing else is even plausible: the one choice
-            # is the answer (tuning parts, eval-dev*.yaml and sets kept outside the repository: 13 such
-            # messages right, 1 wrong)
-            return replace(self.answer_with(question, within.candidates[0]), stated=context.subject)
-        if within.status is Status.NONE and alone.status is Status.NONE:
-            return self._clear_winner(question, context) or within
-        # "What's it called?" after "KNDS and Rheinmetall are in some tank project": pointing back at the
-        # statement, whatever it finds there wins over an answer alone that it does not even offer
-        offered = {c.entry.id for c in within.candidates}
-        if (
-            leans(question) is not None
-            and within.status is not Status.NONE
-            and (alone.entry is None or alone.entry.id not in offered)
-        ):
-            return within
-        return within if _OUTCOME_ORDER[within.status] >= _OUTCOME_ORDER[alone.status] else alone
 
     def _within_answered(self, question: str, context: Context) -> Answer:
         """A question pointing back at the last answer, matched with its subject: the names of the answer's
@@ -245,26 +230,6 @@ class Engine:
         if context.stated:
             return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)
-
-    def _clear_winner(self, question: str, context: Context) -> Answer | None:
-        """The answer to a question read with the member's statement when neither finds anything confidently,
-        but one entry stands clearly first for the two read together ("The EU has been training Ukrainian troops
-        since late 2022. roughly how many have gone through so far?": the statement's words are the member's,
-        not the knowledge's, so every score is low): the question's own words must rank it among their best,
-        and it must explain everything the member named. None otherwise."""
-        text = f"{self._known_words(context.subject)}\n{question}"
-        found = self.index.search(text, limit=2)
-        if not found or found[0].score < CLEAR_WINNER_SCORE:
-            return None
-        best = found[0]
-        if len(found) > 1 and best.score < CLEAR_WINNER_LEAD * found[1].score:
-            return None
-        if best.entry.id not in {c.entry.id for c in self.index.search(question, limit=CLEAR_WINNER_OWN_RANK)}:
-            return None  # "Malta sits out PESCO. why are they so allergic to military stuff?": not the member list
-        said = "\n".join(claim for claim in map(claimed, context.subject.splitlines()) if claim)
-        if self.specifics.lacking(f"{context.subject}\n{question}", best.entry, stated=said):
-            return None
-        return replace(self.answer_with(question, best), stated=context.subject)
 
     def _known_words(self, statements: str) -> str:
         """The words of the member's statements that some entry has: what they are about ("my uncle insists

@@ -71,18 +71,6 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
             "Maltese here. ppl at uni keep asking me why we sit out everything military in the EU. why is that?",
             ["malta-neutrality"],
         ),
-        # nothing answers with confidence, but one entry stands clearly first for the two read together
-        (
-            "The EU has been training Ukrainian troops at home since late 2022, mostly in Poland and Germany. "
-            "ballpark how many so far?",
-            ["eumam-ukraine"],
-        ),
-        # ... unless the question's own words do not point at it at all: the statement's entry is not the answer
-        (
-            "Malta sits out the whole permanent structured cooperation thing. "
-            "why are they so allergic to military stuff?",
-            [None],
-        ),
         ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
         (
             "When did PESCO start and how many countries are in it? Are any EU states not in it?",
