@@ -57,9 +57,9 @@ _FORMS = [
         r"(?:a |an |the )?(?:department|branch|rebrand|successor|continuation|rerun|rehash|copy) (?:of|to) {b}{end}",
     ),
     (
-        ("2.0", "new ", "rebrand", "renamed", "again"),
+        ("2.0", "new ", "rebrand", "renamed", "another", "again"),
         _OPENING + r"(?:is|are|was|were|isn'?t|aren'?t) {a} (?:just|basically|simply|essentially|really) {b}\s+"
-        r"(?:2\.0|with a new \w+|rebranded|renamed|under a (?:new|different) name|again)",
+        r"(?:2\.0|with a new \w+|rebranded|renamed|under (?:a (?:new|different)|another) name|again)",
     ),
     (("both",), r"^\W*{a} (?:and|&) {b}(?:,\s*(?:are |were )?|\s+(?:are|were) )both\b"),
     (
@@ -73,6 +73,14 @@ _FORMS = [
         ("part", "piece"),
         _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:a )?(?:part|piece) of {b}\s+or\b.*{end}",
     ),
+    # "did the Compass replace the Global Strategy, or do they sit side by side?": a replacement asked with its
+    # alternative
+    (
+        ("replace",),
+        _OPENING + r"(?:did|does|has|have|is|was) {a} (?:replace|replaced|replacing|supersede|superseded) {b}"
+        r"\s*,?\s+or\b.*{end}",
+    ),
+    (("/",), r"^\W*{a}\s*/\s*{b}\s+(?:confusion|difference|question|mix-?up)\b"),  # "MPCC / EUMS confusion."
     (("vs", "versus", "v."), r"(?:^|[:,]\s*)(?:what about |so )?{a}\s+(?:vs\.?|versus|v\.)\s+{b}{end}"),
     ((" or ",), r"\b(?:which|who)\b[^,?]*,\s*{a} or {b}{end}"),  # "which is older, the WEU or the EDC?"
     ((" or ",), r"^\W*{a} or {b}\s*(?:[,?—–-]|$)"),
@@ -176,3 +184,19 @@ def stated_sides(statement: str) -> list[tuple[str, str]]:
     candidates for what a question like "how are they connected?" compares."""
     last = statement.splitlines()[-1] if statement else ""
     return [(last[: turn.start()], last[turn.end() :]) for turn in _TURNS.finditer(last)]
+
+
+# Where one clause of a question ends and the next begins: "E5 and the Weimar triangle - … so what does one do"
+_CLAUSE_END = re.compile(r"\s*(?:[,;:?/]|\s[-—–])\s+")
+
+
+def named_then_compared(question: str) -> list[tuple[str, str]]:
+    """The ways a question splits into clauses naming two things and a later clause comparing them ("E5 and the
+    Weimar triangle - …, so what does one do that the other doesn't?"): (the clauses before, the clause after)."""
+    if _COMPARES_THEM.search(question) is None:
+        return []
+    return [
+        (question[: end.start()], question[end.end() :])
+        for end in _CLAUSE_END.finditer(question)
+        if compares_them(question[end.end() :])
+    ]

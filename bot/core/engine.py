@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .comparisons import compared, compares_them, sides, stated_sides
+from .comparisons import compared, compares_them, named_then_compared, sides, stated_sides
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
@@ -116,9 +116,17 @@ class Engine:
                 running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question, asked.after)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
+            comparison = self._compared(asked.question, running)
+            if comparison is None and parts and not asked.stated:
+                # "wait, the EU has hybrid teams AND cyber teams? how are those different?": what the question
+                # before named is compared, and that question, if nothing answered it, is asked only so
+                comparison = self._compared_in_statement(asked.question, parts[-1].question, running)
+                if comparison is not None and parts[-1].status is Status.NONE:
+                    parts.pop()
             found = (
-                self._compared(asked.question, running)
+                comparison
                 or self._compared_in_statement(asked.question, asked.stated, running)
+                or self._compared_after_naming(asked.question, running)
                 or [self.ask(asked.question, running)]
             )
             if asked.joined_to and parts and parts[-1].question == asked.joined_to and self._rejoined(parts[-1], asked):
@@ -283,6 +291,15 @@ class Engine:
         if whole.entry is not None and self._written_to_compare(whole.entry, (first, second), side_entries):
             return [whole]
         return best[1]
+
+    def _compared_after_naming(self, question: str, context: Context | None) -> list[Answer] | None:
+        """A question whose first clause names two things and a later one compares them ("E5 and the Weimar
+        triangle - france, germany and poland are in both, so what does one do that the other doesn't?"), read
+        as a statement and a question comparing what it named; None when it is answered whole."""
+        splits = named_then_compared(question)
+        if not splits or self.ask(question, context).status is Status.ANSWERED:
+            return None
+        return next(filter(None, (self._compared_in_statement(tail, head, context) for head, tail in splits)), None)
 
     def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:
         """An entry for this comparison, unless it is one side's own entry that also lists the comparison among

@@ -153,6 +153,10 @@ def test_how_a_question_leans_on_what_came_before():
         ("what are the benefits and challenges?", None),  # not names
         ("is the EDA part of PESCO or separate?", ("EDA", "PESCO")),
         ("is Finland part of PESCO?", None),  # whether it belongs: the members entry answers it
+        ("is the RDC just the old battlegroups under another name?", ("RDC", "old battlegroups")),
+        ("did the Compass replace the Global Strategy, or do both still apply?", ("Compass", "Global Strategy")),
+        ("did the Compass replace anything?", None),  # a replacement asked without its alternative
+        ("MPCC / EUMS confusion.", ("MPCC", "EUMS")),
         ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
@@ -178,6 +182,19 @@ def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(
 def test_a_question_comparing_two_things_the_statement_before_it_named_answers_both(engine):
     message = "Military mobility: there's a PESCO project AND a Commission package. why do we need both?"
     assert entries(engine, message) == ["military-mobility-project", "military-mobility-package"]
+    # ... or the question before it named
+    message = "wait, brussels has hybrid rapid response teams AND cyber rapid response teams?? how are those different"
+    assert entries(engine, message) == ["hybrid-rapid-response-teams", "hybrid-rapid-response-teams", "crrt-project"]
+    # ... or its own first clause named
+    message = (
+        "the Joint Expeditionary Force and the European Intervention Initiative - both sit outside the EU, "
+        "so what does one do that the other doesn't?"
+    )
+    assert entries(engine, message) == ["joint-expeditionary-force", "european-intervention-initiative"]
+    # an entry answering the whole question is its answer
+    assert entries(engine, "EU defence and NATO, are they doing the same job or different ones?") == [
+        "eu-nato-relations"
+    ]
     # not comparing: the statement is only the subject ("Why?" is about Malta staying out)
     assert len(engine.answer_message("Denmark joined PESCO in 2023 and Malta is still out. Why?").parts) == 1
 
