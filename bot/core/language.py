@@ -25,7 +25,7 @@ CHAT = frozenset(
     """lol lmao rofl haha hahaha xd omg wtf idk imo imho tbh ngl fr btw fyi afaik iirc tldr tl dr eli5 eli
     yo yall ya bro bruh dude mate guys folks pls plz please thx ty tysm cheers hi hello hey hiya heya sup
     bot bots ok okay okey yeah yep yup nope hmm hm um uh erm ah oh wow cool nice kinda sorta gonna wanna
-    gotta lemme gimme dunno deal""".split()
+    gotta lemme gimme dunno deal rn qs ppl rly nvm srsly irl""".split()
 )
 
 

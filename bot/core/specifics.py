@@ -42,6 +42,8 @@ KNOWLEDGE_CASE_SAMPLE = 3  # entries read to see how the knowledge writes a word
 COMMON_ZIPF = 4.5  # "paper" 5.1, "union" 4.9; Zipf 4.5 is about 30 times in a million words
 YEAR_DIGITS = 4
 YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
+FIGURE_SLACK = 0.1  # a member's figure this close to the entry's is the same one, said roughly ("170+" for 178)
+MIN_SLACK_FIGURE = 20  # smaller figures are counts said exactly ("2 or 3 countries"), not rounded
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence
 _STARTS_AFTER = frozenset(".!?:;\n-•—")  # the last character before a word that starts a sentence or an item
@@ -51,11 +53,12 @@ NAME_WORD_CHARS = 40  # ...looked for this far back: a longer word is no name's
 _BEFORE_A_NAME = re.compile(r"[ -](?:of |for |and )?[A-Z]")  # a capitalised word comes next ("Eastern Flank")
 
 
-# "the 6th wave" is explained by an entry that says "sixth wave"
-ordinal_words = dict(
+# "the 6th wave" is explained by an entry that says "sixth wave", "Feb 2025" by one that says "February 2025"
+written_out = dict(
     zip(
-        "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
-        "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+        "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+        "first second third fourth fifth sixth seventh eighth ninth tenth january february march april june july "
+        "august september september october november december".split(),
         strict=True,
     )
 )
@@ -187,7 +190,7 @@ class SpecificsCheck:
     def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
         explained = self.explained(entry)
         may_be_missing = functools.partial(self._may_be_missing, entry=entry, known_too=known_too)
-        if not any(may_be_missing(w) for w in content_words(text) if term(ordinal_words.get(w, w)) not in explained):
+        if not any(may_be_missing(w) for w in content_words(text) if term(written_out.get(w, w)) not in explained):
             # every word of the text is the entry's own or the domain's: most questions stop here, before
             # reading how each word was written (a fifth of an answer's time at 3,000 entries)
             return ()
@@ -195,13 +198,13 @@ class SpecificsCheck:
         phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
         missing: dict[str, None] = {}
         for named in named_words(text, QUESTION_WORDS):
-            if term(ordinal_words.get(named.word, named.word)) in explained or not may_be_missing(named.word):
+            if term(written_out.get(named.word, named.word)) in explained or not may_be_missing(named.word):
                 continue
             if folded is None:
                 folded = self.index.normalizer.terms(text)
                 phrases_explained = all(t in explained for t in set(folded) - {term(w) for w in content_words(text)})
             word, holders, _ = self._word_facts(named.word)
-            if term(ordinal_words.get(word, word)) not in folded and phrases_explained:
+            if term(written_out.get(word, word)) not in folded and phrases_explained:
                 continue
             if every_word or is_specific(
                 named, known=bool(holders), capitalised_in_knowledge=functools.partial(written_in_capitals, holders)
@@ -214,9 +217,14 @@ class SpecificsCheck:
         entry lacks? Not when spelling corrected it to the entry's own word, the entry dates a year near it, or
         it is the domain's vocabulary (or, with `known_too` false, known to some entry): _lacking's cheap tests."""
         corrected, holders, share = self._word_facts(word)
-        if term(ordinal_words.get(corrected, corrected)) in self.explained(entry):
+        if term(written_out.get(corrected, corrected)) in self.explained(entry):
             return False
-        return not (self._year_explained(corrected, entry) or share > DOMAIN_SHARE or (holders and not known_too))
+        return not (
+            self._year_explained(corrected, entry)
+            or self._figure_explained(corrected, entry)
+            or share > DOMAIN_SHARE
+            or (holders and not known_too)
+        )
 
     def _word_facts(self, word: str) -> tuple[str, list[Entry], float]:
         """A question's word as the knowledge knows it (spelling corrected), a few entries that have it and the
@@ -239,6 +247,18 @@ class SpecificsCheck:
             abs(year - int(t)) <= YEAR_SLACK for t in self.explained(entry) if t.isdigit() and len(t) == YEAR_DIGITS
         )
 
+    def _figure_explained(self, word: str, entry: Entry) -> bool:
+        """A member's round figure is explained by an entry with a figure within FIGURE_SLACK of it: "170+ weapon
+        systems" by "178"; not a small count ("2 or 3"), nor a year (_year_explained)."""
+        if not word.isdigit() or len(word) == YEAR_DIGITS or int(word) < MIN_SLACK_FIGURE:
+            return False
+        figure = int(word)
+        return any(
+            abs(figure - int(t)) <= FIGURE_SLACK * int(t)
+            for t in self.explained(entry)
+            if t.isdigit() and len(t) != YEAR_DIGITS and int(t) >= MIN_SLACK_FIGURE
+        )
+
     def explained(self, entry: Entry) -> frozenset[str]:
         """The terms an entry explains: those of its questions, answer and tags (synonyms folded in)."""
         found = self._explained_terms.get(entry.id)
@@ -246,6 +266,6 @@ class SpecificsCheck:
             normalizer = self.index.normalizer
             texts = (*entry.questions, strip_markers(entry.answer), *(tag.replace("-", " ") for tag in entry.tags))
             folded = {t for text in texts for t in normalizer.terms(text)}
-            raw = {term(ordinal_words.get(w, w)) for text in texts for w in content_words(text)}
+            raw = {term(written_out.get(w, w)) for text in texts for w in content_words(text)}
             found = self._explained_terms[entry.id] = frozenset(folded | raw)
         return found

@@ -270,6 +270,15 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     sanctions = engine.answer_message("does brussels slap sanctions on russians for sabotage and disinfo stuff?")
     assert sanctions.primary.status is Status.ANSWERED and sanctions.primary.entry.id == "hybrid-sanctions-regime"
     assert engine.answer_message("why is malta neutral, is it in their constitution or smth").primary.lacking == ()
+    assert engine.answer_message("who's the EU foreign policy chief rn?").primary.status is Status.ANSWERED
+    assert engine.answer_message("Qs about the Bosnia mission. How many troops are there?").primary.lacking == ()
+    # a figure said roughly is the entry's own ("170+" for 178), one far from any it has is not
+    rough = engine.answer_message("is it true europe runs 170+ weapon systems vs about 30 for the US?").primary
+    assert rough.status is Status.ANSWERED and rough.entry.id == "fragmentation-weapon-systems"
+    assert engine.answer_message("does europe really run 300 different weapon systems?").primary.lacking == ("300",)
+    # a month written short is the month: the cable plan of February 2025 explains "Feb 2025"
+    cables = engine.answer_message("What was in the EU's undersea cable plan from Feb 2025?").primary
+    assert cables.status is Status.ANSWERED and cables.entry.id == "eu-cable-security-action-plan"
 
 
 def test_the_parts_nothing_answers_are_named_when_others_are_answered(engine):
