@@ -44,6 +44,9 @@ YEAR_DIGITS = 4
 YEAR_SLACK = 2  # years; chosen on the tuning parts (0 turned "still HR/VP in 2025?" into "closest")
 FIGURE_SLACK = 0.1  # a member's figure this close to the entry's is the same one, said roughly ("170+" for 178)
 MIN_SLACK_FIGURE = 20  # smaller figures are counts said exactly ("2 or 3 countries"), not rounded
+FORM_SLACK = 2  # letters: "Somali" / "Somalia", "Austrian" / "Austria"; "Japanese" / "Japan" is a synonym's job
+MIN_FORM_LETTERS = 5  # shorter stems are too often other words' beginnings
+_THOUSANDS = re.compile(r"(\d),(\d{3})\b")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _BOUNDARY = re.compile(r"[.!?:;\n]|\s-\s|—")  # between two words: the second starts a sentence
 _STARTS_AFTER = frozenset(".!?:;\n-•—")  # the last character before a word that starts a sentence or an item
@@ -106,8 +109,8 @@ def named_words(text: str, ignore: frozenset[str] = frozenset()) -> tuple[Named,
             capitalised = not shouting and (acronym or (capital and not starts_sentence))
         previous_end = match.end()
         for word in token_words(fold(written)):
-            if word in STOPWORDS or word in FILLER or word in CHAT or word in ignore:
-                continue
+            if word in STOPWORDS or word in FILLER or word in CHAT or word in ignore or len(word) == 1:
+                continue  # a single letter names nothing ("R&D", "plan B")
             found.append(Named(word, written, capitalised, any(c.isdigit() for c in word)))
     return tuple(found)
 
@@ -222,6 +225,7 @@ class SpecificsCheck:
         return not (
             self._year_explained(corrected, entry)
             or self._figure_explained(corrected, entry)
+            or self._form_explained(corrected, entry)
             or share > DOMAIN_SHARE
             or (holders and not known_too)
         )
@@ -259,12 +263,25 @@ class SpecificsCheck:
             if t.isdigit() and len(t) != YEAR_DIGITS and int(t) >= MIN_SLACK_FIGURE
         )
 
+    def _form_explained(self, word: str, entry: Entry) -> bool:
+        """A name is explained by an entry with another form of it, a letter or two longer or shorter: the country
+        for its people ("Somali" by "Somalia", "Russian" by "Russia", "German" by "Germany")."""
+        found = term(word)
+        if len(found) < MIN_FORM_LETTERS or found.isdigit():
+            return False
+        return any(
+            abs(len(t) - len(found)) <= FORM_SLACK and (t.startswith(found) or found.startswith(t))
+            for t in self.explained(entry)
+            if len(t) >= MIN_FORM_LETTERS
+        )
+
     def explained(self, entry: Entry) -> frozenset[str]:
         """The terms an entry explains: those of its questions, answer and tags (synonyms folded in)."""
         found = self._explained_terms.get(entry.id)
         if found is None:
             normalizer = self.index.normalizer
-            texts = (*entry.questions, strip_markers(entry.answer), *(tag.replace("-", " ") for tag in entry.tags))
+            answer = _THOUSANDS.sub(r"\1\2", strip_markers(entry.answer))  # "5,000" is the "5000" members write
+            texts = (*entry.questions, answer, *(tag.replace("-", " ") for tag in entry.tags))
             folded = {t for text in texts for t in normalizer.terms(text)}
             raw = {term(written_out.get(w, w)) for text in texts for w in content_words(text)}
             found = self._explained_terms[entry.id] = frozenset(folded | raw)

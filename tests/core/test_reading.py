@@ -276,6 +276,14 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     rough = engine.answer_message("is it true europe runs 170+ weapon systems vs about 30 for the US?").primary
     assert rough.status is Status.ANSWERED and rough.entry.id == "fragmentation-weapon-systems"
     assert engine.answer_message("does europe really run 300 different weapon systems?").primary.lacking == ("300",)
+    # "5,000" in an answer is the 5000 a member writes
+    helsinki = engine.entry("helsinki-headline-goal")
+    assert engine.specifics.lacking("was the 1999 goal bigger than the 5000 troops of today?", helsinki) == ()
+    assert engine.specifics.lacking("was the 1999 goal bigger than the 7000 troops of today?", helsinki) == ("7000",)
+    # a single letter names nothing ("R&D"); a people's name is explained by its country's ("somali", Somalia)
+    assert engine.answer_message("how big is the european defence fund for R&D?").primary.status is Status.ANSWERED
+    piracy = engine.answer_message("where is the EU's anti-piracy operation off the somali coast run from?").primary
+    assert piracy.status is Status.ANSWERED and piracy.entry.id == "atalanta-operation"
     # a month written short is the month: the cable plan of February 2025 explains "Feb 2025"
     cables = engine.answer_message("What was in the EU's undersea cable plan from Feb 2025?").primary
     assert cables.status is Status.ANSWERED and cables.entry.id == "eu-cable-security-action-plan"
