@@ -89,6 +89,11 @@ _BACK_REFERENCES = frozenset(
     "it its they them their theirs this that these those he him his she her we us our there one ones that's they're"
     " they've he's she's".split()
 )
+# "these days", "this year": when, not something said before ("And who chairs the EU Military Committee these days?")
+_NOT_POINTING = re.compile(
+    r"\b(?:these|those) days\b|\bthis (?:year|week|month|morning|time|spring|summer|autumn|fall|winter)\b",
+    re.IGNORECASE,
+)
 _AUXILIARIES = frozenset("is are was were do does did can could should would will has have".split())
 _AUXILIARY = "|".join(sorted(_AUXILIARIES))
 # "When did PESCO start and how many countries are in it?": two questions joined by "and" + a question word, or
@@ -247,7 +252,9 @@ def leans(question: str) -> Lean | None:
     topic = _TOPIC_FIRST.match(question)
     if topic is not None and has_subject(topic[1]):
         return Lean.ELLIPTICAL  # "and the UK, are they in any yet?": "they" is the UK, not what came before
-    if any(w in _BACK_REFERENCES for w in found):
+    if any(w in _BACK_REFERENCES for w in found) and any(  # the cheap test first: most questions stop there
+        w in _BACK_REFERENCES for w in words(_NOT_POINTING.sub(" ", question))
+    ):
         return Lean.REFERENCE
     return None
 

@@ -98,6 +98,8 @@ def test_how_a_question_leans_on_what_came_before():
     assert leans("Is that true?") is Lean.NO_SUBJECT
     assert leans("Is that fair?") is Lean.REFERENCE
     assert leans("Is it lost?") is Lean.REFERENCE
+    assert leans("And who chairs the EU Military Committee these days?") is None  # when, not what came before
+    assert leans("Is it still running these days?") is Lean.REFERENCE
     assert leans("and Malta?") is Lean.ELLIPTICAL
     assert leans("What is PESCO?") is None
     assert leans("And who is in it?") is Lean.REFERENCE  # no subject, but a new question about what "it" is
