@@ -72,6 +72,12 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
             ["malta-neutrality"],
         ),
         ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
+        # the statement is about the loan, the question about what became of it: its own words weigh in
+        (
+            "Last December the EU agreed a 90 billion loan for Ukraine. Has Kyiv seen any of it yet?",
+            ["ukraine-loan-status"],
+        ),
+        ("Last December the EU agreed a 90 billion loan for Ukraine. How is it split?", ["ukraine-support-loan"]),
         (
             "When did PESCO start and how many countries are in it? Are any EU states not in it?",
             ["pesco-when", "pesco-members", "pesco-members"],
