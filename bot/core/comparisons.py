@@ -59,13 +59,13 @@ _FORMS = [
     (
         ("2.0", "new ", "rebrand", "renamed", "another", "again"),
         _OPENING + r"(?:is|are|was|were|isn'?t|aren'?t) {a} (?:just|basically|simply|essentially|really) {b}\s+"
-        r"(?:2\.0|with a new \w+|rebranded|renamed|under (?:a (?:new|different)|another) name|again)",
+        r"(?:2\.0|with a new \w+|rebranded|renamed|(?:under|by) (?:a (?:new|different)|another) name|again)",
     ),
     (("both",), r"^\W*{a} (?:and|&) {b}(?:,\s*(?:are |were )?|\s+(?:are|were) )both\b"),
     (
         ("name", "version"),
-        _OPENING
-        + r"(?:is|are) {a} (?:just |basically |really )?(?:another name for|a version of) {b}(?:\s+or\b.*)?{end}",
+        _OPENING + r"(?:is|are|was|were) {a} (?:just |basically |really )?"
+        r"(?:another name for|(?:the|an) (?:old|new|other) name for|a version of) {b}(?:\s+or\b.*)?{end}",
     ),
     # "is X part of Y" asks whether X belongs to Y ("is Finland part of PESCO?"): two things compared only when the
     # alternative is said ("is the EDA part of PESCO or separate?")
@@ -166,8 +166,9 @@ def _is_a_name(side: str) -> bool:
 # A question that compares what the statement before it named ("St Malo in 98 and then Helsinki in 99. how are
 # they connected?", "there's a PESCO project AND a Commission package. why do we need both?")
 _COMPARES_THEM = re.compile(
-    r"\b(?:same|different|difference|differ|connected|related|relate|linked|overlap|both|who does what"
-    r"|(?:responsible|in charge) (?:for|of) what|which is which|the other)\b",
+    r"\b(?:same|different|difference|differ|connected|related|unrelated|relate|linked|overlap|identical|both"
+    r"|who does what|which (?:one )?does what|(?:responsible|in charge) (?:for|of) what|which is which|the other"
+    r"|mixing (?:them|these|those|the two) up|tell (?:them|these|those|the two) apart)\b",
     re.IGNORECASE,
 )
 # Where a statement turns from one thing to the other

@@ -5,7 +5,7 @@ closest it has said as such, and the parts nothing answers are named."""
 
 import pytest
 
-from bot.core.comparisons import sides
+from bot.core.comparisons import compares_them, sides
 from bot.core.models import Status
 from bot.core.questions import Lean, leans, read_message
 from bot.core.specifics import named_words
@@ -165,6 +165,8 @@ def test_how_a_question_leans_on_what_came_before():
         ("did the Compass replace the Global Strategy, or do both still apply?", ("Compass", "Global Strategy")),
         ("did the Compass replace anything?", None),  # a replacement asked without its alternative
         ("MPCC / EUMS confusion.", ("MPCC", "EUMS")),
+        ("was the WEU just the old name for the CSDP, or did both exist?", ("WEU", "CSDP")),
+        ("is the RDC just the battlegroups by another name?", ("RDC", "battlegroups")),
         ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
@@ -172,6 +174,15 @@ def test_how_a_question_leans_on_what_came_before():
 )
 def test_comparisons_find_their_two_sides(question, compared):
     assert sides(question) == compared
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["the names are practically identical, which one does what?", "or are they unrelated?", "or am i mixing them up?"],
+)
+def test_a_question_can_compare_what_was_named_before_it(question):
+    assert compares_them(question)
+    assert not compares_them("what does it do?")
 
 
 def test_a_comparison_is_answered_side_by_side_unless_an_entry_compares_the_two(engine):
