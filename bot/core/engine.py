@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .comparisons import compared, compares_them, named_then_compared, sides, stated_sides
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
@@ -24,6 +23,7 @@ from .questions import (
     read_message,
     subject_of,
 )
+from .side_by_side import SideBySide
 from .specifics import SpecificsCheck
 
 # How much an outcome says: with a statement before it, a question is read with the statement unless that says less.
@@ -35,7 +35,6 @@ _OUTCOME_ORDER = {Status.ANSWERED: 3, Status.CLOSEST: 2, Status.SUGGEST: 1, Stat
 # the message path -0.1; held-out parts unchanged)
 OWN_WORDS_WEIGHT = 0.5
 WEIGHED_ENTRIES = 3
-NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
 
 # Tags that organise the knowledge for moderators, not topics a member browses.
 HIDDEN_TAGS = frozenset({TIME_SENSITIVE_TAG})
@@ -80,6 +79,7 @@ class Engine:
         self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
         self.specifics = SpecificsCheck(index)
+        self.side_by_side = SideBySide(self)
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())
         self._topic_names = tuple(map(self.topic_name, self.topics))  # what members read, in the same order
@@ -123,17 +123,17 @@ class Engine:
                 running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question, asked.after)):
                 running = Context(None, "\n".join(t for t in (asked.stated, asked.after) if t), stated=True)
-            comparison = self._compared(asked.question, running)
+            comparison = self.side_by_side.compared(asked.question, running)
             if comparison is None and parts and not asked.stated:
                 # "wait, the EU has hybrid teams AND cyber teams? how are those different?": what the question
                 # before named is compared, and that question, if nothing answered it, is asked only so
-                comparison = self._compared_in_statement(asked.question, parts[-1].question, running)
+                comparison = self.side_by_side.compared_in_statement(asked.question, parts[-1].question, running)
                 if comparison is not None and parts[-1].status is Status.NONE:
                     parts.pop()
             found = (
                 comparison
-                or self._compared_in_statement(asked.question, asked.stated, running)
-                or self._compared_after_naming(asked.question, running)
+                or self.side_by_side.compared_in_statement(asked.question, asked.stated, running)
+                or self.side_by_side.compared_after_naming(asked.question, running)
                 or [self.ask(asked.question, running)]
             )
             if asked.joined_to and parts and parts[-1].question == asked.joined_to and self._rejoined(parts[-1], asked):
@@ -157,10 +157,10 @@ class Engine:
         question that answers itself into another (BANKING77 through the message path: +0.2 points)."""
         if leans(question) is not None:
             return True
-        alone = self._ask(question)
+        alone = self.ask_alone(question)
         if alone.status is not Status.ANSWERED:
             return True
-        within = self._ask(f"{after}\n{question}", specific_text=f"{after}\n{question}")
+        within = self.ask_alone(f"{after}\n{question}", specific_text=f"{after}\n{question}")
         return within.status is Status.ANSWERED and within.score > alone.score
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
@@ -183,7 +183,7 @@ class Engine:
         A subject from a previous answer is its canonical question's words (they beat the previous question or
         the entry's title, which drag the earlier entry back in: tests/core/test_engine.py); a statement is
         taken whole, as a member's one-sentence question would be."""
-        alone = self._ask(question)
+        alone = self.ask_alone(question)
         if context is None or not asks(question):
             return alone
         lean = leans(question)
@@ -261,7 +261,7 @@ class Engine:
         subject = self._known_words(context.subject) if context.stated else context.subject
         text = f"{subject}\n{question}"
         said = [claim for claim in map(claimed, context.subject.splitlines()) if claim]
-        within = self._ask(text, specific_text=question, stated_text="\n".join(said) if context.stated else "")
+        within = self.ask_alone(text, specific_text=question, stated_text="\n".join(said) if context.stated else "")
         if context.stated:
             return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)
@@ -274,80 +274,10 @@ class Engine:
         terms, surfaces = normalizer.terms_and_words(content_words(statements), index.correct_spelling)
         return " ".join(w for t, w in zip(terms, surfaces, strict=True) if index.known(t) is not None)
 
-    def _compared(self, question: str, context: Context | None) -> list[Answer] | None:
-        """A comparison ("EPF vs EDF", "how is CARD different from PESCO?"): one entry if one explains both
-        sides (a comparison entry), else each side's answer, side by side; None when it is not a comparison
-        or a side finds nothing (then it is asked as one question)."""
-        found = sides(question)
-        if found is None:
-            return None
-        whole = self.ask(question, context)
-        answers = [self._ask(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side) for side in found]
-        entries = {a.entry.id for a in answers if a.entry is not None}
-        both_sides = len(entries) == len(found)
-        if whole.entry is not None and self._written_to_compare(whole.entry, found, entries if both_sides else set()):
-            return [whole]
-        if not both_sides:  # a side no entry answers outright ("standard vs express delivery"): one question
-            return None
-        return [replace(a, question=side) for a, side in zip(answers, found, strict=True)]
-
-    def _compared_in_statement(self, question: str, statement: str, context: Context | None) -> list[Answer] | None:
-        """A question comparing two things the statement before it named ("There's a PESCO project and a
-        Commission package. Why do we need both?"): an entry written for the comparison, else the two halves of
-        the statement, each answered outright by its own entry, side by side; None when the statement does not
-        split so."""
-        if not statement or not compares_them(question):
-            return None
-        best: tuple[float, list[Answer]] | None = None
-        for pair in stated_sides(statement):
-            if not all(map(has_subject, pair)):
-                continue
-            answers = [self._ask(side) for side in pair]
-            if any(a.status is not Status.ANSWERED for a in answers) or answers[0].entry == answers[1].entry:
-                continue
-            weakest = min(a.score for a in answers)
-            if best is None or weakest > best[0]:
-                best = (weakest, [replace(a, question=side.strip()) for a, side in zip(answers, pair, strict=True)])
-        if best is None:
-            return None
-        # an entry written for this comparison: it compares two things sharing words with each side as the
-        # member wrote it or with its entry's title
-        whole = self.ask(question, context)
-        first, second = (f"{a.question} {a.entry.title if a.entry else ''}" for a in best[1])
-        side_entries = {a.entry.id for a in best[1] if a.entry is not None}
-        if whole.entry is not None and self._written_to_compare(whole.entry, (first, second), side_entries):
-            return [whole]
-        return best[1]
-
-    def _compared_after_naming(self, question: str, context: Context | None) -> list[Answer] | None:
-        """A question whose first clause names two things and a later one compares them ("E5 and the Weimar
-        triangle - france, germany and poland are in both, so what does one do that the other doesn't?"), read
-        as a statement and a question comparing what it named; None when it is answered whole."""
-        splits = named_then_compared(question)
-        if not splits or self.ask(question, context).status is Status.ANSWERED:
-            return None
-        return next(filter(None, (self._compared_in_statement(tail, head, context) for head, tail in splits)), None)
-
-    def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:
-        """An entry for this comparison, unless it is one side's own entry that also lists the comparison among
-        its phrasings ("EDIRPA vs EDIP" in "What is EDIRPA?"): then both sides' entries say more. An entry whose
-        title compares ("Is Article 42(7) like NATO's Article 5?") is written for it, whatever the sides find."""
-        if not self._compares(entry, pair):
-            return False
-        return entry.id not in side_entries or compared(entry.questions[0]) is not None
-
-    def _compares(self, entry: Entry, pair: tuple[str, str]) -> bool:
-        """Is this a comparison entry for these two things: one of its questions compares two things that share
-        words with these two ("Is Article 42(7) like NATO's Article 5?" for "is 42.7 the same as article 5")?"""
-        terms = self.index.normalizer.terms
-        wanted = [set(terms(side)) for side in pair]
-        for found in filter(None, map(compared, entry.questions)):
-            have = [set(terms(side)) for side in found]
-            if (wanted[0] & have[0] and wanted[1] & have[1]) or (wanted[0] & have[1] and wanted[1] & have[0]):
-                return True
-        return False
-
-    def _ask(self, question: str, specific_text: str | None = None, stated_text: str = "") -> Answer:
+    def ask_alone(self, question: str, specific_text: str | None = None, stated_text: str = "") -> Answer:
+        """One question matched on its own words, outside any conversation. `specific_text`: the text whose
+        specific things the answer must explain (the question's, by default); `stated_text`: the member's claims
+        read with it (SpecificsCheck.lacking)."""
         if not has_subject(question):
             return Answer(question, Status.NONE, (), 0.0, topics=self._topic_names, reason=NoAnswer.NO_SUBJECT)
         candidates = self.index.search(question, limit=max(self.thresholds.max_suggestions, 2))
