@@ -29,7 +29,7 @@ PART_KEYS = {
     "reason",
     "lacking",
 }
-CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered", "conversation"}
+CONTRACT_KEYS = PART_KEYS | {"parts", "unanswered", "left_out", "conversation"}
 TEA_KNOWLEDGE = (
     "sources:\n  - {id: s, title: T, url: 'https://e.org', publisher: P, date: 2024}\n"
     "entries:\n  - id: tea\n    questions: [How do I make tea?, tea recipe, brewing tea]\n"
@@ -77,8 +77,8 @@ def test_ask_json_contract(run):
         assert set(citation) == {"id", "title", "url", "publisher", "date"}
         assert citation["url"].startswith("http")
     (part,) = obj["parts"]  # one question: one part, the same as the top level
-    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered", "conversation")}
-    assert obj["unanswered"] == []
+    assert part == {k: v for k, v in obj.items() if k not in ("parts", "unanswered", "left_out", "conversation")}
+    assert obj["unanswered"] == [] and obj["left_out"] == []
     assert obj["conversation"] == {"entry": "myth-ireland-not-in-pesco", "subject": "Ireland PESCO"}
 
 
@@ -103,6 +103,18 @@ def test_a_post_read_as_one_conversation_gives_each_part_its_outcome_in_json_and
     text = run("ask", CONVERSATION_POST).stdout
     assert "I have nothing on Mexico specifically. The closest I have:" in text
     assert text.rstrip().endswith("“And who won the football last night?” — moderators will see it")
+
+
+def test_answers_past_the_three_a_reply_shows_are_named_to_ask_again_in_json_and_text(run):
+    post = "What is PESCO? What is the European Defence Fund? What is the EDA? And what is the European Peace Facility?"
+    obj = json.loads(run("ask", "--json", post).stdout)
+    assert [p["status"] for p in obj["parts"]] == ["answered"] * 4
+    assert obj["left_out"] == ["And what is the European Peace Facility?"] and obj["unanswered"] == []
+    text = run("ask", post).stdout
+    assert text.count("Sources:") == 3
+    assert text.rstrip().endswith(
+        "I answer 3 questions at a time: ask me these again on their own:\n  “And what is the European Peace Facility?”"
+    )
 
 
 def test_a_question_with_no_subject_gets_the_prompt(run):

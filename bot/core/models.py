@@ -169,6 +169,18 @@ class Reply:
         return tuple(seen.values())
 
     @property
+    def left_out(self) -> tuple[Answer, ...]:
+        """Answered parts past the MAX_ANSWERS shown, one per entry: named, so the member can ask them again on
+        their own (never silently dropped)."""
+        seen = {part.entry.id for part in self.answers if part.entry is not None}
+        found: list[Answer] = []
+        for part in self.parts:
+            if part.entry is not None and part.entry.id not in seen:
+                seen.add(part.entry.id)
+                found.append(part)
+        return tuple(found)
+
+    @property
     def unsure(self) -> tuple[Answer, ...]:
         """Parts with did-you-mean choices, unless one of their choices is already answered."""
         answered = {a.entry.id for a in self.answers if a.entry is not None}

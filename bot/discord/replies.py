@@ -19,6 +19,7 @@ from ..render.embeds import (
     answer_embed,
     closest_embed,
     earlier_threads_embed,
+    left_out_embed,
     no_subject_embed,
     off_topic_embed,
     suggest_embed,
@@ -56,6 +57,8 @@ def _blocks(reply: Reply, examples: Sequence[Entry], linkable: Callable[[Answer]
             picks = [PickSuggestion(c.entry.id, f"{n}. {c.entry.title}") for n, c in enumerate(part.candidates, 1)]
             shown_as = closest_embed if part.status is Status.CLOSEST else suggest_embed
             blocks.append(_Block(shown_as(part, number(part)), picks))
+    if blocks and reply.left_out:
+        blocks.append(_Block(left_out_embed(reply.left_out)))
     if blocks and reply.unanswered:
         blocks.append(_Block(unanswered_embed(reply.unanswered)))
     if not blocks:

@@ -23,6 +23,7 @@ from .wording import (
     FOLLOW_UP_NOTE,
     HOW_TO,
     HOW_TO_TITLE,
+    LEFT_OUT_TITLE,
     NO_SUBJECT,
     NO_SUBJECT_TITLE,
     OFF_TOPIC,
@@ -30,6 +31,7 @@ from .wording import (
     PICK_OR_REPHRASE,
     UNANSWERED_TITLE,
     closest_title,
+    left_out_line,
     source_details,
     unanswered_line,
 )
@@ -169,6 +171,14 @@ def unanswered_embed(parts: Sequence[Answer]) -> discord.Embed:
     lines = [f"• {discord.utils.escape_markdown(unanswered_line(p.question))}" for p in parts]
     return discord.Embed(
         title=UNANSWERED_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=OFF_TOPIC_COLOUR
+    )
+
+
+def left_out_embed(parts: Sequence[Answer]) -> discord.Embed:
+    """The answered parts of a message past the answers one reply shows, named so the member asks them again."""
+    lines = [f"• {discord.utils.escape_markdown(left_out_line(p.question))}" for p in parts]
+    return discord.Embed(
+        title=LEFT_OUT_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=SUGGEST_COLOUR
     )
 
 

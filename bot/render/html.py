@@ -232,6 +232,7 @@ def ask_page(
     follow-up that keeps what the conversation is about (`before`: what it was about before this message)."""
     parts: Sequence[Answer] = reply.shown if reply is not None else ()
     unanswered = reply.unanswered if reply is not None else ()
+    left_out = reply.left_out if reply is not None else ()
     follow_up = context_after(before, reply) if reply is not None else None
     return _render(
         "ask.html",
@@ -241,6 +242,7 @@ def ask_page(
         several=len(parts) > 1,
         topics=[(tag, engine.topic_name(tag)) for tag in engine.topics],
         unanswered=unanswered,
+        left_out=left_out,
         follow_up=follow_up,
     )
 

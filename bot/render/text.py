@@ -16,11 +16,13 @@ from ..terminal import BOLD, styled
 from .plain import markdown_text
 from .wording import (
     CLOSEST_INTRO,
+    LEFT_OUT_TITLE,
     NO_SUBJECT,
     NOT_SURE,
     OFF_TOPIC,
     UNANSWERED_TITLE,
     closest_title,
+    left_out_line,
     source_line,
     topics_sentence,
     unanswered_line,
@@ -77,6 +79,7 @@ def empty_json(message: str) -> dict[str, Any]:
         "lacking": [],
         "parts": [],
         "unanswered": [],
+        "left_out": [],
         "conversation": None,
     }
 
@@ -84,12 +87,14 @@ def empty_json(message: str) -> dict[str, Any]:
 def reply_json(reply: Reply, before: Context | None = None) -> dict[str, Any]:
     """The contract: the top level describes the reply's primary answer (as for a one-question message), and
     `parts` has one object of the same shape per question found, in message order; `unanswered` lists the
-    questions of the parts the reply could not answer while it answered others; `conversation` is what a
+    questions of the parts the reply could not answer while it answered others, `left_out` those answered past
+    the answers a reply shows; `conversation` is what a
     follow-up leans on (pass it back with the next message), given `before`, what the conversation was about."""
     after = context_after(before, reply)
     return answer_json(reply.primary) | {
         "parts": [answer_json(part) for part in reply.parts],
         "unanswered": [part.question for part in reply.unanswered],
+        "left_out": [part.question for part in reply.left_out],
         "conversation": after.as_dict() if after else None,
     }
 
@@ -104,6 +109,8 @@ def reply_text(reply: Reply, *, terminal: bool = False) -> str:
         text = "\n\n".join(
             f"{n}. {part.question}\n\n{answer_text(part, terminal=terminal)}" for n, part in enumerate(shown, 1)
         )
+    if reply.left_out:
+        text += f"\n\n{LEFT_OUT_TITLE}:\n" + "\n".join(f"  {left_out_line(p.question)}" for p in reply.left_out)
     if reply.unanswered:
         text += f"\n\n{UNANSWERED_TITLE}:\n" + "\n".join(f"  {unanswered_line(p.question)}" for p in reply.unanswered)
     return text

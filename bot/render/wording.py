@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.models import Source
+from ..core.models import MAX_ANSWERS, Source
 
 OFF_TOPIC = "Sorry, that's outside what I know. I answer questions about European defence cooperation"
 OFF_TOPIC_TITLE = "I only know about European defence cooperation"
@@ -16,6 +16,7 @@ DID_YOU_MEAN = "Did you mean…"
 CLOSEST_INTRO = "The closest I have:"
 UNANSWERED_TITLE = "I couldn't answer"
 UNANSWERED_NOTE = "moderators will see it"
+LEFT_OUT_TITLE = f"I answer {MAX_ANSWERS} questions at a time: ask me these again on their own"
 PICK_OR_REPHRASE = "Pick one below, or rephrase your question."
 OR_REPHRASE = "Or rephrase your question."  # after did-you-mean links (the web)
 HOW_TO_TITLE = "How to ask me"
@@ -53,6 +54,11 @@ def closest_title(lacking: tuple[str, ...]) -> str:
 def unanswered_line(question: str) -> str:
     """One part of a message the reply could not answer, as every medium lists it."""
     return f"“{' '.join(question.split())}” — {UNANSWERED_NOTE}"
+
+
+def left_out_line(question: str) -> str:
+    """One answered part of a message past the answers a reply shows, as every medium lists it."""
+    return f"“{' '.join(question.split())}”"
 
 
 def topics_sentence(topics: tuple[str, ...], limit: int = TOPICS_SHOWN) -> str:

@@ -314,3 +314,7 @@ def test_the_parts_nothing_answers_are_named_when_others_are_answered(engine):
     assert [p.question for p in reply.unanswered] == ["Also, who won the football last night?"]
     alone = engine.answer_message("who won the football last night?")
     assert alone.unanswered == () and alone.primary.status is Status.NONE  # the off-topic reply says it
+    # answered past the three answers a reply shows: named too, never silently dropped
+    four = engine.answer_message("What is PESCO? What is CARD? What is the EDA? And what is the EPF? What is CARD?")
+    assert [p.entry.id for p in four.answers] == ["pesco-what", "card-what", "eda-what"]
+    assert [p.question for p in four.left_out] == ["And what is the EPF?"]  # CARD's again is already answered

@@ -290,3 +290,11 @@ def test_the_answer_page_says_what_it_lacks_and_names_the_parts_it_could_not_ans
     assert "I have nothing on Mexico specifically The closest I have:" in plain
     assert plain.index("Mexico specifically") < plain.index("I couldn't answer")
     assert "“And who won the football last night?” — moderators will see it" in plain
+
+
+def test_the_answer_page_links_the_answers_past_the_three_it_shows(engine):
+    post = "What is PESCO? What is the European Defence Fund? What is the EDA? And what is the European Peace Facility?"
+    parsed = assert_inert(ask_page(engine, post, engine.answer_message(post)))
+    title = "I answer 3 questions at a time: ask me these again on their own"
+    assert f"{title} “And what is the European Peace Facility?”" in parsed.plain
+    assert any(a["href"].endswith("european-peace-facility") for a in parsed.all("a"))

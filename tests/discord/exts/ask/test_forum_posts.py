@@ -40,6 +40,21 @@ async def test_off_topic_forum_post_gets_no_reply_but_chat_gets_the_topics():
         assert embed["title"] == "I only know about European defence cooperation" and "PESCO" in embed["description"]
 
 
+async def test_answers_past_the_three_a_reply_shows_are_named_to_ask_again():
+    async with running_bot() as (fake, _):
+        four = "What is PESCO? What is the European Defence Fund? What is the EDA? And what is the Peace Facility?"
+        post = await fake.create_forum_post("Four at once", four)
+
+        def names_the_rest(request) -> bool:
+            return is_message_post(post["id"])(request) and any(
+                e["title"].startswith("I answer 3 questions at a time") for e in request.body.get("embeds", [])
+            )
+
+        await fake.wait_for_request(names_the_rest)
+        embeds = [e for sent in fake.find("POST", rf"^/channels/{post['id']}/messages$") for e in sent.body["embeds"]]
+        assert len(embeds) == 4 and embeds[-1]["description"] == "• “And what is the Peace Facility?”"
+
+
 async def test_a_post_is_read_as_one_conversation_and_its_unanswered_part_is_named_and_queued(knowledge_copy):
     async with running_bot(knowledge_copy) as (fake, bot):
         post = await fake.create_forum_post("Denmark, EPF and SAFE", CONVERSATION_POST)
