@@ -237,7 +237,7 @@ class Engine:
         the question alone is highest. The statement's words pull its own entry first; the question says which
         aspect is asked ("EU leaders agreed a 90 billion loan for Ukraine. Has Kyiv seen any of that money
         yet?": the loan's status, not the loan)."""
-        together = self.index.search(f"{self._known_words(context.subject)}\n{question}", limit=WEIGHED_ENTRIES)
+        together = self.index.search(self._read_together(question, context), limit=WEIGHED_ENTRIES)
         alone = {c.entry.id: c.score for c in self.index.search(question, limit=WEIGHED_ENTRIES)}
         best = max(together, key=lambda c: c.score + OWN_WORDS_WEIGHT * alone.get(c.entry.id, 0.0), default=None)
         if best is None or best.entry == within.entry or self.specifics.lacking(question, best.entry):
@@ -258,13 +258,20 @@ class Engine:
     def _within(self, question: str, context: Context) -> Answer:
         """The question matched together with the subject before it. The member's own statements name
         specific things an answer must explain; a previous answer's subject does not."""
-        subject = self._known_words(context.subject) if context.stated else context.subject
-        text = f"{subject}\n{question}"
         said = [claim for claim in map(claimed, context.subject.splitlines()) if claim]
-        within = self.ask_alone(text, specific_text=question, stated_text="\n".join(said) if context.stated else "")
+        within = self.ask_alone(
+            self._read_together(question, context),
+            specific_text=question,
+            stated_text="\n".join(said) if context.stated else "",
+        )
         if context.stated:
             return replace(within, question=question, stated=context.subject)
         return replace(within, question=question, context=context.subject)
+
+    def _read_together(self, question: str, context: Context) -> str:
+        """The question with the subject before it, as one text to match: a statement by its known words."""
+        subject = self._known_words(context.subject) if context.stated else context.subject
+        return f"{subject}\n{question}"
 
     def _known_words(self, statements: str) -> str:
         """The words of the member's statements that some entry has: what they are about ("my uncle insists
