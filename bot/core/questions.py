@@ -75,7 +75,7 @@ _NO_SUBJECT = frozenset(
     correct wrong case way thing things about ago if not no yes otherwise just only even ever anyway actually
     btw still back all some any long often far soon go goes going went gone called difference differences
     different differ same similar who's what's where's when's how's that's there's they're they've he's she's
-    what're""".split()
+    what're big large small huge old expensive costly strong""".split()
 )
 # Words that ask, point or greet, never the specific thing a question is about (specifics.py).
 QUESTION_WORDS = _ASKING | _NO_SUBJECT | _COURTESY

@@ -72,6 +72,8 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
             ["malta-neutrality"],
         ),
         ("I keep reading about the Strategic Compass. What's in it?", ["strategic-compass"]),
+        # "how big?" has no subject of its own: it stays with the question before the comma
+        ("I keep seeing KNDS in tank news. Who are they, and how big?", ["knds-what"]),
         # the statement is about the loan, the question about what became of it: its own words weigh in
         (
             "Last December the EU agreed a 90 billion loan for Ukraine. Has Kyiv seen any of it yet?",
@@ -106,6 +108,7 @@ def test_how_a_question_leans_on_what_came_before():
     assert leans("Is it lost?") is Lean.REFERENCE
     assert leans("And who chairs the EU Military Committee these days?") is None  # when, not what came before
     assert leans("Is it still running these days?") is Lean.REFERENCE
+    assert leans("how big?") is Lean.NO_SUBJECT  # the size of what came before, not "big" things
     assert leans("and Malta?") is Lean.ELLIPTICAL
     assert leans("What is PESCO?") is None
     assert leans("And who is in it?") is Lean.REFERENCE  # no subject, but a new question about what "it" is
