@@ -194,7 +194,7 @@ class Engine:
         if not context.subject:
             return alone
         if context.stated:  # what the member said just before: the question is read with it unless that is worse
-            return self._after_statement(question, context, alone)
+            return self._after_statement(question, context, alone, lean)
         if alone.reason is NoAnswer.OFF_TOPIC and self.index.unknown_terms(question):
             return alone  # "also, my son wants to join the navy, is that a good idea?": not about the last answer
         if lean in (Lean.REFERENCE, Lean.NO_SUBJECT):
@@ -208,9 +208,9 @@ class Engine:
         accepted = {Status.ANSWERED} if alone.reason is NoAnswer.OFF_TOPIC else {Status.ANSWERED, Status.SUGGEST}
         return within if within.status in accepted else alone  # nothing (better) with the context: never a guess
 
-    def _after_statement(self, question: str, context: Context, alone: Answer) -> Answer:
-        """A question after the member's statements (`context.stated`), answered `alone` without them: read
-        with them unless that is worse."""
+    def _after_statement(self, question: str, context: Context, alone: Answer, lean: Lean | None) -> Answer:
+        """A question after the member's statements (`context.stated`), answered `alone` without them and
+        leaning on what came before as `lean` says: read with them unless that is worse."""
         within = self._within(question, context)
         if within.status is Status.SUGGEST and len(within.candidates) == 1 and alone.status is not Status.ANSWERED:
             # the statement's own words dilute the confidence ("Maltese here. ppl at uni keep asking me why we
@@ -224,7 +224,7 @@ class Engine:
         # statement, whatever it finds there wins over an answer alone that it does not even offer
         offered = {c.entry.id for c in within.candidates}
         if (
-            leans(question) is not None
+            lean is not None
             and within.status is not Status.NONE
             and (alone.entry is None or alone.entry.id not in offered)
         ):

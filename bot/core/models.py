@@ -162,23 +162,20 @@ class Reply:
     @property
     def answers(self) -> tuple[Answer, ...]:
         """The answered parts, one per entry (the first part that reached it), at most MAX_ANSWERS."""
-        seen: dict[str, Answer] = {}
-        for part in self.parts:
-            if part.entry is not None and part.entry.id not in seen and len(seen) < MAX_ANSWERS:
-                seen[part.entry.id] = part
-        return tuple(seen.values())
+        return self._one_per_entry()[:MAX_ANSWERS]
 
     @property
     def left_out(self) -> tuple[Answer, ...]:
         """Answered parts past the MAX_ANSWERS shown, one per entry: named, so the member can ask them again on
         their own (never silently dropped)."""
-        seen = {part.entry.id for part in self.answers if part.entry is not None}
-        found: list[Answer] = []
+        return self._one_per_entry()[MAX_ANSWERS:]
+
+    def _one_per_entry(self) -> tuple[Answer, ...]:
+        seen: dict[str, Answer] = {}
         for part in self.parts:
-            if part.entry is not None and part.entry.id not in seen:
-                seen.add(part.entry.id)
-                found.append(part)
-        return tuple(found)
+            if part.entry is not None:
+                seen.setdefault(part.entry.id, part)
+        return tuple(seen.values())
 
     @property
     def unsure(self) -> tuple[Answer, ...]:

@@ -74,10 +74,13 @@ class SideBySide:
     def compared_after_naming(self, question: str, context: Context | None) -> list[Answer] | None:
         """A question whose first clause names two things and a later one compares them ("E5 and the Weimar
         triangle - france, germany and poland are in both, so what does one do that the other doesn't?"), read
-        as a statement and a question comparing what it named; None when it is answered whole."""
+        as a statement and a question comparing what it named; that answer itself when it is answered whole."""
         splits = named_then_compared(question)
-        if not splits or self.engine.ask(question, context).status is Status.ANSWERED:
+        if not splits:
             return None
+        whole = self.engine.ask(question, context)
+        if whole.status is Status.ANSWERED:
+            return [whole]
         return next(filter(None, (self.compared_in_statement(tail, head, context) for head, tail in splits)), None)
 
     def _written_to_compare(self, entry: Entry, pair: tuple[str, str], side_entries: set[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import discord
 
@@ -168,18 +168,17 @@ def closest_embed(answer: Answer, part: int | None = None) -> discord.Embed:
 
 def unanswered_embed(parts: Sequence[Answer]) -> discord.Embed:
     """The parts of a message the reply could not answer, named so the member knows (and queued for review)."""
-    lines = [f"• {discord.utils.escape_markdown(unanswered_line(p.question))}" for p in parts]
-    return discord.Embed(
-        title=UNANSWERED_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=OFF_TOPIC_COLOUR
-    )
+    return _listed(UNANSWERED_TITLE, map(unanswered_line, (p.question for p in parts)), OFF_TOPIC_COLOUR)
 
 
 def left_out_embed(parts: Sequence[Answer]) -> discord.Embed:
     """The answered parts of a message past the answers one reply shows, named so the member asks them again."""
-    lines = [f"• {discord.utils.escape_markdown(left_out_line(p.question))}" for p in parts]
-    return discord.Embed(
-        title=LEFT_OUT_TITLE, description=trim("\n".join(lines), DESCRIPTION_LIMIT), colour=SUGGEST_COLOUR
-    )
+    return _listed(LEFT_OUT_TITLE, map(left_out_line, (p.question for p in parts)), SUGGEST_COLOUR)
+
+
+def _listed(title: str, lines: Iterable[str], colour: discord.Colour) -> discord.Embed:
+    described = "\n".join(f"• {discord.utils.escape_markdown(line)}" for line in lines)
+    return discord.Embed(title=title, description=trim(described, DESCRIPTION_LIMIT), colour=colour)
 
 
 def no_subject_embed() -> discord.Embed:

@@ -53,11 +53,12 @@ def closest_title(lacking: tuple[str, ...]) -> str:
 
 def unanswered_line(question: str) -> str:
     """One part of a message the reply could not answer, as every medium lists it."""
-    return f"“{' '.join(question.split())}” — {UNANSWERED_NOTE}"
+    return f"{left_out_line(question)} — {UNANSWERED_NOTE}"
 
 
 def left_out_line(question: str) -> str:
-    """One answered part of a message past the answers a reply shows, as every medium lists it."""
+    """One answered part of a message past the answers a reply shows, as every medium lists it: the question,
+    quoted on one line."""
     return f"“{' '.join(question.split())}”"
 
 
