@@ -68,6 +68,7 @@ _CASUAL = {
     "govt": "government",
     "disinfo": "disinformation",
     "misinfo": "misinformation",
+    "gen": "generation",  # "next-gen"; the knowledge's "Gen." (a general's rank) stands before a name it also has
 }
 
 # Only words that never decide between two answers; idf already discounts the merely common ones.
@@ -153,7 +154,7 @@ def token_words(token: str) -> list[str]:
     if token in _SPELLINGS:
         return [token]
     if "-" in token:
-        return [part for part in token.split("-") if part]
+        return [_CASUAL.get(part, part) for part in token.split("-") if part]  # "next-gen"
     return [token]
 
 

@@ -69,6 +69,22 @@ written_out = dict(
 )
 
 
+# "why on earth", "what on earth": no planet asked about (the knowledge writes "Earth observation")
+_INTENSIFIER = re.compile(r"\b(why|what|how|who|where) on earth\b", re.IGNORECASE)
+# "€140bn", "5k troops": an amount written short is explained by its number ("140 billion", "5,000")
+_SHORT_AMOUNT = re.compile(r"(\d+)(bn|mn|b|m|k)")
+
+
+@functools.lru_cache(maxsize=REMEMBERED_WORDS)
+def said_as(word: str) -> str:
+    """The term an entry would explain a question's word by: its written-out form ("6th" → "sixth") or its
+    amount's number ("140bn" → "140", "5k" → "5000")."""
+    short = _SHORT_AMOUNT.fullmatch(word)
+    if short is not None:
+        return short[1] + ("000" if short[2] == "k" else "")
+    return term(written_out.get(word, word))
+
+
 @functools.cache
 def proper_nouns() -> frozenset[str]:
     with PROPER_NOUNS.open(encoding="utf-8") as lines:
@@ -187,7 +203,7 @@ class SpecificsCheck:
         `stated`: the member's statements the question was read with; of these only the things no entry knows
         count ("I read Indonesia wants in on SAFE. Has it applied?"), not the names around what is asked
         ("Starmer signed a partnership with the EU. What does it cover?": measured on eval-dev.yaml)."""
-        missing = self._lacking(text, entry, every_word=every_word, known_too=True)
+        missing = self._lacking(_INTENSIFIER.sub(r"\1", text), entry, every_word=every_word, known_too=True)
         if stated:
             missing += tuple(m for m in self._lacking(stated, entry, known_too=False) if m not in missing)
         return missing
@@ -195,7 +211,7 @@ class SpecificsCheck:
     def _lacking(self, text: str, entry: Entry, *, every_word: bool = False, known_too: bool) -> tuple[str, ...]:
         explained = self.explained(entry)
         may_be_missing = functools.partial(self._may_be_missing, entry=entry, known_too=known_too)
-        if not any(may_be_missing(w) for w in content_words(text) if term(written_out.get(w, w)) not in explained):
+        if not any(may_be_missing(w) for w in content_words(text) if said_as(w) not in explained):
             # every word of the text is the entry's own or the domain's: most questions stop here, before
             # reading how each word was written (a fifth of an answer's time at 3,000 entries)
             return ()
@@ -203,7 +219,7 @@ class SpecificsCheck:
         phrases_explained = False  # only when a word is not explained as it is (most questions never need it)
         missing: dict[str, None] = {}
         for named in named_words(text, QUESTION_WORDS):
-            if term(written_out.get(named.word, named.word)) in explained or not may_be_missing(named.word):
+            if said_as(named.word) in explained or not may_be_missing(named.word):
                 continue
             if folded is None:
                 folded = self.index.normalizer.terms(text)
@@ -222,11 +238,11 @@ class SpecificsCheck:
         entry lacks? Not when spelling corrected it to the entry's own word, the entry dates a year near it, or
         it is the domain's vocabulary (or, with `known_too` false, known to some entry): _lacking's cheap tests."""
         corrected, holders, share = self._word_facts(word)
-        if term(written_out.get(corrected, corrected)) in self.explained(entry):
+        if said_as(corrected) in self.explained(entry):
             return False
         return not (
             self._year_explained(corrected, entry)
-            or self._figure_explained(corrected, entry)
+            or self._figure_explained(said_as(corrected), entry)
             or self._form_explained(corrected, entry)
             or share > DOMAIN_SHARE
             or (holders and not known_too)

@@ -294,6 +294,8 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     assert engine.answer_message("why is malta neutral, is it in their constitution or smth").primary.lacking == ()
     assert engine.answer_message("who's the EU foreign policy chief rn?").primary.status is Status.ANSWERED
     assert engine.answer_message("Qs about the Bosnia mission. How many troops are there?").primary.lacking == ()
+    jet = engine.answer_message("The Franco-German-Spanish next-gen fighter jet, is it dead?").primary
+    assert jet.status is Status.ANSWERED and jet.entry.id == "fcas-scaf"  # "gen" is no general's rank ("Gen.")
     # a figure said roughly is the entry's own ("170+" for 178), one far from any it has is not
     rough = engine.answer_message("is it true europe runs 170+ weapon systems vs about 30 for the US?").primary
     assert rough.status is Status.ANSWERED and rough.entry.id == "fragmentation-weapon-systems"
@@ -302,6 +304,19 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     helsinki = engine.entry("helsinki-headline-goal")
     assert engine.specifics.lacking("was the 1999 goal bigger than the 5000 troops of today?", helsinki) == ()
     assert engine.specifics.lacking("was the 1999 goal bigger than the 7000 troops of today?", helsinki) == ("7000",)
+    # an amount written short is its number: "5k" is the 5,000, "~140bn" the €140 billion; "400bn" is no figure
+    # the entry has
+    assert engine.specifics.lacking("was the 1999 goal bigger than the 5k troops of today?", helsinki) == ()
+    reparations = engine.entry("reparations-loan")
+    assert engine.specifics.lacking("was the reparations loan worth ~140bn?", reparations) == ()
+    assert engine.specifics.lacking("was the reparations loan worth 400bn?", reparations) == ("400bn",)
+    frozen = engine.answer_message(
+        "reading about the frozen Russian central bank money at Euroclear and the ~140bn plan. what happened with it?"
+    ).primary
+    assert frozen.status is Status.ANSWERED and frozen.entry.id == "reparations-loan"
+    # "why on earth" asks about no planet (the knowledge writes "Earth observation")
+    unanimous = engine.answer_message("why on earth does every EU defence decision need all 27?").primary
+    assert unanimous.status is Status.ANSWERED and unanimous.lacking == ()
     # a single letter names nothing ("R&D"); a people's name is explained by its country's ("somali", Somalia)
     assert engine.answer_message("how big is the european defence fund for R&D?").primary.status is Status.ANSWERED
     piracy = engine.answer_message("where is the EU's anti-piracy operation off the somali coast run from?").primary
