@@ -68,10 +68,11 @@ _FORMS = [
         r"(?:another name for|(?:the|an) (?:old|new|other) name for|a version of) {b}(?:\s+or\b.*)?{end}",
     ),
     # "is X part of Y" asks whether X belongs to Y ("is Finland part of PESCO?"): two things compared only when the
-    # alternative is said ("is the EDA part of PESCO or separate?")
+    # alternative is said ("is the EDA part of PESCO or separate?"; "…or not?" says none)
     (
         ("part", "piece"),
-        _OPENING + r"(?:is|are) {a} (?:just |basically |really )?(?:a )?(?:part|piece) of {b}\s+or\b.*{end}",
+        _OPENING + r"(?:is|are) {a} (?:just |basically |really |actually )?(?:a )?(?:part|piece) of {b}\s+or\b"
+        r"(?!\s+(?:not|no|nah|what)\b).*{end}",
     ),
     # "did the Compass replace the Global Strategy, or do they sit side by side?": a replacement asked with its
     # alternative

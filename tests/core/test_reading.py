@@ -164,6 +164,7 @@ def test_how_a_question_leans_on_what_came_before():
         ("what are the benefits and challenges?", None),  # not names
         ("is the EDA part of PESCO or separate?", ("EDA", "PESCO")),
         ("is Finland part of PESCO?", None),  # whether it belongs: the members entry answers it
+        ("Is Ireland actually part of PESCO or not?", None),  # "or not" says no alternative
         ("is the RDC just the old battlegroups under another name?", ("RDC", "old battlegroups")),
         ("did the Compass replace the Global Strategy, or do both still apply?", ("Compass", "Global Strategy")),
         ("did the Compass replace anything?", None),  # a replacement asked without its alternative
