@@ -132,7 +132,8 @@ def clean(text: str) -> str:
 # the subject of what follows, but not a specific thing the answer must explain.
 _INTRODUCTION = re.compile(
     r"^\W*(?:(?:hi|hello|hey|greetings|cheers|saludos|salut|hallo|hej|ciao)\W+)*(?:from|desde|aus|de)\b"
-    r"|^\W*(?:i live|i'?m from|i am from|i work (?:for|at|in)|i'?m based)\b|\bhere\W*$",
+    r"|^\W*(?:i live|i'?m from|i am from|i work (?:for|at|in)|i'?m based)\b|\bhere\W*$"
+    r"|^\W*[^\W\d_]+ from [^\W\d_]+(?: [^\W\d_]+)?\W*$",  # a greeting in the member's language: "Labas from Vilnius."
     re.IGNORECASE,
 )
 

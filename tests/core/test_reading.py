@@ -270,6 +270,9 @@ def test_the_members_own_life_and_who_told_them_name_nothing_the_answer_must_exp
     assert entries(engine, "I'm a history teacher in Lyon. What was the European Defence Community?") == [
         "european-defence-community"
     ]
+    # a greeting in the member's own language and where they write from ("Labas from Vilnius.") is the setting too
+    vilnius = engine.answer_message("Labas from Vilnius. Are we really heading for 5-6% of GDP on defence?")
+    assert vilnius.primary.lacking == () and vilnius.primary.entry.id == "baltic-states-defence-spending"
     # ...but what someone told them is a claim about the world, whose names the answer must explain; who told
     # them is not
     claim = engine.answer_message("My uncle says Mexico wants in on SAFE. Can it get the money?").primary
