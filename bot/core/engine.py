@@ -246,12 +246,13 @@ class Engine:
 
     def _within_answered(self, question: str, context: Context) -> Answer:
         """A question pointing back at the last answer, matched with its subject: the names of the answer's
-        title, else (when they find nothing) all its subject words. "What is Ireland's triple lock?" names
-        Ireland, but "Are they getting rid of it?" is about the triple lock too."""
+        title, else (when they answer nothing outright) all its subject words. "What is Ireland's triple lock?" names
+        Ireland, but "Are they getting rid of it?" is about the triple lock too; "What is the coalition of the
+        willing for Ukraine?" names Ukraine, but "is it an EU body?" asks about the coalition."""
         within = self._within(question, context)
         answered = self._by_id.get(context.entry_id or "")
         whole_subject = subject_of(answered.title) if answered is not None else context.subject
-        if within.status is not Status.NONE or whole_subject == context.subject:
+        if within.status is Status.ANSWERED or whole_subject == context.subject:
             return within
         return self._within(question, replace(context, subject=whole_subject))
 

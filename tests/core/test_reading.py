@@ -96,6 +96,11 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
             "What is the EU's sanctions regime for hybrid attacks? Who has been listed under it?",
             ["hybrid-sanctions-regime"] * 2,
         ),
+        # ...also when its names ("Ukraine") offer choices: "it" is the coalition, not any Ukraine entry
+        (
+            "What does the coalition of the willing for Ukraine do? And is it an EU body?",
+            ["coalition-of-the-willing-ukraine"] * 2,
+        ),
     ],
 )
 def test_statements_and_references_are_read_with_what_came_before(engine, message, expected):
