@@ -133,7 +133,8 @@ def clean(text: str) -> str:
 _INTRODUCTION = re.compile(
     r"^\W*(?:(?:hi|hello|hey|greetings|cheers|saludos|salut|hallo|hej|ciao)\W+)*(?:from|desde|aus|de)\b"
     r"|^\W*(?:i live|i'?m from|i am from|i work (?:for|at|in)|i'?m based)\b|\bhere\W*$"
-    r"|^\W*[^\W\d_]+ from [^\W\d_]+(?: [^\W\d_]+)?\W*$",  # a greeting in the member's language: "Labas from Vilnius."
+    # a greeting in the member's own language: "Labas from Vilnius.", "Grüß Gott from Vienna."
+    r"|^\W*[^\W\d_]+(?: [^\W\d_]+)? from [^\W\d_]+(?: [^\W\d_]+)?\W*$",
     re.IGNORECASE,
 )
 

@@ -278,6 +278,8 @@ def test_the_members_own_life_and_who_told_them_name_nothing_the_answer_must_exp
     # a greeting in the member's own language and where they write from ("Labas from Vilnius.") is the setting too
     vilnius = engine.answer_message("Labas from Vilnius. Are we really heading for 5-6% of GDP on defence?")
     assert vilnius.primary.lacking == () and vilnius.primary.entry.id == "baltic-states-defence-spending"
+    vienna = engine.answer_message("Grüß Gott from Vienna. We are neutral, so does the EU mutual defence clause apply?")
+    assert vienna.primary.lacking == () and vienna.primary.status is not Status.CLOSEST
     # ...but what someone told them is a claim about the world, whose names the answer must explain; who told
     # them is not
     claim = engine.answer_message("My uncle says Mexico wants in on SAFE. Can it get the money?").primary
