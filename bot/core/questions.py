@@ -100,7 +100,8 @@ _AUXILIARY = "|".join(sorted(_AUXILIARIES))
 # by "and" + a verb that asks about someone ("…in brussels, and does he have a favourite team?").
 _AND_ASKING = re.compile(
     r",?\s+and\s+(?:also\s+)?(?=(?:how|hows|when|whens|who|whos|what|whats|what's|why|where|wheres|which)\b"
-    rf"|(?:{_AUXILIARY})\s+(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b)",
+    rf"|(?:{_AUXILIARY})\s+(?:it|they|he|she|we|you|i|there|anyone|anybody|any|the|that|this|those|these)\b"
+    rf"|(?:{_AUXILIARY})\s+(?-i:[A-Z]{{2,}})\b)",
     re.IGNORECASE,
 )
 # A clause that opens with "when"/"if" and no verb: "When using a US card, what is the cost?" is one question

@@ -40,6 +40,9 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
         "who's the defence commissioner",
         "does he have a favourite football team?",
     )
+    # "…, and is NATO running…": a new question about a name in capitals; "and is the plan…" was one already
+    first, second = read_message("what protects undersea cables, and is NATO running something in the baltic?")
+    assert second.question == "is NATO running something in the baltic?"
     # a question after a comma that names nothing stays with the one before
     (asked,) = read_message("Berlin Plus vs the joint declarations, what's the difference?")
     assert asked.question == "Berlin Plus vs the joint declarations, what's the difference?"
