@@ -202,3 +202,24 @@ def named_then_compared(question: str) -> list[tuple[str, str]]:
         for end in _CLAUSE_END.finditer(question)
         if compares_them(question[end.end() :])
     ]
+
+
+# "Who leads the first one? And when did the second one first meet?": one of two things named before, by its order
+_ORDINAL = re.compile(r"\bthe (?:(first|former)|(second|latter))(?: one)?\b", re.IGNORECASE)
+_BEFORE_THE_PAIR = re.compile(r"^.*[:;]\s*|^\W*(?:there'?s|there is|there are|we have|you have)\s+", re.IGNORECASE)
+
+
+def ordinal_named(question: str, statements: str) -> str | None:
+    """The question with "the first (one)" or "the second" replaced by what it stands for: the first or second of
+    two things the member's statements named ("There's the JEF and there's the E5 group. Who leads the first
+    one?" → "Who leads the JEF?"); None when it picks nothing out so."""
+    picked = _ORDINAL.search(question)
+    if picked is None:
+        return None
+    for sentence in reversed([line for line in statements.splitlines() if line.strip()]):
+        for first, second in stated_sides(sentence):
+            pair = [_BEFORE_THE_PAIR.sub("", side).strip(" .!?") for side in (first, second)]
+            if all(any(w not in STOPWORDS for w in words(side)) for side in pair):
+                side = pair[0] if picked[1] else pair[1]
+                return f"{question[: picked.start()]}{side}{question[picked.end() :]}"
+    return None

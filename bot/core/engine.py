@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .comparisons import ordinal_named
 from .conversation import Context
 from .index import Index, Weights
 from .loader import TIME_SENSITIVE_TAG
@@ -118,7 +119,9 @@ class Engine:
         parts: list[Answer] = []
         found: list[Answer] = []
         running = context
+        statements = ""  # what the member has said so far in this message: "the first one" picks out of it
         for number, asked in enumerate(read_message(message, title) or [Asked(message)]):
+            statements = f"{statements}\n{asked.stated}" if asked.stated else statements
             if number:  # what the answers before leave for this question to lean on
                 running = next((Context.about(a.entry) for a in reversed(found) if a.entry is not None), running)
             if asked.stated or (asked.after and self._leans_on_what_follows(asked.question, asked.after)):
@@ -130,8 +133,10 @@ class Engine:
                 comparison = self.side_by_side.compared_in_statement(asked.question, parts[-1].question, running)
                 if comparison is not None and parts[-1].status is Status.NONE:
                     parts.pop()
+            picked = ordinal_named(asked.question, statements)  # "the first one" of two things named before
             found = (
                 comparison
+                or ([replace(self.ask(picked, running), question=asked.question)] if picked else None)
                 or self.side_by_side.compared_in_statement(asked.question, asked.stated, running)
                 or self.side_by_side.compared_after_naming(asked.question, running)
                 or [self.ask(asked.question, running)]

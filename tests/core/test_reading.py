@@ -188,6 +188,18 @@ def test_comparisons_find_their_two_sides(question, compared):
     assert sides(question) == compared
 
 
+def test_the_first_or_the_second_of_two_things_named_before_is_that_thing(engine):
+    assert entries(
+        engine,
+        "There's the Weimar Triangle and there's the E5 group. Who is in the first one? "
+        "And when did the second one first meet?",
+    ) == ["weimar-triangle", "e5-group"]
+    assert entries(engine, "PESCO and CARD keep coming up. When did the first start? And who runs the latter?") == [
+        "pesco-when",
+        "card-what",
+    ]
+
+
 @pytest.mark.parametrize(
     "question",
     ["the names are practically identical, which one does what?", "or are they unrelated?", "or am i mixing them up?"],
