@@ -36,7 +36,7 @@ _JOINED = re.compile(r"\s*(?:[,;]\s*)?\band also\b\s*|;\s*also\b\s*", re.IGNOREC
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])\s+|^\s*(?:q|question|part)\s*\d+\s*[:.)\-–]\s*", re.IGNORECASE)
 # A short heading before a colon ("Couple of questions: what is CSDP…", "PESCO: when did it start?"): a sentence
 # of its own, so the heading is small talk or the subject, and what follows is read as the question it is.
-_HEADING = re.compile(r"^([^:?!.]{1,40}):\s+(?=\S)")
+_HEADING = re.compile(r"^([^:?!.]{1,40}?)(?::|\s+[-–—])\s+(?=\S)")  # "PESCO:", "MBDA - who owns it?"
 _HEADING_WORDS = 4
 
 # Words that open a question even without a question mark ("how many countries are in pesco").

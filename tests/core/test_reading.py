@@ -242,7 +242,7 @@ def test_a_question_comparing_two_things_the_statement_before_it_named_answers_b
     assert len(engine.answer_message("Denmark joined PESCO in 2023 and Malta is still out. Why?").parts) == 1
 
 
-def test_a_heading_before_a_colon_is_read_apart_from_its_question(engine):
+def test_a_heading_before_a_colon_or_a_dash_is_read_apart_from_its_question(engine):
     (first, second) = read_message("Couple of questions: what exactly is the CSDP, and what is CARD?")
     assert (first.question, first.stated, second.question) == ("what exactly is the CSDP", "", "what is CARD?")
     (asked,) = read_message("PESCO: when did it start?")
@@ -254,6 +254,15 @@ def test_a_heading_before_a_colon_is_read_apart_from_its_question(engine):
     (asked,) = read_message("Note: the EDF started in 2021.")  # nothing asked after the colon: one statement
     assert asked.question == "Note: the EDF started in 2021."
     (asked,) = read_message("EPF and EDF: what's the difference?")  # a comparison keeps its sides
+    assert sides(asked.question) == ("EPF", "EDF")
+    # a dash does what a colon does: "the red sea op - what is it, and how many drones has it shot down?"
+    first, second = read_message("the red sea op - what is it, and how many drones has it shot down?")
+    assert (first.question, first.stated) == ("what is it", "the red sea op")
+    assert (
+        entries(engine, "the red sea op - what is it, and how many drones has it shot down?")
+        == ["aspides-operation"] * 2
+    )
+    (asked,) = read_message("EPF vs EDF - are they the same thing?")
     assert sides(asked.question) == ("EPF", "EDF")
 
 
