@@ -188,6 +188,12 @@ def test_comparisons_find_their_two_sides(question, compared):
     assert sides(question) == compared
 
 
+def test_a_question_naming_its_own_subject_is_not_pulled_to_the_statement_before_it(engine):
+    # the statement's "history of European defence" would answer with the history timeline
+    message = "Doing a uni essay on the early history of European defence.\nWhen was the WEU wound up, and why?"
+    assert entries(engine, message) == ["weu-what"]
+
+
 def test_the_first_or_the_second_of_two_things_named_before_is_that_thing(engine):
     assert entries(
         engine,
