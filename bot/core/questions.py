@@ -190,10 +190,11 @@ def _sentences(line: str) -> list[str]:
 
 
 # A verb that opens a sentence and is followed by another verb, not by what it asks about: the member's own
-# (elided "I") "was reading…", "been following…", "would love…", "would be great…"
+# (elided "I") "was reading…", "been following…", "would love…", "would be great…", "will credit the server"
 _NOT_ASKING_AFTER_VERB = re.compile(
     r"^\W*(?:(?:and|also|so|but|ok|oh)\s+)?(?:was|were|have|has|would|will)\s+(?:been\s+)?"
-    r"(?:\w+ing|love|like|appreciate|be (?:great|nice|good|grateful|helpful|cool))\b",
+    r"(?:\w+ing|love|like|appreciate|credit|share|post|report|recommend|update|pass|be (?:great|nice|good|grateful"
+    r"|helpful|cool))\b",
     re.IGNORECASE,
 )
 # A short lead-in before a comma: "If not, what's …", "As for the UK, is it …"

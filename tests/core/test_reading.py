@@ -60,6 +60,7 @@ def test_questions_joined_by_commas_or_asked_without_a_mark_after_an_aside_are_e
     (asked,) = read_message("Was reading about the WEU for an essay. When did it close? Any pointers welcome.")
     assert (asked.question, asked.stated) == ("When did it close?", "Was reading about the WEU for an essay.")
     assert len(read_message("Are battlegroups ever used? Would love a straight answer.")) == 1
+    assert len(read_message("When was PESCO launched? Will credit the server 🙂")) == 1
     # "curious about X." names a subject; it asks nothing
     (asked,) = read_message("Curious about the Ukraine side. How does the Peace Facility work?")
     assert asked.stated == "Curious about the Ukraine side."
