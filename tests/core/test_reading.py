@@ -252,6 +252,8 @@ def test_a_question_comparing_two_things_the_statement_before_it_named_answers_b
 def test_a_heading_before_a_colon_or_a_dash_is_read_apart_from_its_question(engine):
     (first, second) = read_message("Couple of questions: what exactly is the CSDP, and what is CARD?")
     assert (first.question, first.stated, second.question) == ("what exactly is the CSDP", "", "what is CARD?")
+    (asked,) = read_message("PESCO questions for a podcast episode: when was it launched?")
+    assert (asked.question, asked.stated) == ("when was it launched?", "PESCO questions for a podcast episode")
     (asked,) = read_message("PESCO: when did it start?")
     assert (asked.question, asked.stated) == ("when did it start?", "PESCO")
     assert entries(engine, "PESCO: when did it start?") == ["pesco-when"]
