@@ -86,7 +86,7 @@ FILLER = (
         something anything more bit quick quickly briefly simple simply exactly actually really just mean
         means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
         question idea understand stuff thing things lot basically essentially literally honestly seriously
-        genuinely totally truly""".split()
+        genuinely totally truly somewhere anywhere somehow""".split()
     )
     | CHAT
 )
@@ -138,6 +138,8 @@ TERM_CACHE_SIZE = 500_000
 @functools.lru_cache(maxsize=TERM_CACHE_SIZE)
 def term(word: str) -> str:
     """One folded word → its index term (spelling unified, then stemmed)."""
+    if word[-1:] == "k" and word[:-1].isdigit():  # "60k troops": the 60000 a phrasing writes
+        return word[:-1] + "000"
     cleaned = word.removesuffix("'s").replace("'", "")
     return _STEMMER.stemWord(_americanise(cleaned)) if not cleaned.isdigit() else cleaned
 

@@ -41,3 +41,8 @@ def test_hyphenated_words_split():
 
 def test_stopwords_only_question_is_empty():
     assert terms("is it the?") == ()
+
+
+def test_thousands_written_short_and_chat_shorthand_inside_a_hyphenated_word():
+    assert terms("50-60k troops") == terms("50 60000 troops")  # "60k" is the 60000 a phrasing writes
+    assert terms("next-gen fighter") == terms("next generation fighter")
