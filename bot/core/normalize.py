@@ -86,7 +86,7 @@ FILLER = (
         something anything more bit quick quickly briefly simple simply exactly actually really just mean
         means meant thanks thank pls plz okay ok so well now anyone someone everyone guys wondering curious
         question idea understand stuff thing things lot basically essentially literally honestly seriously
-        genuinely totally truly somewhere anywhere somehow""".split()
+        genuinely totally truly somewhere anywhere somehow even nowadays currently roughly""".split()
     )
     | CHAT
 )

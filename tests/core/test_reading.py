@@ -340,6 +340,7 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     assert engine.answer_message("Qs about the Bosnia mission. How many troops are there?").primary.lacking == ()
     # "somewhere", "anywhere" are filler, not words the knowledge lacks (which count against every entry)
     assert engine.index.unknown_terms("how does the EU decide to send a mission somewhere, or anywhere?") == []
+    assert engine.index.unknown_terms("what even is the Strategic Compass nowadays, roughly?") == []
     goal = engine.answer_message("what was the 1999 target of deploying 50-60k troops about?").primary
     assert goal.status is Status.ANSWERED and goal.entry.id == "helsinki-headline-goal"
     jet = engine.answer_message("The Franco-German-Spanish next-gen fighter jet, is it dead?").primary
