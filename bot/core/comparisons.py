@@ -101,7 +101,9 @@ _TRAILING = re.compile(
 )
 _POINTERS = frozenset("one other ones others they them both either".split())  # "is one part of the other?"
 MAX_SIDE_WORDS = 5  # "X or Y?" sides are names ("SAFE or EDIP"), not clauses ("is it 25 or 26 countries")
-MAX_OR_SIDE_WORDS = 2
+# "X or Y, which…" sides: "JEF or Macron's intervention initiative" (tuning: 2 words missed three such comparisons,
+# 4 found them, 5 and 6 each lost one)
+MAX_OR_SIDE_WORDS = 4
 
 
 # Two names asked about at once ("what are PESCO and CARD?", "who are Kallas and Kubilius?"): answered side by

@@ -4,6 +4,7 @@ entry written for the comparison, else each side's own answer. How a comparison 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,21 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 NAME_WORDS = 3  # a comparison's side this short is a name ("EPF", "the EDA"): each side asked as "What is X?"
+# "the EU navy op in the Red Sea and the one that chases pirates": "one" is the other side's head, the words before
+# its first preposition or relative pronoun
+_ONE = re.compile(r"^(?:the )?ones? (?=\S)", re.IGNORECASE)
+_HEAD_ENDS = re.compile(r"\s(?:in|on|of|for|from|at|with|by|that|which|who|off|near|against)\s", re.IGNORECASE)
+
+
+def _one_for_the_other(pair: tuple[str, str]) -> tuple[str, str]:
+    """A side that is "the one that …" made the other side's head and that: ("the EU navy op in the Red Sea", "the
+    one that chases pirates") → (…, "the EU navy op that chases pirates")."""
+    first, second = pair
+    if _ONE.match(second) and not _ONE.match(first):
+        second = _ONE.sub(_HEAD_ENDS.split(first, maxsplit=1)[0] + " ", second, count=1)
+    elif _ONE.match(first) and not _ONE.match(second):
+        first = _ONE.sub(_HEAD_ENDS.split(second, maxsplit=1)[0] + " ", first, count=1)
+    return first, second
 
 
 class SideBySide:
@@ -33,7 +49,8 @@ class SideBySide:
             return None
         whole = self.engine.ask(question, context)
         answers = [
-            self.engine.ask_alone(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side) for side in found
+            self.engine.ask_alone(f"What is {side}?" if len(side.split()) <= NAME_WORDS else side)
+            for side in _one_for_the_other(found)
         ]
         entries = {a.entry.id for a in answers if a.entry is not None}
         both_sides = len(entries) == len(found)

@@ -183,10 +183,19 @@ def test_how_a_question_leans_on_what_came_before():
         ("are finland and sweden both in nato now?", None),  # one question about two countries
         ("is it 25 or 26 countries in pesco", None),  # figures, not two things
         ("I am interested in a Visa or Mastercard.", None),  # "or" inside a clause
+        (
+            "JEF or Macron's intervention initiative, which one is more of a force?",
+            ("JEF", "Macron's intervention initiative"),
+        ),
     ],
 )
 def test_comparisons_find_their_two_sides(question, compared):
     assert sides(question) == compared
+
+
+def test_the_one_on_a_side_of_a_comparison_is_the_other_side_s_kind_of_thing(engine):
+    message = "what's the difference between the EU navy op in the Red Sea and the one that chases pirates off Somalia?"
+    assert entries(engine, message) == ["aspides-operation", "atalanta-operation"]
 
 
 def test_a_question_naming_its_own_subject_is_not_pulled_to_the_statement_before_it(engine):
