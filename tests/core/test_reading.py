@@ -308,6 +308,10 @@ def test_a_nationality_or_a_capital_is_its_country_for_the_specifics(engine):
     # knowledge/basics.yaml's synonyms: "Austrian" and "Sarajevo" are explained by entries naming the country
     assert entries(engine, "is the Austrian army neutral") == ["eu-neutral-states"]
     assert entries(engine, "EU soldiers in Sarajevo: how many are there?") == ["althea-operation"]
+    # members say England for the UK: the operation's move from Northwood (UK) explains it
+    assert entries(engine, "why did the EU anti-piracy operation's HQ move from England to Spain?") == [
+        "atalanta-operation"
+    ]
 
 
 def test_the_members_own_life_and_who_told_them_name_nothing_the_answer_must_explain(engine):
