@@ -72,7 +72,9 @@ written_out = dict(
 # "why on earth", "what on earth": no planet asked about (the knowledge writes "Earth observation")
 _INTENSIFIER = re.compile(r"\b(why|what|how|who|where) on earth\b", re.IGNORECASE)
 # "€140bn", "5k troops": an amount written short is explained by its number ("140 billion", "5,000")
-_SHORT_AMOUNT = re.compile(r"(\d+)(bn|mn|b|m|k)")
+_SHORT_AMOUNT = re.compile(r"(\d+)(bn|mn|b|m|k|x)")  # "5x for defence": the entry's "five-fold"
+# a count written as a word ("five-fold", "three times") explains the member's digit
+_NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten".split(), map(str, range(2, 11)), strict=True))
 
 
 @functools.lru_cache(maxsize=REMEMBERED_WORDS)
@@ -302,5 +304,6 @@ class SpecificsCheck:
             texts = (*entry.questions, answer, *(tag.replace("-", " ") for tag in entry.tags))
             folded = {t for text in texts for t in normalizer.terms(text)}
             raw = {term(written_out.get(w, w)) for text in texts for w in content_words(text)}
-            found = self._explained_terms[entry.id] = frozenset(folded | raw)
+            counts = {_NUMBER_WORDS[t] for t in raw if t in _NUMBER_WORDS}
+            found = self._explained_terms[entry.id] = frozenset(folded | raw | counts)
         return found

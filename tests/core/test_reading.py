@@ -372,6 +372,10 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     reparations = engine.entry("reparations-loan")
     assert engine.specifics.lacking("was the reparations loan worth ~140bn?", reparations) == ()
     assert engine.specifics.lacking("was the reparations loan worth 400bn?", reparations) == ("400bn",)
+    # "5x" is explained by an entry's "five-fold"
+    budget = engine.entry("eu-budget-2028-2034")
+    assert engine.specifics.lacking("is the next budget 5x for defence?", budget) == ()
+    assert engine.specifics.lacking("is the next budget 9x for defence?", budget) == ("9x",)
     frozen = engine.answer_message(
         "reading about the frozen Russian central bank money at Euroclear and the ~140bn plan. what happened with it?"
     ).primary
