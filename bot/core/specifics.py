@@ -198,6 +198,7 @@ class SpecificsCheck:
         self.index = index
         self._explained_terms: dict[str, frozenset[str]] = {}  # filled as entries are answered
         self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
+        self._by_id: dict[str, Entry] | None = None  # _related, made when first needed
 
     def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
         """The specific things `text` names (named_words, is_specific) that the entry does not explain — in its
@@ -273,15 +274,23 @@ class SpecificsCheck:
 
     def _figure_explained(self, word: str, entry: Entry) -> bool:
         """A member's round figure is explained by an entry with a figure within FIGURE_SLACK of it: "170+ weapon
-        systems" by "178"; not a small count ("2 or 3"), nor a year (_year_explained)."""
+        systems" by "178"; not a small count ("2 or 3"), nor a year (_year_explained). A figure that names the
+        subject is explained by the entry's related entries too: "has any of the €150bn loan thing been paid
+        out?" by the payments entry, related to the SAFE entry that has the 150 billion."""
         if not word.isdigit() or len(word) == YEAR_DIGITS or int(word) < MIN_SLACK_FIGURE:
             return False
         figure = int(word)
         return any(
             abs(figure - int(t)) <= FIGURE_SLACK * int(t)
-            for t in self.explained(entry)
+            for holder in (entry, *self._related(entry))
+            for t in self.explained(holder)
             if t.isdigit() and len(t) != YEAR_DIGITS and int(t) >= MIN_SLACK_FIGURE
         )
+
+    def _related(self, entry: Entry) -> list[Entry]:
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self.index.entries}
+        return [self._by_id[r] for r in entry.related if r in self._by_id]
 
     def _form_explained(self, word: str, entry: Entry) -> bool:
         """A name is explained by an entry with another form of it, a letter or two longer or shorter: the country

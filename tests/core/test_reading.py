@@ -372,6 +372,10 @@ def test_a_common_word_or_a_word_many_entries_use_is_not_a_specific_thing(engine
     reparations = engine.entry("reparations-loan")
     assert engine.specifics.lacking("was the reparations loan worth ~140bn?", reparations) == ()
     assert engine.specifics.lacking("was the reparations loan worth 400bn?", reparations) == ("400bn",)
+    # a figure that names the subject is explained by a related entry: the SAFE entry's 150 billion for its payments
+    payments = engine.entry("safe-payments")
+    assert engine.specifics.lacking("has any of the €150bn loan thing been paid out yet?", payments) == ()
+    assert engine.specifics.lacking("has any of the €400bn loan thing been paid out yet?", payments) == ("400bn",)
     # "5x" is explained by an entry's "five-fold"
     budget = engine.entry("eu-budget-2028-2034")
     assert engine.specifics.lacking("is the next budget 5x for defence?", budget) == ()
