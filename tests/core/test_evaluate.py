@@ -39,9 +39,9 @@ def test_accuracy_floors_hold_on_the_held_out_part(run):
     # that makes answers worse fails here. They are not the targets: issue 19 asks for 90% right, 1% wrong, and
     # the engine is not there on the held-out parts (docs/matching.md says so).
     short = held_out(run, "eval.yaml")  # measured 86.6 right, 1.8 wrong, posts 91.2 / 94.5
-    assert short["answered_accuracy"] >= 85.0 and short["wrong_answer_rate"] <= 2.5
+    assert short["answered_accuracy"] >= 86.0 and short["wrong_answer_rate"] <= 2.5
     assert short["off_topic_answered_rate"] <= 3.0 and short["prompt_accuracy"] >= 90.0
-    assert short["post_recall"] >= 88.0 and short["post_precision"] >= 93.0
+    assert short["post_recall"] >= 92.0 and short["post_precision"] >= 93.0
 
 
 def test_accuracy_floors_hold_on_the_held_out_messages_and_topics(run):
@@ -51,7 +51,7 @@ def test_accuracy_floors_hold_on_the_held_out_messages_and_topics(run):
     assert specific["right"] >= 95.0 and specific["wrong"] <= 2.0
     assert messages["lacking_answered_rate"] <= 2.0 and messages["unanswered_named_rate"] >= 80.0
     topics = held_out(run, "eval-topics.yaml")  # measured 84.1 right, 4.7 wrong
-    assert topics["answered_accuracy"] >= 82.0 and topics["wrong_answer_rate"] <= 6.0
+    assert topics["answered_accuracy"] >= 84.0 and topics["wrong_answer_rate"] <= 6.0
 
 
 def test_eval_reports_each_part_with_a_reliability_table(run):
