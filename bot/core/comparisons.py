@@ -215,6 +215,9 @@ def ordinal_named(question: str, statements: str) -> str | None:
     """The question with "the first (one)" or "the second" replaced by what it stands for: the first or second of
     two things the member's statements named ("There's the JEF and there's the E5 group. Who leads the first
     one?" → "Who leads the JEF?"); None when it picks nothing out so."""
+    lowered = question.lower()
+    if not ("first" in lowered or "second" in lowered or "former" in lowered or "latter" in lowered):
+        return None  # most questions: no regex needed
     picked = _ORDINAL.search(question)
     if picked is None:
         return None

@@ -149,6 +149,9 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+MIN_SHORTHAND_PART = 3  # letters a part of a hyphenated word needs to be read as chat shorthand
+
+
 def token_words(token: str) -> list[str]:
     """The words one token stands for: a casual spelling made plain, split at hyphens ("anti-torpedo")
     unless a known spelling ("co-operation")."""
@@ -156,7 +159,10 @@ def token_words(token: str) -> list[str]:
     if token in _SPELLINGS:
         return [token]
     if "-" in token:
-        return [_CASUAL.get(part, part) for part in token.split("-") if part]  # "next-gen"
+        # "next-gen" is next generation; a letter or two stays itself ("u-boat" is no "you boat")
+        return [
+            _CASUAL.get(part, part) if len(part) >= MIN_SHORTHAND_PART else part for part in token.split("-") if part
+        ]
     return [token]
 
 

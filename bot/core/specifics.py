@@ -206,7 +206,9 @@ class SpecificsCheck:
         `stated`: the member's statements the question was read with; of these only the things no entry knows
         count ("I read Indonesia wants in on SAFE. Has it applied?"), not the names around what is asked
         ("Starmer signed a partnership with the EU. What does it cover?": measured on eval-dev.yaml)."""
-        missing = self._lacking(_INTENSIFIER.sub(r"\1", text), entry, every_word=every_word, known_too=True)
+        if "arth" in text:  # the regex only where it can match: lacking runs for every candidate of every question
+            text = _INTENSIFIER.sub(r"\1", text)
+        missing = self._lacking(text, entry, every_word=every_word, known_too=True)
         if stated:
             missing += tuple(m for m in self._lacking(stated, entry, known_too=False) if m not in missing)
         return missing

@@ -46,3 +46,4 @@ def test_stopwords_only_question_is_empty():
 def test_thousands_written_short_and_chat_shorthand_inside_a_hyphenated_word():
     assert terms("50-60k troops") == terms("50 60000 troops")  # "60k" is the 60000 a phrasing writes
     assert terms("next-gen fighter") == terms("next generation fighter")
+    assert terms("u-boat") == ("u", "boat")  # not "you boat"
