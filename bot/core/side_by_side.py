@@ -27,11 +27,12 @@ def _one_for_the_other(pair: tuple[str, str]) -> tuple[str, str]:
     """A side that is "the one that …" made the other side's head and that: ("the EU navy op in the Red Sea", "the
     one that chases pirates") → (…, "the EU navy op that chases pirates")."""
     first, second = pair
-    if _ONE.match(second) and not _ONE.match(first):
-        second = _ONE.sub(_HEAD_ENDS.split(first, maxsplit=1)[0] + " ", second, count=1)
-    elif _ONE.match(first) and not _ONE.match(second):
-        first = _ONE.sub(_HEAD_ENDS.split(second, maxsplit=1)[0] + " ", first, count=1)
-    return first, second
+    if bool(_ONE.match(first)) == bool(_ONE.match(second)):
+        return pair
+    if _ONE.match(first):
+        second, first = _one_for_the_other((second, first))
+        return first, second
+    return first, _ONE.sub(_HEAD_ENDS.split(first, maxsplit=1)[0] + " ", second, count=1)
 
 
 class SideBySide:

@@ -71,8 +71,9 @@ written_out = dict(
 
 # "why on earth", "what on earth": no planet asked about (the knowledge writes "Earth observation")
 _INTENSIFIER = re.compile(r"\b(why|what|how|who|where) on earth\b", re.IGNORECASE)
-# "€140bn", "5k troops": an amount written short is explained by its number ("140 billion", "5,000")
-_SHORT_AMOUNT = re.compile(r"(\d+)(bn|mn|b|m|k|x)")  # "5x for defence": the entry's "five-fold"
+# "€140bn", "5x for defence": an amount written short is explained by its number ("140 billion", "five-fold"); "5k"
+# is already 5000 as a term (normalize.term)
+_SHORT_AMOUNT = re.compile(r"(\d+)(?:bn|mn|b|m|x)")
 # a count written as a word ("five-fold", "three times") explains the member's digit
 _NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten".split(), map(str, range(2, 11)), strict=True))
 
@@ -80,11 +81,9 @@ _NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten".split(),
 @functools.lru_cache(maxsize=REMEMBERED_WORDS)
 def said_as(word: str) -> str:
     """The term an entry would explain a question's word by: its written-out form ("6th" → "sixth") or its
-    amount's number ("140bn" → "140", "5k" → "5000")."""
+    amount's number ("140bn" → "140", "5x" → "5")."""
     short = _SHORT_AMOUNT.fullmatch(word)
-    if short is not None:
-        return short[1] + ("000" if short[2] == "k" else "")
-    return term(written_out.get(word, word))
+    return short[1] if short is not None else term(written_out.get(word, word))
 
 
 @functools.cache
