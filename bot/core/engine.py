@@ -83,7 +83,7 @@ class Engine:
                 index = Index(knowledge.entries, knowledge.synonyms, weights, text_terms=text_terms)
         self.index = index
         self._by_id = {entry.id: entry for entry in knowledge.entries}
-        self.specifics = SpecificsCheck(index)
+        self.specifics = SpecificsCheck(index, self.entry)
         self.side_by_side = SideBySide(self)
         self._tag_counts = Counter(tag for entry in knowledge.entries for tag in entry.tags if tag not in HIDDEN_TAGS)
         self.topics: tuple[str, ...] = tuple(tag for tag, _ in self._tag_counts.most_common())

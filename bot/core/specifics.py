@@ -193,11 +193,12 @@ class SpecificsCheck:
     """Which of the specific things a text names an entry does not explain, for one knowledge's index; what it
     learns about entries and words is remembered, since the same ones come back question after question."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, entry: Callable[[str], Entry | None]) -> None:
+        """`entry`: the knowledge's entry by id (Engine.entry), for an entry's related entries."""
         self.index = index
+        self.entry = entry
         self._explained_terms: dict[str, frozenset[str]] = {}  # filled as entries are answered
         self._words: dict[str, tuple[str, list[Entry], float]] = {}  # _word_facts
-        self._by_id: dict[str, Entry] | None = None  # _related, made when first needed
 
     def lacking(self, text: str, entry: Entry, *, every_word: bool = False, stated: str = "") -> tuple[str, ...]:
         """The specific things `text` names (named_words, is_specific) that the entry does not explain — in its
@@ -283,15 +284,10 @@ class SpecificsCheck:
         figure = int(word)
         return any(
             abs(figure - int(t)) <= FIGURE_SLACK * int(t)
-            for holder in (entry, *self._related(entry))
+            for holder in (entry, *filter(None, map(self.entry, entry.related)))
             for t in self.explained(holder)
             if t.isdigit() and len(t) != YEAR_DIGITS and int(t) >= MIN_SLACK_FIGURE
         )
-
-    def _related(self, entry: Entry) -> list[Entry]:
-        if self._by_id is None:
-            self._by_id = {e.id: e for e in self.index.entries}
-        return [self._by_id[r] for r in entry.related if r in self._by_id]
 
     def _form_explained(self, word: str, entry: Entry) -> bool:
         """A name is explained by an entry with another form of it, a letter or two longer or shorter: the country
